@@ -105,7 +105,8 @@ pub fn search(path: &Path, query: &Query, args: &SearchArgs, color: bool) -> Res
     Ok(ExitCode::from(if results.hits.is_empty() { 1 } else { 0 }))
 }
 
-fn terminal_width() -> usize {
+/// Columns to wrap human output at: `$COLUMNS`, else 100.
+pub fn terminal_width() -> usize {
     std::env::var("COLUMNS")
         .ok()
         .and_then(|c| c.parse().ok())

@@ -30,6 +30,8 @@ pub enum Command {
     Agencies(LookupArgs),
     /// List the known countries, or look a name up
     Countries(LookupArgs),
+    /// Named queries kept in a TOML file; run them from scripts, reporting only what is new
+    Saved(SavedArgs),
 }
 
 /// `dossier index`.
@@ -110,6 +112,105 @@ pub struct LookupArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+}
+
+/// `dossier saved`.
+#[derive(Args, Debug)]
+pub struct SavedArgs {
+    /// The saved-queries file [default: $DOSSIER_QUERIES, else queries.toml in the index folder's parent]
+    #[arg(long, global = true, value_name = "FILE", env = "DOSSIER_QUERIES")]
+    pub queries: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: SavedCommand,
+}
+
+/// The `saved` subcommands.
+#[derive(Subcommand, Debug)]
+pub enum SavedCommand {
+    /// Save a query under a name: the query language and filters of `search`
+    Add(SavedAddArgs),
+    /// List the saved queries
+    List(SavedListArgs),
+    /// Print a saved query as the file stores it
+    Show(SavedShowArgs),
+    /// Remove a saved query and its --new watermark
+    Rm(SavedRmArgs),
+    /// Run saved queries; with --new, only passages indexed since the query's last --new run
+    Run(SavedRunArgs),
+}
+
+/// `dossier saved add`.
+#[derive(Args, Debug)]
+pub struct SavedAddArgs {
+    /// Name: lowercase letters, digits, '-' and '_' (e.g. gru-netherlands)
+    pub name: String,
+    /// The query, as for `search`
+    #[arg(required = true, value_name = "QUERY", num_args = 1..)]
+    pub query: Vec<String>,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+    /// A note for people reading the file
+    #[arg(long, value_name = "TEXT")]
+    pub description: Option<String>,
+    /// Replace a saved query of the same name (its --new watermark stays)
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `dossier saved list`.
+#[derive(Args, Debug)]
+pub struct SavedListArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+/// `dossier saved show`.
+#[derive(Args, Debug)]
+pub struct SavedShowArgs {
+    /// The saved query's name
+    pub name: String,
+    /// Output format (human: the TOML table)
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+/// `dossier saved rm`.
+#[derive(Args, Debug)]
+pub struct SavedRmArgs {
+    /// The saved query's name
+    pub name: String,
+}
+
+/// `dossier saved run`.
+#[derive(Args, Debug)]
+pub struct SavedRunArgs {
+    /// Saved queries to run, in this order
+    #[arg(
+        value_name = "NAME",
+        required_unless_present = "all",
+        conflicts_with = "all"
+    )]
+    pub names: Vec<String>,
+    /// Run every saved query, in name order
+    #[arg(long)]
+    pub all: bool,
+    /// Only passages indexed since this query's previous --new run (all of them the first time)
+    #[arg(long)]
+    pub new: bool,
+    /// Passages per query at most [default: 10, or all with --new]
+    #[arg(long, short = 'n', value_name = "N")]
+    pub limit: Option<usize>,
+    /// Passages per article at most [default: 2, or all with --new]
+    #[arg(long, value_name = "N")]
+    pub per_article: Option<usize>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// When to colour matched words
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
 }
 
 /// Output formats.

@@ -45,6 +45,33 @@ pub enum Error {
     },
     /// Tantivy failed: a corrupt or unreadable index.
     Index(String),
+    /// The saved-queries file is not valid TOML, or an entry in it is wrong, at this place.
+    QueriesFile {
+        /// The queries file.
+        path: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column, in characters.
+        column: usize,
+        /// What is wrong there.
+        msg: String,
+    },
+    /// No saved query has this name.
+    UnknownQuery {
+        /// The name asked for.
+        name: String,
+        /// The closest existing name, if one is close.
+        nearest: Option<String>,
+        /// The queries file searched.
+        path: PathBuf,
+    },
+    /// `saved add` of a name that exists, without `--force`.
+    DuplicateQuery {
+        /// The name.
+        name: String,
+        /// The queries file.
+        path: PathBuf,
+    },
 }
 
 impl fmt::Display for Error {
@@ -71,6 +98,21 @@ impl fmt::Display for Error {
             Error::Argument(msg) => f.write_str(msg),
             Error::Io { path, source } => write!(f, "{}: {source}", path.display()),
             Error::Index(msg) => write!(f, "index error: {msg}"),
+            Error::QueriesFile { path, line, column, msg } => {
+                write!(f, "{}:{line}:{column}: {msg}", path.display())
+            }
+            Error::UnknownQuery { name, nearest, path } => {
+                write!(f, "unknown saved query '{name}'")?;
+                if let Some(n) = nearest {
+                    write!(f, "; did you mean '{n}'?")?;
+                }
+                write!(f, " (in '{}'); see 'dossier saved list'", path.display())
+            }
+            Error::DuplicateQuery { name, path } => write!(
+                f,
+                "a saved query named '{name}' already exists in '{}'; use --force to replace it",
+                path.display()
+            ),
         }
     }
 }

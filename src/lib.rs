@@ -23,6 +23,7 @@ pub mod index;
 pub mod passage;
 pub mod printer;
 pub mod query;
+pub mod saved;
 pub mod schema;
 pub mod search;
 pub mod tag;

@@ -2,6 +2,7 @@
 //! library and maps the outcome to an exit status (0 hits, 1 no hits, 2 error).
 
 mod app;
+mod app_saved;
 mod cli;
 
 use std::io::{self, IsTerminal};
@@ -12,7 +13,7 @@ use anyhow::Result;
 use clap::Parser;
 use dossier::query::Query;
 
-use cli::{Cli, ColorWhen, Command, FilterArgs};
+use cli::{Cli, ColorWhen, Command, FilterArgs, SavedCommand};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -45,6 +46,23 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Extract(args) => app::extract(&args),
         Command::Agencies(args) => app::agencies(&args),
         Command::Countries(args) => app::countries(&args),
+        Command::Saved(saved) => {
+            let file = (saved.queries.filter(|p| !p.as_os_str().is_empty()))
+                .unwrap_or_else(|| dossier::saved::default_path(&index));
+            match saved.command {
+                SavedCommand::Add(args) => {
+                    let query = build_query(&args.query.join(" "), &args.filters)?;
+                    app_saved::add(&file, &args, query)
+                }
+                SavedCommand::List(args) => app_saved::list(&index, &file, args.format),
+                SavedCommand::Show(args) => app_saved::show(&index, &file, &args),
+                SavedCommand::Rm(args) => app_saved::rm(&index, &file, &args.name),
+                SavedCommand::Run(args) => {
+                    let color = use_color(args.color);
+                    app_saved::run(&index, &file, &args, color)
+                }
+            }
+        }
     }
 }
 

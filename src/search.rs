@@ -128,7 +128,11 @@ impl Searcher {
     /// Runs a query.
     pub fn search(&self, query: &Query, opts: &SearchOptions) -> Result<Results> {
         let started = Instant::now();
+        // Read the commit number first, then take a fresh snapshot: the snapshot holds at least
+        // that commit, so `Results.seq` never claims passages the search could not see (a saved
+        // query's watermark moves to it).
         let seq = index::committed_seq(&self.index)?;
+        self.reader.reload()?;
         let tq = self.build(query, opts)?;
         let searcher = self.reader.searcher();
         let per_article = opts.per_article.max(1);

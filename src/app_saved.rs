@@ -1,0 +1,192 @@
+//! The bodies of `dossier saved add|list|show|rm|run`: call the library, print, pick the exit
+//! status. `run --new` records a query's watermark only after that query's output has been
+//! written and flushed to stdout, so a killed run or a broken pipe loses nothing.
+
+use std::collections::HashSet;
+use std::io::{self, BufWriter, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{bail, Result};
+use dossier::printer::{human::HumanPrinter, json::JsonPrinter, Printer};
+use dossier::query::Query;
+use dossier::saved::state::{self, Mark, RunOptions, RunState};
+use dossier::saved::{SavedQueries, SavedQuery};
+use dossier::search::Searcher;
+use serde::Serialize;
+use termcolor::{Ansi, NoColor, WriteColor};
+
+use crate::app::terminal_width;
+use crate::cli::{Format, SavedAddArgs, SavedRunArgs, SavedShowArgs};
+
+pub fn add(file: &Path, args: &SavedAddArgs, query: Query) -> Result<ExitCode> {
+    let saved = SavedQuery::new(&args.name, query, args.description.clone())?;
+    let replaced = SavedQueries::add(file, &saved, args.force)?;
+    let verb = if replaced { "replaced" } else { "added" };
+    eprintln!(
+        "{verb} '{}' in {}: {}",
+        saved.name,
+        file.display(),
+        saved.command_line()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One saved query as a JSON line of `list` and `show`.
+#[derive(Serialize)]
+struct QueryLine<'a> {
+    name: &'a str,
+    description: Option<&'a str>,
+    query: String,
+    agencies: &'a [String],
+    countries: &'a [String],
+    since: Option<String>,
+    until: Option<String>,
+    /// The last `--new` run's watermark against this index.
+    watermark: Option<&'a Mark>,
+}
+
+impl<'a> QueryLine<'a> {
+    fn new(q: &'a SavedQuery, state: &'a RunState) -> Self {
+        QueryLine {
+            name: &q.name,
+            description: q.description.as_deref(),
+            query: q.query.expr.to_string(),
+            agencies: &q.query.agencies,
+            countries: &q.query.countries,
+            since: q.query.since.map(|d| d.to_string()),
+            until: q.query.until.map(|d| d.to_string()),
+            watermark: state.mark(&q.name),
+        }
+    }
+}
+
+pub fn list(index: &Path, file: &Path, format: Format) -> Result<ExitCode> {
+    let saved = SavedQueries::load(file)?;
+    let state = RunState::open(index, file)?;
+    let mut out = BufWriter::new(io::stdout().lock());
+    let width = saved.iter().map(|q| q.name.len()).max().unwrap_or(0);
+    for q in saved.iter() {
+        match format {
+            Format::Json => {
+                serde_json::to_writer(&mut out, &QueryLine::new(q, &state))?;
+                writeln!(out)?;
+            }
+            Format::Human => {
+                writeln!(out, "{:<width$}  {}", q.name, q.command_line())?;
+                if let Some(d) = &q.description {
+                    writeln!(out, "{:<width$}  # {d}", "")?;
+                }
+            }
+        }
+    }
+    out.flush()?;
+    if saved.is_empty() {
+        eprintln!(
+            "no saved queries in {}; add one with 'dossier saved add NAME QUERY'",
+            file.display()
+        );
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn show(index: &Path, file: &Path, args: &SavedShowArgs) -> Result<ExitCode> {
+    let saved = SavedQueries::load(file)?;
+    let q = saved.get(&args.name)?;
+    let mut out = BufWriter::new(io::stdout().lock());
+    match args.format {
+        Format::Json => {
+            let state = RunState::open(index, file)?;
+            serde_json::to_writer(&mut out, &QueryLine::new(q, &state))?;
+            writeln!(out)?;
+        }
+        Format::Human => write!(out, "{}", q.to_toml())?,
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn rm(index: &Path, file: &Path, name: &str) -> Result<ExitCode> {
+    let gone = SavedQueries::remove(file, name)?;
+    RunState::open(index, file)?.forget(name)?;
+    eprintln!(
+        "removed '{name}' from {}: {}",
+        file.display(),
+        gone.command_line()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn run(index: &Path, file: &Path, args: &SavedRunArgs, color: bool) -> Result<ExitCode> {
+    let saved = SavedQueries::load(file)?;
+    // Every name is checked before anything runs, so a typo never leaves half a report.
+    let selected: Vec<&SavedQuery> = if args.all {
+        saved.iter().collect()
+    } else {
+        let mut seen = HashSet::new();
+        let mut list = Vec::new();
+        for name in args.names.iter().filter(|n| seen.insert(n.as_str())) {
+            list.push(saved.get(name)?);
+        }
+        list
+    };
+    if selected.is_empty() {
+        bail!(
+            "no saved queries in {}; add one with 'dossier saved add NAME QUERY'",
+            file.display()
+        );
+    }
+    let searcher = Searcher::open(index)?;
+    let mut state = match args.new {
+        true => Some(RunState::open(index, file)?),
+        false => None,
+    };
+    let opts = RunOptions {
+        new: args.new,
+        limit: args.limit,
+        per_article: args.per_article,
+    };
+    let mut out = BufWriter::new(io::stdout().lock());
+    let width = terminal_width();
+    let mut any_hits = false;
+    for (i, q) in selected.iter().enumerate() {
+        let from = state.as_ref().and_then(|s| s.mark(&q.name));
+        let outcome = state::run(&searcher, q, from.map(|m| &m.watermark), opts)?;
+        let results = &outcome.results;
+        let name = Some(q.name.as_str());
+        match (args.format, color) {
+            (Format::Json, _) => {
+                Printer::Json(JsonPrinter::new(NoColor::new(&mut out))).results(results, name)?
+            }
+            (Format::Human, c) => {
+                if i > 0 {
+                    writeln!(out)?;
+                }
+                if c {
+                    human(Ansi::new(&mut out), width).results(results, name)?;
+                } else {
+                    human(NoColor::new(&mut out), width).results(results, name)?;
+                }
+            }
+        }
+        // The watermark may move only once this query's output has left the process.
+        out.flush()?;
+        if outcome.left_out > 0 {
+            eprintln!(
+                "dossier: saved query '{}': {} more new passages left out by --limit or \
+                 --per-article; the next --new run reports them",
+                q.name, outcome.left_out
+            );
+        }
+        if let (Some(state), Some(watermark)) = (state.as_mut(), &outcome.watermark) {
+            state.record(&q.name, watermark)?;
+        }
+        any_hits |= !results.hits.is_empty();
+    }
+    Ok(ExitCode::from(if any_hits { 0 } else { 1 }))
+}
+
+fn human<W: WriteColor>(out: W, width: usize) -> Printer<W> {
+    Printer::Human(HumanPrinter::new(out, width))
+}

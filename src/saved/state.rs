@@ -1,0 +1,340 @@
+//! Run state of saved queries: per query, the watermark up to which `saved run --new` has
+//! reported, and the run itself.
+//!
+//! Every passage carries the commit number (`seq`) of the index commit that added it, and an
+//! unchanged file is never rewritten, so "new since the last run" is `seq > watermark`. A changed
+//! file's passages are replaced under a new commit and come again.
+//!
+//! The state lives in the index folder as `saved-state.json`, keyed by the queries file's
+//! absolute path and then by query name: watermarks are commit numbers of that one index, they
+//! mean nothing to another, and `dossier index --rebuild` (which empties the folder) resets them.
+//! A query without a watermark reports everything that matches.
+//!
+//! Results are ranked by score, not age, so when `--limit` or `--per-article` leave out some new
+//! passages the watermark stops before the oldest of them and also lists the passages after it
+//! that were shown: the next run reports the rest, and repeated limited runs page through a large
+//! commit instead of showing its top again.
+//!
+//! The caller records a watermark only after the query's output is written and flushed, so a run
+//! that is killed or whose pipe breaks reports the same passages next time: at least once, never
+//! lost. Recording takes `saved-state.lock`, re-reads the file, keeps the larger of the stored and
+//! the new watermark, and writes to a temporary file renamed over the old one; nothing is locked
+//! while searching or printing.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::io;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+use time::format_description::well_known::Rfc3339;
+
+use super::{real_path, Lock, SavedQuery};
+use crate::error::{Error, Result};
+use crate::index::write_atomic;
+use crate::search::{Hit, Results, SearchOptions, Searcher};
+
+/// The state file's name in the index folder.
+pub const STATE_FILE: &str = "saved-state.json";
+const LOCK_FILE: &str = "saved-state.lock";
+const VERSION: u32 = 1;
+
+/// Passages a `--new` run fetches at first; more when the query matches more.
+const PAGE: usize = 1000;
+
+/// How far `--new` runs of one query have reported: every matching passage up to commit `seq`,
+/// plus the `reported` passages after it (when `--limit` or `--per-article` left out others of
+/// the same commit, the next run goes on with those).
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
+pub struct Watermark {
+    /// Every matching passage added by this commit or an earlier one has been reported.
+    pub seq: u64,
+    /// Passages of later commits already reported.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub reported: BTreeSet<Reported>,
+}
+
+impl Watermark {
+    /// What two runs together have reported: the later commit, and every passage after it
+    /// that either run reported.
+    pub fn merge(&self, other: &Watermark) -> Watermark {
+        let seq = self.seq.max(other.seq);
+        let reported = (self.reported.iter().chain(&other.reported))
+            .filter(|r| r.seq > seq)
+            .cloned()
+            .collect();
+        Watermark { seq, reported }
+    }
+
+    /// Whether `hit` has been reported already.
+    pub fn covers(&self, hit: &Hit) -> bool {
+        hit.seq <= self.seq || self.reported.contains(&Reported::of(hit))
+    }
+}
+
+/// One passage, as the run state remembers it.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Reported {
+    /// Source file.
+    pub path: String,
+    /// Passage number within the file.
+    pub passage: u64,
+    /// Commit that added it.
+    pub seq: u64,
+}
+
+impl Reported {
+    fn of(hit: &Hit) -> Reported {
+        Reported {
+            path: hit.path.clone(),
+            passage: hit.passage,
+            seq: hit.seq,
+        }
+    }
+}
+
+/// A recorded watermark and when it was recorded.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub struct Mark {
+    /// How far the query has reported.
+    #[serde(flatten)]
+    pub watermark: Watermark,
+    /// When it was recorded (RFC 3339, UTC).
+    pub at: String,
+}
+
+#[derive(Serialize, Deserialize, Default)]
+struct StateFile {
+    version: u32,
+    /// Queries file (absolute) → query name → watermark.
+    #[serde(default)]
+    watermarks: BTreeMap<String, BTreeMap<String, Mark>>,
+}
+
+/// The watermarks of one queries file against one index.
+#[derive(Debug)]
+pub struct RunState {
+    dir: PathBuf,
+    key: String,
+    marks: BTreeMap<String, Mark>,
+}
+
+impl RunState {
+    /// Reads the watermarks of the queries file `queries` kept in the index folder `index`. No
+    /// lock is needed to read: the file is only ever replaced whole.
+    pub fn open(index: &Path, queries: &Path) -> Result<RunState> {
+        let key = real_path(queries).to_string_lossy().into_owned();
+        let mut state = read(&index.join(STATE_FILE))?;
+        Ok(RunState {
+            dir: index.to_path_buf(),
+            marks: state.watermarks.remove(&key).unwrap_or_default(),
+            key,
+        })
+    }
+
+    /// The watermark of the query `name`, if a `--new` run has recorded one.
+    pub fn mark(&self, name: &str) -> Option<&Mark> {
+        self.marks.get(name)
+    }
+
+    /// Records how far query `name` has reported. Call it only once that output is flushed.
+    /// What another run recorded meanwhile is merged in, never overwritten.
+    pub fn record(&mut self, name: &str, watermark: &Watermark) -> Result<()> {
+        let at = time::OffsetDateTime::now_utc()
+            .replace_nanosecond(0)
+            .ok()
+            .and_then(|t| t.format(&Rfc3339).ok())
+            .unwrap_or_default();
+        let mark = self.modify(|marks| {
+            let merged = match marks.get(name) {
+                Some(old) => old.watermark.merge(watermark),
+                None => watermark.clone(),
+            };
+            if marks.get(name).is_none_or(|old| old.watermark != merged) {
+                let mark = Mark {
+                    watermark: merged,
+                    at,
+                };
+                marks.insert(name.to_string(), mark);
+            }
+            marks.get(name).cloned()
+        })?;
+        if let Some(mark) = mark {
+            self.marks.insert(name.to_string(), mark);
+        }
+        Ok(())
+    }
+
+    /// Drops the watermark of `name` (the query was removed); returns whether there was one.
+    pub fn forget(&mut self, name: &str) -> Result<bool> {
+        if !self.dir.is_dir() {
+            return Ok(false);
+        }
+        let had = self.modify(|marks| marks.remove(name))?.is_some();
+        self.marks.remove(name);
+        Ok(had)
+    }
+
+    /// Locked read-modify-write of this queries file's watermarks.
+    fn modify<T>(
+        &self,
+        f: impl FnOnce(&mut BTreeMap<String, Mark>) -> Option<T>,
+    ) -> Result<Option<T>> {
+        let _lock = Lock::acquire(&self.dir.join(LOCK_FILE))?;
+        let path = self.dir.join(STATE_FILE);
+        let mut state = read(&path)?;
+        let marks = state.watermarks.entry(self.key.clone()).or_default();
+        let out = f(marks);
+        if marks.is_empty() {
+            state.watermarks.remove(&self.key);
+        }
+        state.version = VERSION;
+        let mut data = serde_json::to_vec_pretty(&state).expect("state serializes");
+        data.push(b'\n');
+        write_atomic(&path, &data)?;
+        Ok(out)
+    }
+}
+
+fn read(path: &Path) -> Result<StateFile> {
+    let raw = match std::fs::read(path) {
+        Ok(raw) => raw,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(StateFile::default()),
+        Err(e) => return Err(Error::io(path, e)),
+    };
+    let bad = |msg: String| {
+        let msg = format!(
+            "{msg}; delete the file to start over (the next --new runs report every match)"
+        );
+        Error::io(path, io::Error::new(io::ErrorKind::InvalidData, msg))
+    };
+    let state: StateFile =
+        serde_json::from_slice(&raw).map_err(|e| bad(format!("not a dossier run state ({e})")))?;
+    if state.version > VERSION {
+        return Err(bad(format!(
+            "run state version {} is newer than this build reads ({VERSION})",
+            state.version
+        )));
+    }
+    Ok(state)
+}
+
+/// Options of `saved run`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RunOptions {
+    /// Only passages the query's watermark does not cover; the caller records
+    /// [`Outcome::watermark`].
+    pub new: bool,
+    /// Passages to report at most. Default: as `search` (10), or all with `new`.
+    pub limit: Option<usize>,
+    /// Passages per article at most. Default: as `search` (2), or all with `new`.
+    pub per_article: Option<usize>,
+}
+
+/// What one saved query found.
+#[derive(Debug)]
+pub struct Outcome {
+    /// The passages to report. With `new`, `total_matches` counts the new passages.
+    pub results: Results,
+    /// With `new`: the watermark to record once the results are written and flushed; None when
+    /// it stays where it was.
+    pub watermark: Option<Watermark>,
+    /// With `new`: new passages left out by `limit` or `per_article`; the next run reports them.
+    pub left_out: usize,
+}
+
+/// Runs a saved query. With `opts.new`, only passages `from` does not cover (all of them when
+/// `from` is None: a first run).
+pub fn run(
+    searcher: &Searcher,
+    saved: &SavedQuery,
+    from: Option<&Watermark>,
+    opts: RunOptions,
+) -> Result<Outcome> {
+    if !opts.new {
+        let defaults = SearchOptions::default();
+        let search = SearchOptions {
+            limit: opts.limit.unwrap_or(defaults.limit).max(1),
+            per_article: opts.per_article.unwrap_or(defaults.per_article),
+            after_seq: None,
+        };
+        return Ok(Outcome {
+            results: searcher.search(&saved.query, &search)?,
+            watermark: None,
+            left_out: 0,
+        });
+    }
+    // All new matches, in rank order; the limits apply after dropping what was reported, so
+    // consecutive limited runs page through a large commit instead of repeating its top.
+    let all = all_matches(searcher, saved, from.map(|w| w.seq))?;
+    let limit = opts.limit.unwrap_or(usize::MAX).max(1);
+    let per_article = opts.per_article.unwrap_or(usize::MAX).max(1);
+    let mut per: HashMap<&str, usize> = HashMap::new();
+    let mut shown = Vec::new();
+    let mut left = Vec::new();
+    for hit in &all.hits {
+        if from.is_some_and(|w| w.covers(hit)) {
+            continue;
+        }
+        let n = per.entry(hit.article_id.as_str()).or_default();
+        if shown.len() < limit && *n < per_article {
+            *n += 1;
+            shown.push(hit);
+        } else {
+            left.push(hit);
+        }
+    }
+    // Ranking is by score, not age: the watermark stops before the oldest passage left out, and
+    // remembers what it showed beyond that.
+    let base = from.map_or(0, |w| w.seq);
+    let seq = match left.iter().map(|h| h.seq).min() {
+        Some(oldest) => oldest.saturating_sub(1).min(all.seq),
+        None => all.seq,
+    }
+    .max(base);
+    let reported = (from
+        .map(|w| w.reported.iter().cloned())
+        .into_iter()
+        .flatten())
+    .chain(shown.iter().map(|h| Reported::of(h)))
+    .filter(|r| r.seq > seq)
+    .collect();
+    let next = Watermark { seq, reported };
+    let hits = shown
+        .into_iter()
+        .enumerate()
+        .map(|(i, h)| Hit {
+            rank: i + 1,
+            ..h.clone()
+        })
+        .collect::<Vec<_>>();
+    Ok(Outcome {
+        results: Results {
+            total_matches: hits.len() + left.len(),
+            hits,
+            took: all.took,
+            seq: all.seq,
+        },
+        watermark: (from != Some(&next)).then_some(next),
+        left_out: left.len(),
+    })
+}
+
+/// Every passage the query matches after commit `after`, however many.
+fn all_matches(searcher: &Searcher, saved: &SavedQuery, after: Option<u64>) -> Result<Results> {
+    let mut search = SearchOptions {
+        limit: PAGE,
+        per_article: usize::MAX,
+        after_seq: after,
+    };
+    let started = Instant::now();
+    loop {
+        let mut results = searcher.search(&saved.query, &search)?;
+        // More may have been committed since the count: ask again until nothing is cut off.
+        if results.hits.len() >= results.total_matches {
+            results.took = started.elapsed();
+            return Ok(results);
+        }
+        search.limit = results.total_matches;
+    }
+}
