@@ -488,11 +488,7 @@ impl Entry<'_> {
         })
     }
 
-    fn strings<'i>(
-        &self,
-        item: &'i Item,
-        key: &str,
-    ) -> Result<Vec<(&'i str, Span)>> {
+    fn strings<'i>(&self, item: &'i Item, key: &str) -> Result<Vec<(&'i str, Span)>> {
         if let Some(s) = item.as_str() {
             return Ok(vec![(s, item.span())]);
         }

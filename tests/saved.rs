@@ -285,6 +285,18 @@ fn queries_file_is_chosen_by_flag_or_variable() {
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&out.stdout), "a  x\nb  y\n");
     assert_eq!(env.ok(&["saved", "list"], 1), "");
+
+    // A default file that links into a git checkout stays a link; the edit lands in the target.
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(mine, env.path("queries.toml")).unwrap();
+        env.ok(&["saved", "add", "c", "z"], 0);
+        let meta = std::fs::symlink_metadata(env.path("queries.toml")).unwrap();
+        assert!(meta.file_type().is_symlink());
+        assert!(std::fs::read_to_string(mine)
+            .unwrap()
+            .contains("[queries.c]"));
+    }
 }
 
 #[test]

@@ -338,3 +338,118 @@ fn all_matches(searcher: &Searcher, saved: &SavedQuery, after: Option<u64>) -> R
         search.limit = results.total_matches;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn r(path: &str, passage: u64, seq: u64) -> Reported {
+        Reported {
+            path: path.into(),
+            passage,
+            seq,
+        }
+    }
+
+    fn wm(seq: u64, reported: &[Reported]) -> Watermark {
+        Watermark {
+            seq,
+            reported: reported.iter().cloned().collect(),
+        }
+    }
+
+    #[test]
+    fn merge_keeps_everything_either_run_reported() {
+        let a = wm(5, &[r("x", 0, 6), r("x", 1, 7)]);
+        let b = wm(5, &[r("y", 0, 6)]);
+        assert_eq!(
+            a.merge(&b),
+            wm(5, &[r("x", 0, 6), r("x", 1, 7), r("y", 0, 6)])
+        );
+        // A later commit makes the passages it covers redundant.
+        let c = wm(6, &[]);
+        assert_eq!(a.merge(&c), wm(6, &[r("x", 1, 7)]));
+        assert_eq!(c.merge(&a), a.merge(&c));
+        assert_eq!(a.merge(&a), a);
+    }
+
+    #[test]
+    fn state_file_round_trips_and_stays_readable() {
+        let mark = Mark {
+            watermark: wm(3, &[r("/c/a.html", 2, 4)]),
+            at: "2026-01-02T03:04:05Z".into(),
+        };
+        let json = serde_json::to_string(&mark).unwrap();
+        assert_eq!(
+            json,
+            r#"{"seq":3,"reported":[{"path":"/c/a.html","passage":2,"seq":4}],"at":"2026-01-02T03:04:05Z"}"#
+        );
+        assert_eq!(serde_json::from_str::<Mark>(&json).unwrap(), mark);
+        let bare: Mark = serde_json::from_str(r#"{"seq":9,"at":""}"#).unwrap();
+        assert!(bare.watermark.reported.is_empty());
+        assert_eq!(
+            serde_json::to_string(&bare).unwrap(),
+            r#"{"seq":9,"at":""}"#
+        );
+    }
+
+    #[test]
+    fn record_merges_and_forget_drops() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = dir.path().join("index");
+        std::fs::create_dir(&index).unwrap();
+        let file = dir.path().join("queries.toml");
+        let other = dir.path().join("other.toml");
+        let mut a = RunState::open(&index, &file).unwrap();
+        let mut b = RunState::open(&index, &file).unwrap();
+        let mut c = RunState::open(&index, &other).unwrap();
+        a.record("q", &wm(4, &[])).unwrap();
+        // b read the state before a recorded; an older watermark must not win.
+        b.record("q", &wm(2, &[r("p", 0, 3)])).unwrap();
+        assert_eq!(b.mark("q").unwrap().watermark, wm(4, &[]));
+        c.record("q", &wm(1, &[])).unwrap();
+        let again = RunState::open(&index, &file).unwrap();
+        assert_eq!(again.mark("q").unwrap().watermark.seq, 4);
+        assert_eq!(
+            RunState::open(&index, &other)
+                .unwrap()
+                .mark("q")
+                .unwrap()
+                .watermark
+                .seq,
+            1
+        );
+        assert!(a.forget("q").unwrap());
+        assert!(!a.forget("q").unwrap());
+        assert!(RunState::open(&index, &file).unwrap().mark("q").is_none());
+        assert!(RunState::open(&index, &other).unwrap().mark("q").is_some());
+    }
+
+    #[test]
+    fn bad_state_files_are_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("q.toml");
+        for (text, needle) in [
+            ("{ nope", "not a dossier run state"),
+            (
+                r#"{"version": 99, "watermarks": {}}"#,
+                "newer than this build",
+            ),
+            (
+                r#"{"version": 1, "watermarks": {"f": {"q": {"seq": -1, "at": ""}}}}"#,
+                "not a dossier run state",
+            ),
+        ] {
+            std::fs::write(dir.path().join(STATE_FILE), text).unwrap();
+            let e = RunState::open(dir.path(), &file).unwrap_err().to_string();
+            assert!(
+                e.contains(needle) && e.contains("delete the file"),
+                "{text}: {e}"
+            );
+        }
+        // No index folder: nothing recorded, nothing to forget.
+        let mut none = RunState::open(&dir.path().join("missing"), &file).unwrap();
+        assert!(none.mark("q").is_none());
+        assert!(!none.forget("q").unwrap());
+    }
+}
