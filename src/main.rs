@@ -42,6 +42,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let color = use_color(args.color);
             app::search(&index, &query, &args, color)
         }
+        Command::Facets(args) => {
+            let query = build_query(&args.query.join(" "), &args.filters)?;
+            app::facets(&index, &query, &args)
+        }
         Command::Extract(args) => app::extract(&args),
         Command::Agencies(args) => app::agencies(&args),
         Command::Countries(args) => app::countries(&args),

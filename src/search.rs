@@ -129,7 +129,7 @@ impl Searcher {
     pub fn search(&self, query: &Query, opts: &SearchOptions) -> Result<Results> {
         let started = Instant::now();
         let seq = index::committed_seq(&self.index)?;
-        let tq = self.build(query, opts)?;
+        let tq = self.build_query(query, opts)?;
         let searcher = self.reader.searcher();
         let per_article = opts.per_article.max(1);
         let mut fetch = (opts.limit * 4).max(50);
@@ -221,8 +221,17 @@ impl Searcher {
         }
     }
 
+    /// The reader, for other ways of collecting (facets).
+    pub(crate) fn reader(&self) -> &IndexReader {
+        &self.reader
+    }
+
     /// Turns the query and filters into one Tantivy query.
-    fn build(&self, query: &Query, opts: &SearchOptions) -> Result<Box<dyn TantivyQuery>> {
+    pub(crate) fn build_query(
+        &self,
+        query: &Query,
+        opts: &SearchOptions,
+    ) -> Result<Box<dyn TantivyQuery>> {
         let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
         for node in &query.expr.0 {
             if let Some(c) = self.node(node)? {
