@@ -7,7 +7,7 @@
 //! ../shared/tools/eval-dates --pred /tmp/dates.jsonl
 //! ```
 //!
-//! Options: `--data DIR` (default `../shared/data`), `--text FILE` (article bodies of the
+//! `--show PAGE` prints what one page yields instead. Options: `--data DIR` (default `../shared/data`), `--text FILE` (article bodies of the
 //! article-extraction benchmark), `--dates FILE` (publication dates of the date set). Each line
 //! is one page: `{"path": .., "text": ..}` or `{"path": .., "published": "YYYY-MM-DD"|null,
 //! "source": ..}`.
@@ -40,8 +40,11 @@ fn run() -> anyhow::Result<()> {
             "--data" => data = PathBuf::from(value()?),
             "--text" => text_out = Some(PathBuf::from(value()?)),
             "--dates" => dates_out = Some(PathBuf::from(value()?)),
+            "--show" => return show(Path::new(&value()?)),
             "-h" | "--help" => {
-                println!("usage: eval_extract [--data DIR] [--text FILE] [--dates FILE]");
+                println!(
+                    "usage: eval_extract [--data DIR] [--text FILE] [--dates FILE] | --show PAGE"
+                );
                 return Ok(());
             }
             other => bail!("unknown argument '{other}'; see --help"),
@@ -88,6 +91,34 @@ fn run() -> anyhow::Result<()> {
         }
         w.flush()?;
         eprintln!("wrote {}", out.display());
+    }
+    Ok(())
+}
+
+/// Prints what one page yields (a page of either set, gzip'd or not), to see why it scores.
+fn show(path: &Path) -> anyhow::Result<()> {
+    let bytes = if path.to_string_lossy().ends_with(".gz") {
+        gunzip(path)?
+    } else {
+        fs::read(path).with_context(|| format!("reading '{}'", path.display()))?
+    };
+    match extract(&bytes, Kind::Html) {
+        Ok(e) => {
+            println!("title:     {:?}", e.title);
+            println!(
+                "published: {:?} from {:?}",
+                e.published.map(|d| d.to_string()),
+                e.published_source.map(|s| s.as_str())
+            );
+            println!(
+                "url:       {:?}\nsite:      {:?}\nlanguage:  {:?}\nencoding:  {}",
+                e.url, e.site, e.language, e.encoding
+            );
+            for p in &e.paragraphs {
+                println!("  | {p}");
+            }
+        }
+        Err(skip) => println!("skipped: {skip}"),
     }
     Ok(())
 }

@@ -86,7 +86,6 @@ const NEG_SUBSTR: &[&str] = &[
     "breadcrumb",
     "advert",
     "sponsor",
-    "promo",
     "outbrain",
     "taboola",
     "popup",
@@ -155,6 +154,8 @@ const NEG_SUBSTR: &[&str] = &[
 
 /// Whole class/id tokens that mark boilerplate.
 const NEG_TOKENS: &[&str] = &[
+    "promo",
+    "promos",
     "ad",
     "ads",
     "nav",

@@ -13,7 +13,6 @@ use scraper::{ElementRef, Html, Selector};
 use serde_json::Value;
 use time::{Date, Month};
 
-use super::dom::Arena;
 use super::meta::{is_article_type, Meta};
 
 /// Where a publication date was read from.
@@ -99,48 +98,108 @@ fn sel(s: &str) -> Selector {
     Selector::parse(s).expect("static selector")
 }
 
-static ITEMPROP_PUB: LazyLock<Selector> =
-    LazyLock::new(|| sel("[itemprop=datePublished], [itemprop=dateCreated]"));
+static ITEMPROP_PUB: LazyLock<Selector> = LazyLock::new(|| {
+    sel(
+        "[itemprop=datePublished], [itemprop=dateCreated], [property$=datePublished], \
+         [property$=dateCreated]",
+    )
+});
 static TIME: LazyLock<Selector> = LazyLock::new(|| sel("time"));
 static BYLINE: LazyLock<Selector> = LazyLock::new(|| {
     sel(
         "[class*=date], [id*=date], [class*=time], [class*=byline], [class*=publish], \
          [id*=publish], [class*=posted], [class*=meta], [class*=Date], [class*=Time], \
          [class*=Byline], [class*=datum], [class*=fecha], [class*=data], [id*=time], \
-         [class*=author], [class*=info], abbr[title]",
+         [class*=author], [class*=info], [data-testid*=date], abbr[title]",
     )
 });
 static BODY: LazyLock<Selector> = LazyLock::new(|| sel("body"));
+static H1: LazyLock<Selector> = LazyLock::new(|| sel("h1"));
 
-/// Finds the publication date of a parsed page and where it came from.
-pub fn find(html: &Html, _arena: &Arena, meta: &Meta) -> Option<(Date, DateSource)> {
-    let month_first = meta
-        .language
-        .as_deref()
-        .is_some_and(|l| l.eq_ignore_ascii_case("en-us") || l.eq_ignore_ascii_case("en"));
-    if let Some(d) = from_json_ld(&meta.json_ld) {
+/// How to read ambiguous dates on one page.
+#[derive(Clone, Copy)]
+struct Ctx {
+    /// `04/05/2020` is April 5 (US usage) rather than 4 May.
+    month_first: bool,
+    /// Hours from UTC of the page's likely local time (from its language), used to turn a
+    /// UTC timestamp into the day the publisher printed.
+    utc_offset: Option<f32>,
+}
+
+/// Finds the publication date of a parsed page (`raw` is its decoded source) and where it
+/// came from.
+pub fn find(html: &Html, raw: &str, meta: &Meta) -> Option<(Date, DateSource)> {
+    let lang = meta.language.as_deref().unwrap_or("").to_ascii_lowercase();
+    let cx = Ctx {
+        month_first: lang == "en-us" || lang == "en",
+        utc_offset: utc_offset(&lang),
+    };
+    if let Some(d) = from_json_ld(&meta.json_ld, cx) {
         return Some((d, DateSource::JsonLd));
     }
-    if let Some(d) = from_meta(meta) {
+    if let Some(d) = from_meta(meta, cx) {
         return Some((d, DateSource::Meta));
     }
-    if let Some(d) = from_itemprop(html, month_first) {
+    if let Some(d) = from_itemprop(html, cx) {
         return Some((d, DateSource::Time));
     }
-    if let Some(d) = from_time(html, month_first) {
+    if let Some(d) = from_time(html, cx) {
         return Some((d, DateSource::Time));
     }
-    if let Some(d) = from_byline(html, month_first) {
+    if let Some(d) = from_json_keys(raw, cx) {
+        return Some((d, DateSource::JsonLd));
+    }
+    if let Some(d) = from_byline(html, cx) {
         return Some((d, DateSource::Byline));
     }
     if let Some(d) = meta.url.as_deref().and_then(from_url) {
         return Some((d, DateSource::Url));
     }
-    from_text(html, month_first).map(|d| (d, DateSource::Text))
+    from_text(html, cx).map(|d| (d, DateSource::Text))
 }
 
-fn from_json_ld(objs: &[Value]) -> Option<Date> {
-    let get = |o: &Value, k: &str| o.get(k).and_then(Value::as_str).and_then(parse_attr);
+/// Typical offset from UTC (standard time) of the places a language tag points to; `None`
+/// where a language spans many time zones (plain "en", "es", "pt").
+fn utc_offset(lang: &str) -> Option<f32> {
+    let (primary, region) = match lang.split_once(['-', '_']) {
+        Some((p, r)) => (p, r),
+        None => (lang, ""),
+    };
+    let by_region = match region {
+        "us" | "ca" => Some(-5.0),
+        "gb" | "ie" => Some(0.0),
+        "au" => Some(10.0),
+        "nz" => Some(12.0),
+        "in" => Some(5.5),
+        "br" => Some(-3.0),
+        "mx" => Some(-6.0),
+        "ar" | "cl" => Some(-3.0),
+        "za" => Some(2.0),
+        _ => None,
+    };
+    if by_region.is_some() {
+        return by_region;
+    }
+    match primary {
+        "de" | "fr" | "it" | "nl" | "pl" | "cs" | "sk" | "hu" | "sv" | "da" | "no" | "nb"
+        | "nn" | "hr" | "sl" | "sr" | "bs" | "ca" | "lb" | "mk" | "sq" => Some(1.0),
+        "el" | "fi" | "ro" | "bg" | "uk" | "lt" | "lv" | "et" | "he" => Some(2.0),
+        "ru" | "tr" | "ar" | "be" => Some(3.0),
+        "fa" => Some(3.5),
+        "hi" => Some(5.5),
+        "id" | "th" | "vi" => Some(7.0),
+        "zh" => Some(8.0),
+        "ja" | "ko" => Some(9.0),
+        _ => None,
+    }
+}
+
+fn from_json_ld(objs: &[Value], cx: Ctx) -> Option<Date> {
+    let get = |o: &Value, k: &str| {
+        o.get(k)
+            .and_then(Value::as_str)
+            .and_then(|v| parse_value(v, cx))
+    };
     objs.iter()
         .filter(|o| is_article_type(o))
         .find_map(|o| get(o, "datePublished"))
@@ -152,11 +211,11 @@ fn from_json_ld(objs: &[Value]) -> Option<Date> {
         })
 }
 
-fn from_meta(meta: &Meta) -> Option<Date> {
+fn from_meta(meta: &Meta, cx: Ctx) -> Option<Date> {
     for key in META_KEYS {
         for (k, v) in &meta.metas {
             if k == key {
-                if let Some(d) = parse_attr(v) {
+                if let Some(d) = parse_value(v, cx) {
                     return Some(d);
                 }
             }
@@ -168,13 +227,28 @@ fn from_meta(meta: &Meta) -> Option<Date> {
             if let Some(d) = o
                 .get("pub_date")
                 .and_then(Value::as_str)
-                .and_then(parse_attr)
+                .and_then(|v| parse_value(v, cx))
             {
                 return Some(d);
             }
         }
     }
     None
+}
+
+static JSON_KEYS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"(?i)["'](?:datePublished|publishedDate|publishDate|published_at|publishedAt|pubDate|firstPublishedDate|metaFirstPublishedDate|date_published|publish_date|publicationDate|article_date_published|first_published_at|createdDate)["']\s*:\s*["']([^"']{6,40})["']"#,
+    )
+    .expect("static regex")
+});
+
+/// Publication keys in scripts' JSON state (`"publishedDate": "..."`), which single-page
+/// sites carry instead of JSON-LD.
+fn from_json_keys(raw: &str, cx: Ctx) -> Option<Date> {
+    JSON_KEYS
+        .captures_iter(raw)
+        .find_map(|c| parse_value(&c[1], cx))
 }
 
 /// Whether an element or one of its close ancestors is about modification or lives in a
@@ -184,6 +258,10 @@ fn bad_context(el: ElementRef<'_>) -> bool {
     let mut depth = 0;
     while let Some(e) = node {
         let v = e.value();
+        // Page-wide classes (`has-sidebar`, `comments-open`) say nothing about this element.
+        if matches!(v.name(), "body" | "html" | "main" | "article") {
+            break;
+        }
         let hints = format!(
             "{} {}",
             v.attr("class").unwrap_or(""),
@@ -195,13 +273,14 @@ fn bad_context(el: ElementRef<'_>) -> bool {
         {
             return true;
         }
-        if hints.contains("comment")
-            || hints.contains("related")
-            || hints.contains("sidebar")
-            || hints.contains("widget")
-            || hints.contains("teaser")
-            || hints.contains("recommend")
-            || matches!(v.name(), "aside" | "footer" | "nav")
+        // Only close containers count: themes name far wrappers `sidebar-layout` and such.
+        if depth <= 5
+            && (hints.contains("comment")
+                || hints.contains("related")
+                || hints.contains("sidebar")
+                || hints.contains("widget")
+                || hints.contains("recommend")
+                || matches!(v.name(), "aside" | "footer" | "nav"))
         {
             return true;
         }
@@ -219,22 +298,34 @@ fn bad_context(el: ElementRef<'_>) -> bool {
     false
 }
 
-fn from_itemprop(html: &Html, month_first: bool) -> Option<Date> {
+/// The element's text with a space between text nodes (`Mai<span>06</span>2018`).
+fn spaced_text(el: ElementRef<'_>) -> String {
+    let mut s = String::new();
+    for t in el.text() {
+        s.push_str(t);
+        s.push(' ');
+        if s.len() > 2000 {
+            break;
+        }
+    }
+    super::normalize_ws(&s)
+}
+
+fn from_itemprop(html: &Html, cx: Ctx) -> Option<Date> {
     for el in html.select(&ITEMPROP_PUB) {
         let v = el.value();
         let attr = v.attr("content").or(v.attr("datetime")).or(v.attr("value"));
-        if let Some(d) = attr.and_then(parse_attr) {
+        if let Some(d) = attr.and_then(|a| parse_value(a, cx)) {
             return Some(d);
         }
-        let text: String = el.text().collect();
-        if let Some(d) = first_date(&text, month_first) {
+        if let Some(d) = first_date(&spaced_text(el), cx) {
             return Some(d);
         }
     }
     None
 }
 
-fn from_time(html: &Html, month_first: bool) -> Option<Date> {
+fn from_time(html: &Html, cx: Ctx) -> Option<Date> {
     let mut first_plain = None;
     for el in html.select(&TIME) {
         if bad_context(el) {
@@ -244,8 +335,8 @@ fn from_time(html: &Html, month_first: bool) -> Option<Date> {
         let class = v.attr("class").unwrap_or("").to_ascii_lowercase();
         let d = v
             .attr("datetime")
-            .and_then(parse_attr)
-            .or_else(|| first_date(&el.text().collect::<String>(), month_first));
+            .and_then(|a| parse_value(a, cx))
+            .or_else(|| published_in(&spaced_text(el), cx));
         let Some(d) = d else { continue };
         if v.attr("pubdate").is_some()
             || class.contains("publish")
@@ -261,7 +352,7 @@ fn from_time(html: &Html, month_first: bool) -> Option<Date> {
     first_plain
 }
 
-fn from_byline(html: &Html, month_first: bool) -> Option<Date> {
+fn from_byline(html: &Html, cx: Ctx) -> Option<Date> {
     let body = html.select(&BODY).next()?;
     for el in body.select(&BYLINE) {
         if matches!(el.value().name(), "body" | "html" | "script" | "style") {
@@ -270,18 +361,17 @@ fn from_byline(html: &Html, month_first: bool) -> Option<Date> {
         if bad_context(el) {
             continue;
         }
-        let text: String = el.text().collect();
-        let text = text.trim();
+        if let Some(t) = el.value().attr("title") {
+            if let Some(d) = parse_value(t, cx) {
+                return Some(d);
+            }
+        }
+        let text = spaced_text(el);
         if text.is_empty() || text.len() > 250 {
             continue;
         }
-        if let Some(d) = published_in(text, month_first) {
+        if let Some(d) = published_in(&text, cx) {
             return Some(d);
-        }
-        if let Some(t) = el.value().attr("title") {
-            if let Some(d) = first_date(t, month_first) {
-                return Some(d);
-            }
         }
     }
     None
@@ -289,11 +379,15 @@ fn from_byline(html: &Html, month_first: bool) -> Option<Date> {
 
 /// The date in a byline text; with both a published and an updated date, the one not
 /// introduced by an update word.
-fn published_in(text: &str, month_first: bool) -> Option<Date> {
-    let found = dates_in(text, month_first);
+fn published_in(text: &str, cx: Ctx) -> Option<Date> {
+    let found = dates_in(text, cx.month_first);
     let lower = text.to_lowercase();
     for (pos, d) in &found {
-        let before = &lower[..(*pos).min(lower.len())];
+        let mut end = (*pos).min(lower.len());
+        while !lower.is_char_boundary(end) {
+            end -= 1;
+        }
+        let before = &lower[..end];
         let window_start = before.char_indices().rev().nth(25).map_or(0, |(i, _)| i);
         let window = &before[window_start..];
         if UPDATE_WORDS.iter().any(|w| window.contains(w)) {
@@ -336,40 +430,109 @@ pub fn from_url(url: &str) -> Option<Date> {
     ymd(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
 }
 
-/// Last resort: a date following a publication word in the page text, else the first date of
-/// the body text.
-fn from_text(html: &Html, month_first: bool) -> Option<Date> {
-    let body = html.select(&BODY).next()?;
-    let mut text = String::new();
-    for t in body.text() {
-        text.push_str(t);
-        text.push(' ');
-        if text.len() > 200_000 {
+/// The visible text of the body: scripts, styles and comment/related/sidebar areas left out.
+fn visible_text(html: &Html) -> String {
+    use ego_tree::iter::Edge;
+    let mut out = String::new();
+    let mut skip: Option<ego_tree::NodeId> = None;
+    let Some(body) = html.select(&BODY).next() else {
+        return out;
+    };
+    for edge in body.traverse() {
+        match edge {
+            Edge::Open(n) => {
+                if skip.is_some() {
+                    continue;
+                }
+                if let Some(el) = ElementRef::wrap(n) {
+                    let name = el.value().name();
+                    let hints = format!(
+                        "{} {}",
+                        el.value().attr("class").unwrap_or(""),
+                        el.value().attr("id").unwrap_or("")
+                    )
+                    .to_ascii_lowercase();
+                    if matches!(
+                        name,
+                        "script"
+                            | "style"
+                            | "noscript"
+                            | "template"
+                            | "nav"
+                            | "aside"
+                            | "footer"
+                            | "select"
+                    ) || !matches!(name, "body" | "main" | "article")
+                        && (hints.contains("comment")
+                            || hints.contains("related")
+                            || hints.contains("sidebar"))
+                    {
+                        skip = Some(n.id());
+                    } else if super::dom::BLOCK_TAGS.contains(&name) {
+                        out.push('\n');
+                    }
+                } else if let Some(t) = n.value().as_text() {
+                    out.push_str(t);
+                }
+            }
+            Edge::Close(n) => {
+                if skip == Some(n.id()) {
+                    skip = None;
+                }
+            }
+        }
+        if out.len() > 300_000 {
             break;
         }
     }
+    out
+}
+
+/// Last resort: a date following a publication word in the page text, else the first date
+/// after the title (`<h1>`), else the first date of the visible text.
+fn from_text(html: &Html, cx: Ctx) -> Option<Date> {
+    let text = visible_text(html);
     let lower = text.to_lowercase();
-    for word in PUBLISH_WORDS {
-        let mut from = 0;
-        while let Some(p) = lower[from..].find(word) {
-            let start = from + p + word.len();
-            let end = (start + 60).min(lower.len());
-            let end = (end..=lower.len())
-                .find(|&e| lower.is_char_boundary(e))
-                .unwrap_or(lower.len());
-            if let Some(d) = first_date(&text[start..end], month_first) {
-                return Some(d);
+    if lower.len() == text.len() {
+        for word in PUBLISH_WORDS {
+            let mut from = 0;
+            while let Some(p) = lower[from..].find(word) {
+                let start = from + p + word.len();
+                let mut end = (start + 60).min(lower.len());
+                while !text.is_char_boundary(end) {
+                    end -= 1;
+                }
+                if let Some(d) = first_date(&text[start..end], cx) {
+                    return Some(d);
+                }
+                from = start;
             }
-            from = start;
         }
     }
-    None
+    if let Some(h1) = html.select(&H1).next() {
+        let title = spaced_text(h1);
+        if title.len() > 10 {
+            let flat = super::normalize_ws(&text);
+            if let Some(p) = flat.find(&title) {
+                let start = p + title.len();
+                let mut end = (start + 400).min(flat.len());
+                while !flat.is_char_boundary(end) {
+                    end -= 1;
+                }
+                if let Some(d) = first_date(&flat[start..end], cx) {
+                    return Some(d);
+                }
+            }
+        }
+    }
+    first_date(&text, cx)
 }
 
 const PUBLISH_WORDS: &[&str] = &[
     "published",
     "posted",
     "veröffentlicht",
+    "veröffentlichung",
     "erschienen",
     "publié",
     "publicado",
@@ -387,6 +550,57 @@ const PUBLISH_WORDS: &[&str] = &[
     "data:",
 ];
 
+static DATETIME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^((?:19|20)\d{2})-?([01]\d)-?([0-3]\d)[T ](\d{2}):?(\d{2})(?::?\d{2})?(?:[.,]\d+)?\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})?",
+    )
+    .expect("static regex")
+});
+
+/// Parses a date from an attribute or JSON value: a timestamp in UTC is moved to the page's
+/// local day; else ISO 8601 as written; else any textual date.
+fn parse_value(s: &str, cx: Ctx) -> Option<Date> {
+    let s = s.trim();
+    if let Some(c) = DATETIME.captures(s) {
+        let date = ymd(c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?)?;
+        let utc = c.get(6).is_some_and(|z| {
+            matches!(
+                z.as_str(),
+                "Z" | "UTC" | "GMT" | "+00:00" | "+0000" | "-00:00"
+            )
+        });
+        if let (true, Some(off)) = (utc, cx.utc_offset) {
+            let hour: f32 = c[4].parse::<f32>().ok()? + c[5].parse::<f32>().ok()? / 60.0;
+            let summer = matches!(u8::from(date.month()), 4..=9)
+                || (date.month() == Month::March && date.day() >= 26)
+                || (date.month() == Month::October && date.day() <= 25);
+            // Northern-hemisphere daylight time where the offset has it (Europe, North America).
+            let dst = if summer && (-9.0..=3.0).contains(&off) && off != 0.0 || summer && off == 0.0
+            {
+                1.0
+            } else {
+                0.0
+            };
+            let local = hour + off + dst;
+            return if local >= 24.0 {
+                date.next_day().filter(|d| *d <= today())
+            } else if local < 0.0 {
+                date.previous_day()
+            } else {
+                Some(date)
+            };
+        }
+        return Some(date);
+    }
+    parse_attr(s)
+}
+
+/// Today (UTC), read once: dates after it are typos or scheduled events, never publication.
+fn today() -> Date {
+    static TODAY: LazyLock<Date> = LazyLock::new(|| time::OffsetDateTime::now_utc().date());
+    *TODAY
+}
+
 /// Parses a date from an attribute value: ISO 8601 first, then any textual date.
 pub fn parse_attr(s: &str) -> Option<Date> {
     let s = s.trim();
@@ -399,10 +613,7 @@ pub fn parse_attr(s: &str) -> Option<Date> {
             {
                 return Some(d);
             }
-            if s.len() >= 8
-                && b[..8].iter().all(u8::is_ascii_digit)
-                && (s.len() == 8 || !b[8].is_ascii_digit())
-            {
+            if b[..8].iter().all(u8::is_ascii_digit) && (s.len() == 8 || !b[8].is_ascii_digit()) {
                 return ymd(
                     s[..4].parse().ok()?,
                     s[4..6].parse().ok()?,
@@ -411,7 +622,7 @@ pub fn parse_attr(s: &str) -> Option<Date> {
             }
         }
     }
-    first_date(s, false)
+    first_date_in_text(s)
 }
 
 static ISO: LazyLock<Regex> = LazyLock::new(|| {
@@ -421,17 +632,20 @@ static ISO: LazyLock<Regex> = LazyLock::new(|| {
 
 /// The first plausible date in a free text (any supported format and language).
 pub fn first_date_in_text(s: &str) -> Option<Date> {
-    first_date(s, false)
+    dates_in(s, false).into_iter().next().map(|(_, d)| d)
 }
 
-fn first_date(s: &str, month_first: bool) -> Option<Date> {
-    dates_in(s, month_first).into_iter().next().map(|(_, d)| d)
+fn first_date(s: &str, cx: Ctx) -> Option<Date> {
+    dates_in(s, cx.month_first)
+        .into_iter()
+        .next()
+        .map(|(_, d)| d)
 }
 
 static NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?x)
-        \b((?:19|20)\d{2})[-/.]\s?([01]?\d)[-/.]\s?([0-3]?\d)\b          # 1: Y-M-D
+        \b((?:19|20)\d{2})[-/.]\s?([01]?\d)[-/.]\s?([0-3]?\d)              # 1: Y-M-D
         | \b([0-3]?\d)\.\s?([01]?\d)\.\s?((?:19|20)\d{2})\b               # 4: D.M.Y
         | \b(\d{1,2})[/-](\d{1,2})[/-]((?:19|20)\d{2})\b                  # 7: D/M/Y or M/D/Y
         | ((?:19|20)\d{2})\s?年\s?(\d{1,2})\s?月\s?(\d{1,2})\s?日          # 10: CJK
@@ -452,7 +666,7 @@ static TEXTUAL: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// All dates found in `s`, with their byte offsets, in text order.
-pub fn dates_in(s: &str, month_first: bool) -> Vec<(usize, Date)> {
+fn dates_in(s: &str, month_first: bool) -> Vec<(usize, Date)> {
     let mut out = Vec::new();
     for c in NUMERIC.captures_iter(s) {
         let pos = c.get(0).map_or(0, |m| m.start());
@@ -670,8 +884,7 @@ fn month_number(name: &str) -> Option<u32> {
 fn ymd(y: i32, m: u32, d: u32) -> Option<Date> {
     let month = Month::try_from(u8::try_from(m).ok()?).ok()?;
     let date = Date::from_calendar_date(y, month, u8::try_from(d).ok()?).ok()?;
-    let today = time::OffsetDateTime::now_utc().date();
-    if y < 1995 || date > today {
+    if y < 1995 || date > today() {
         return None;
     }
     Some(date)
@@ -685,8 +898,7 @@ mod tests {
     fn date_of(html: &str) -> Option<(String, &'static str)> {
         let doc = Html::parse_document(html);
         let m = meta::read(&doc);
-        let arena = Arena::build(&doc);
-        find(&doc, &arena, &m).map(|(d, s)| (d.to_string(), s.as_str()))
+        find(&doc, html, &m).map(|(d, s)| (d.to_string(), s.as_str()))
     }
 
     fn some(d: &str, s: &'static str) -> Option<(String, &'static str)> {

@@ -127,7 +127,7 @@ fn extract_html(text: &str) -> Extracted {
     if let Some(body) = meta.article_body.as_deref() {
         content::fallback_to_json_ld(&mut paragraphs, body);
     }
-    let (published, published_source) = match date::find(&html, &arena, &meta) {
+    let (published, published_source) = match date::find(&html, text, &meta) {
         Some((d, s)) => (Some(d), Some(s)),
         None => (None, None),
     };
