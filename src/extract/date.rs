@@ -255,12 +255,25 @@ fn from_json_keys(raw: &str, cx: Ctx) -> Option<Date> {
 /// comment/related/sidebar area.
 fn bad_context(el: ElementRef<'_>) -> bool {
     let mut node = Some(el);
+    let mut in_header = false;
+    // A sidebar inside the article element describes that article (credits, date).
+    let in_article = el
+        .ancestors()
+        .filter_map(ElementRef::wrap)
+        .any(|a| a.value().name() == "article");
     let mut depth = 0;
     while let Some(e) = node {
         let v = e.value();
         // Page-wide classes (`has-sidebar`, `comments-open`) say nothing about this element.
-        if matches!(v.name(), "body" | "html" | "main" | "article") {
-            break;
+        if matches!(v.name(), "main" | "article") {
+            return false;
+        }
+        if matches!(v.name(), "body" | "html") {
+            // A date in the site's masthead (outside any article) is today's edition.
+            return in_header;
+        }
+        if v.name() == "header" {
+            in_header = true;
         }
         let hints = format!(
             "{} {}",
@@ -277,7 +290,7 @@ fn bad_context(el: ElementRef<'_>) -> bool {
         if depth <= 5
             && (hints.contains("comment")
                 || hints.contains("related")
-                || hints.contains("sidebar")
+                || hints.contains("sidebar") && !in_article
                 || hints.contains("widget")
                 || hints.contains("recommend")
                 || matches!(v.name(), "aside" | "footer" | "nav"))
@@ -291,7 +304,7 @@ fn bad_context(el: ElementRef<'_>) -> bool {
         }
         node = e.parent().and_then(ElementRef::wrap);
         depth += 1;
-        if depth > 12 {
+        if depth > 40 {
             break;
         }
     }
@@ -435,6 +448,8 @@ fn visible_text(html: &Html) -> String {
     use ego_tree::iter::Edge;
     let mut out = String::new();
     let mut skip: Option<ego_tree::NodeId> = None;
+    // Depth of open <article> elements: a sidebar inside one is about that article.
+    let mut articles = 0usize;
     let Some(body) = html.select(&BODY).next() else {
         return out;
     };
@@ -465,11 +480,16 @@ fn visible_text(html: &Html) -> String {
                     ) || !matches!(name, "body" | "main" | "article")
                         && (hints.contains("comment")
                             || hints.contains("related")
-                            || hints.contains("sidebar"))
+                            || hints.contains("sidebar") && articles == 0)
                     {
                         skip = Some(n.id());
-                    } else if super::dom::BLOCK_TAGS.contains(&name) {
-                        out.push('\n');
+                    } else {
+                        if name == "article" {
+                            articles += 1;
+                        }
+                        if super::dom::BLOCK_TAGS.contains(&name) {
+                            out.push('\n');
+                        }
                     }
                 } else if let Some(t) = n.value().as_text() {
                     out.push_str(t);
@@ -478,6 +498,12 @@ fn visible_text(html: &Html) -> String {
             Edge::Close(n) => {
                 if skip == Some(n.id()) {
                     skip = None;
+                } else if skip.is_none()
+                    && n.value()
+                        .as_element()
+                        .is_some_and(|e| e.name() == "article")
+                {
+                    articles = articles.saturating_sub(1);
                 }
             }
         }
@@ -531,6 +557,10 @@ fn from_text(html: &Html, cx: Ctx) -> Option<Date> {
 const PUBLISH_WORDS: &[&str] = &[
     "published",
     "posted",
+    "submitted",
+    "gespeichert",
+    "geschrieben",
+    "verfasst",
     "veröffentlicht",
     "veröffentlichung",
     "erschienen",
