@@ -177,7 +177,7 @@ fn errors_are_one_clear_line_with_status_2() {
     env.index(&env.path("c"));
     for (args, needle) in [
         (vec!["search", "\"unclosed"], "unclosed quote"),
-        (vec!["search", "a", "OR"], "nothing after OR"),
+        (vec!["search", "a", "OR"], "OR needs a term"),
         (
             vec!["search", "x", "--agency", "Ministry of Silly Walks"],
             "unknown agency 'Ministry of Silly Walks'",
