@@ -18,7 +18,10 @@ use termcolor::{Ansi, NoColor};
 use crate::cli::{ExtractArgs, FacetsArgs, Format, IndexArgs, LookupArgs, SearchArgs};
 
 /// Skip reasons too ordinary to report file by file (they are counted in the summary).
-const QUIET_REASONS: &[&str] = &["not an article file type"];
+const QUIET_REASONS: &[&str] = &[
+    "not an article file type",
+    "a README or licence, not an article",
+];
 
 pub fn index(path: &Path, args: IndexArgs) -> Result<ExitCode> {
     let opts = IndexOptions {
