@@ -15,10 +15,13 @@ use dossier::tag;
 use serde::Serialize;
 use termcolor::{Ansi, NoColor};
 
-use crate::cli::{ExtractArgs, Format, IndexArgs, LookupArgs, SearchArgs};
+use crate::cli::{ExtractArgs, FacetsArgs, Format, IndexArgs, LookupArgs, SearchArgs};
 
 /// Skip reasons too ordinary to report file by file (they are counted in the summary).
-const QUIET_REASONS: &[&str] = &["not an article file type"];
+const QUIET_REASONS: &[&str] = &[
+    "not an article file type",
+    "a README or licence, not an article",
+];
 
 pub fn index(path: &Path, args: IndexArgs) -> Result<ExitCode> {
     let opts = IndexOptions {
@@ -111,6 +114,55 @@ pub fn terminal_width() -> usize {
         .ok()
         .and_then(|c| c.parse().ok())
         .unwrap_or(100)
+}
+
+pub fn facets(path: &Path, query: &Query, args: &FacetsArgs) -> Result<ExitCode> {
+    let searcher = Searcher::open(path)?;
+    let facets = searcher.facets(query)?;
+    let mut out = BufWriter::new(io::stdout().lock());
+    match args.format {
+        Format::Json => {
+            let mut v = serde_json::to_value(&facets)?;
+            v["type"] = "facets".into();
+            writeln!(out, "{v}")?;
+        }
+        Format::Human => {
+            writeln!(out, "{} articles", facets.articles)?;
+            let top = args.top;
+            bars(
+                &mut out,
+                "agencies",
+                &facets.agencies[..facets.agencies.len().min(top)],
+            )?;
+            bars(
+                &mut out,
+                "countries",
+                &facets.countries[..facets.countries.len().min(top)],
+            )?;
+            let title = format!("by {} ({} undated)", facets.granularity, facets.undated);
+            bars(&mut out, &title, &facets.dates)?;
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::from(if facets.articles == 0 { 1 } else { 0 }))
+}
+
+/// A titled block of horizontal bars scaled to the largest count.
+fn bars(out: &mut impl Write, title: &str, counts: &[dossier::facets::Count]) -> io::Result<()> {
+    writeln!(out, "\n{title}")?;
+    let max = counts.iter().map(|c| c.count).max().unwrap_or(1).max(1);
+    let key_width = counts.iter().map(|c| c.key.len()).max().unwrap_or(0);
+    for c in counts {
+        let len = (c.count * 40).div_ceil(max);
+        writeln!(
+            out,
+            "  {:<key_width$} {} {}",
+            c.key,
+            "█".repeat(len),
+            c.count
+        )?;
+    }
+    Ok(())
 }
 
 /// One line of `dossier extract --format json`.

@@ -26,6 +26,8 @@ pub enum Command {
     Search(SearchArgs),
     /// Show exactly what the indexer keeps of files: metadata, tags and text
     Extract(ExtractArgs),
+    /// Count matching articles by agency, country and date, drawn as bars
+    Facets(FacetsArgs),
     /// List the known intelligence agencies, or look a name up
     Agencies(LookupArgs),
     /// List the known countries, or look a name up
@@ -91,6 +93,22 @@ pub struct SearchArgs {
     /// When to colour matched words
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
     pub color: ColorWhen,
+}
+
+/// `dossier facets`.
+#[derive(Args, Debug)]
+pub struct FacetsArgs {
+    /// The query (same language as search); every article when absent
+    #[arg(value_name = "QUERY", num_args = 0..)]
+    pub query: Vec<String>,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+    /// Agencies and countries to show at most (human format)
+    #[arg(long, default_value_t = 15, value_name = "N")]
+    pub top: usize,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
 }
 
 /// `dossier extract`.

@@ -56,6 +56,13 @@ pub fn walk(root: &Path) -> Vec<Entry> {
             continue;
         }
         let path = absolute(entry.path());
+        if is_project_file(&path) {
+            out.push(Entry::Skipped {
+                path,
+                reason: "a README or licence, not an article".to_string(),
+            });
+            continue;
+        }
         let Some(kind) = kind_of(&path) else {
             out.push(Entry::Skipped {
                 path,
@@ -81,6 +88,16 @@ pub fn walk(root: &Path) -> Vec<Entry> {
         });
     }
     out
+}
+
+/// READMEs and licences describe a folder rather than report anything; indexing them would put
+/// a list of every title at the top of most searches.
+fn is_project_file(path: &Path) -> bool {
+    let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else {
+        return false;
+    };
+    let stem = stem.to_ascii_uppercase();
+    ["README", "LICENSE", "LICENCE", "COPYING", "CHANGELOG"].contains(&stem.as_str())
 }
 
 /// Modification time in nanoseconds since the epoch, 0 where the platform gives none.

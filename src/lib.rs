@@ -19,6 +19,7 @@ pub mod article;
 pub mod corpus;
 pub mod error;
 pub mod extract;
+pub mod facets;
 pub mod index;
 pub mod passage;
 pub mod printer;

@@ -16,7 +16,7 @@ use dossier::query::Query;
 use cli::{Cli, ColorWhen, Command, FilterArgs, SavedCommand};
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match Cli::try_parse_from(protect_exclusions(std::env::args_os())) {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
@@ -39,9 +39,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Index(args) => app::index(&index, args),
         Command::Search(args) => {
-            let query = build_query(&args.query.join(" "), &args.filters)?;
+            let query = build_query(&unprotect(&args.query), &args.filters)?;
             let color = use_color(args.color);
             app::search(&index, &query, &args, color)
+        }
+        Command::Facets(args) => {
+            let query = build_query(&unprotect(&args.query), &args.filters)?;
+            app::facets(&index, &query, &args)
         }
         Command::Extract(args) => app::extract(&args),
         Command::Agencies(args) => app::agencies(&args),
@@ -64,6 +68,38 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
         }
     }
+}
+
+/// Marks excluded query words (`-brexit`) so clap takes them as values, not unknown flags:
+/// `dossier search spy -brexit` must work unquoted. Short flags are one letter (`-n 5`, `-n5`,
+/// `-q`), so a dash followed by two or more letters, a quote or a parenthesis is a query word.
+fn protect_exclusions(args: impl Iterator<Item = std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let mut after_dashdash = false;
+    args.map(|arg| {
+        let Some(s) = arg.to_str() else { return arg };
+        after_dashdash |= s == "--";
+        let rest = s.strip_prefix('-').unwrap_or("");
+        let mut chars = rest.chars();
+        let word = match (chars.next(), chars.next()) {
+            (Some('"' | '('), _) => true,
+            (Some(a), Some(b)) => a.is_alphabetic() && b.is_alphabetic(),
+            _ => false,
+        };
+        if word && !after_dashdash {
+            format!("{EXCLUDE_MARK}{rest}").into()
+        } else {
+            arg
+        }
+    })
+    .collect()
+}
+
+/// Stands for a leading `-` between `protect_exclusions` and `unprotect` (a private-use char).
+const EXCLUDE_MARK: char = '\u{E000}';
+
+/// The query words as one string, exclusion dashes restored.
+fn unprotect(words: &[String]) -> String {
+    words.join(" ").replace(EXCLUDE_MARK, "-")
 }
 
 /// `--index`, else `$DOSSIER_INDEX` (both handled by clap), else the user's data directory.

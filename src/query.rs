@@ -267,9 +267,8 @@ impl<'a> Parser<'a> {
             ("country:", Field::Country),
             ("site:", Field::Site),
         ] {
-            if self.rest().len() >= name.len()
-                && self.rest()[..name.len()].eq_ignore_ascii_case(name)
-            {
+            let head = self.rest().get(..name.len());
+            if head.is_some_and(|h| h.eq_ignore_ascii_case(name)) {
                 self.pos += name.len();
                 return field;
             }
@@ -488,6 +487,10 @@ mod tests {
             "title:scandal title:\"spy ring\""
         );
         assert_eq!(roundtrip("site:example.org"), "site:example.org");
+        assert_eq!(
+            roundtrip("StB émigrés 国家安全部"),
+            "StB émigrés 国家安全部"
+        );
     }
 
     #[test]

@@ -104,13 +104,14 @@ pub fn build() -> Schema {
     b.build()
 }
 
-/// The text analyzer: words, lower case, accents folded (so "securite" finds "sécurité"),
+/// The text analyzer: words, accents folded (so "securite" finds "sécurité", and folding before
+/// lower-casing turns the Turkish "MİT" into "mit", not "mi̇t"), lower case,
 /// English stemming (so "officers" finds "officer").
 pub fn analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(40))
-        .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
+        .filter(LowerCaser)
         .filter(Stemmer::new(Language::English))
         .build()
 }

@@ -133,7 +133,7 @@ impl Searcher {
         // query's watermark moves to it).
         let seq = index::committed_seq(&self.index)?;
         self.reader.reload()?;
-        let tq = self.build(query, opts)?;
+        let tq = self.build_query(query, opts)?;
         let searcher = self.reader.searcher();
         let per_article = opts.per_article.max(1);
         let mut fetch = (opts.limit * 4).max(50);
@@ -225,8 +225,17 @@ impl Searcher {
         }
     }
 
+    /// The reader, for other ways of collecting (facets).
+    pub(crate) fn reader(&self) -> &IndexReader {
+        &self.reader
+    }
+
     /// Turns the query and filters into one Tantivy query.
-    fn build(&self, query: &Query, opts: &SearchOptions) -> Result<Box<dyn TantivyQuery>> {
+    pub(crate) fn build_query(
+        &self,
+        query: &Query,
+        opts: &SearchOptions,
+    ) -> Result<Box<dyn TantivyQuery>> {
         let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
         for node in &query.expr.0 {
             if let Some(c) = self.node(node)? {

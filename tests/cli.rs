@@ -177,7 +177,7 @@ fn errors_are_one_clear_line_with_status_2() {
     env.index(&env.path("c"));
     for (args, needle) in [
         (vec!["search", "\"unclosed"], "unclosed quote"),
-        (vec!["search", "a", "OR"], "nothing after OR"),
+        (vec!["search", "a", "OR"], "OR needs a term"),
         (
             vec!["search", "x", "--agency", "Ministry of Silly Walks"],
             "unknown agency 'Ministry of Silly Walks'",
@@ -260,4 +260,49 @@ fn reindexing_follows_changes_and_bad_files_are_skipped() {
     assert_eq!(env.search_json(&["expelled"]).0.len(), 0);
     assert_eq!(env.search_json(&["zeppelin"]).0.len(), 1);
     assert_eq!(env.search_json(&["handler"]).0.len(), 0);
+}
+
+#[test]
+fn facets_count_articles_not_passages() {
+    let env = Env::new();
+    corpus(&env);
+    env.index(&env.path("c"));
+    let out = env.ok(&["facets", "investigators", "--format", "json"], 0);
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(v["type"], "facets");
+    assert_eq!(v["articles"], 3);
+    assert_eq!(v["granularity"], "year");
+    let dates: Vec<(String, u64)> = v["dates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["key"].as_str().unwrap().to_string(),
+                c["count"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        dates,
+        [("2017".into(), 1), ("2020".into(), 1), ("2023".into(), 1)]
+    );
+    let agency = |id: &str| {
+        v["agencies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["key"] == id)
+            .map(|c| c["count"].as_u64().unwrap())
+    };
+    assert_eq!(agency("MSS"), Some(1));
+    // Filters narrow the facets like the search.
+    let out = env.ok(&["facets", "--country", "China", "--format", "json"], 0);
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(v["articles"], 1);
+    assert_eq!(v["granularity"], "month");
+    // Human form draws bars.
+    let human = env.ok(&["facets", "investigators"], 0);
+    assert!(human.starts_with("3 articles"), "{human}");
+    assert!(human.contains('█'), "{human}");
 }

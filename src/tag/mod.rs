@@ -1,105 +1,270 @@
-//! Interim tagger (replaced by the tagging stage's branch).
+//! Tagging: finds the intelligence agencies and countries a text names and hands on their
+//! canonical IDs (agency IDs such as `DGSE`, ISO 3166-1 alpha-2 codes such as `FR`), with each
+//! mention's byte offsets and surface form so that a reader can see why a passage was tagged.
+//!
+//! The alias tables are data files beside this module (`agencies.toml`, `countries.tsv`),
+//! compiled in and parsed once ([`tables`]). Matching ([`matcher`]) runs one Aho-Corasick
+//! automaton per kind, leftmost-longest on word boundaries, so "Chinese Ministry of State
+//! Security" gives the agency MSS and, separately, the country CN. Case rules keep "raw data",
+//! "turkey" and "china" out; context rules ([`rules`]) handle "Jordan Ellis", "Savannah,
+//! Georgia", "NSA Ajit Doval" and the like.
+//!
+//! ```
+//! let tags = dossier::tag::tag("Officers of the Directorate General of External Security met in Beijing.");
+//! assert_eq!(tags.agencies, ["DGSE"]);
+//! assert_eq!(tags.countries, ["CN"]);
+//! assert_eq!(dossier::tag::resolve_agency("french foreign intelligence"), Some("DGSE"));
+//! assert_eq!(dossier::tag::resolve_country("Britain"), Some("GB"));
+//! ```
 
-/// An agency.
-pub struct Agency {
-    /// ID.
+mod matcher;
+mod rules;
+mod tables;
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use matcher::{Form, Matcher};
+pub use tables::{agencies, countries, Agency, Country};
+
+/// What a mention names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EntityKind {
+    /// An intelligence or security service.
+    Agency,
+    /// A country or territory.
+    Country,
+}
+
+/// One place where a text names an entity.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Mention {
+    /// Agency or country.
+    pub kind: EntityKind,
+    /// Canonical agency ID or ISO 3166-1 alpha-2 code.
     pub id: &'static str,
-    /// Country.
-    pub country: &'static str,
-    /// Names.
-    pub names: Vec<&'static str>,
-    /// Successor.
-    pub successor: Option<&'static str>,
+    /// Byte offset of the first byte of the mention in the tagged text.
+    pub start: usize,
+    /// Byte offset just past the mention in the tagged text.
+    pub end: usize,
+    /// The text as written there ("China's" gives "China").
+    pub surface: String,
 }
 
-/// A country.
-pub struct Country {
-    /// Code.
-    pub code: &'static str,
-    /// Name.
-    pub name: &'static str,
-    /// Aliases.
-    pub aliases: Vec<&'static str>,
-}
-
-/// Tags.
-#[derive(Debug, Clone, Default)]
+/// The entities a text names.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Tags {
-    /// Agencies.
+    /// Agency IDs, sorted, unique.
     pub agencies: Vec<&'static str>,
-    /// Countries.
+    /// Country codes, sorted, unique.
     pub countries: Vec<&'static str>,
+    /// Every mention in text order. After [`Tags::merge`], offsets stay relative to the text
+    /// each mention was found in.
+    pub mentions: Vec<Mention>,
 }
 
 impl Tags {
-    /// Union.
+    /// Adds the IDs (and mentions) of `other`, e.g. to sum the passages of one article.
     pub fn merge(&mut self, other: &Tags) {
-        self.agencies.extend(&other.agencies);
-        self.agencies.sort();
-        self.agencies.dedup();
-        self.countries.extend(&other.countries);
-        self.countries.sort();
-        self.countries.dedup();
+        union_into(&mut self.agencies, &other.agencies);
+        union_into(&mut self.countries, &other.countries);
+        self.mentions.extend(other.mentions.iter().cloned());
+    }
+
+    /// Whether no entity was found.
+    pub fn is_empty(&self) -> bool {
+        self.agencies.is_empty() && self.countries.is_empty()
     }
 }
 
-const AG: &[(&str, &str, &str)] = &[
-    ("DGSE", "FR", "Directorate General of External Security"),
-    ("MSS", "CN", "Ministry of State Security"),
-    ("CIA", "US", "Central Intelligence Agency"),
-];
-const CO: &[(&str, &str, &str)] = &[("FR", "France", "French"), ("CN", "China", "Chinese")];
+fn union_into(into: &mut Vec<&'static str>, from: &[&'static str]) {
+    into.extend_from_slice(from);
+    into.sort_unstable();
+    into.dedup();
+}
 
-/// Tags a text.
+struct Matchers {
+    agencies: Matcher,
+    countries: Matcher,
+}
+
+static MATCHERS: LazyLock<Matchers> = LazyLock::new(|| {
+    let agency_forms = agencies().iter().flat_map(|a| {
+        let id = Some(a.id);
+        let names = a
+            .english
+            .iter()
+            .chain(&a.native)
+            .map(move |n| (id, *n, Form::Name));
+        let acronyms = a.acronyms.iter().map(move |n| (id, *n, Form::Acronym));
+        let informal = a.informal.iter().map(move |n| (id, *n, Form::Informal));
+        names.chain(acronyms).chain(informal)
+    });
+    let agency_stops = rules::STOP_AGENCY.iter().map(|s| (None, *s, Form::Stop));
+    let country_forms = countries().iter().flat_map(|c| {
+        let id = Some(c.code);
+        let names = std::iter::once(c.name)
+            .chain(std::iter::once(c.formal))
+            .chain(c.other_names.iter().copied())
+            .map(move |n| (id, n, Form::Name));
+        let demonyms = c.demonyms.iter().map(move |n| (id, *n, Form::Demonym));
+        let capitals = c.capitals.iter().map(move |n| (id, *n, Form::Capital));
+        names.chain(demonyms).chain(capitals)
+    });
+    let country_stops = rules::STOP_COUNTRY.iter().map(|s| (None, *s, Form::Stop));
+    Matchers {
+        agencies: Matcher::new(agency_forms.chain(agency_stops)),
+        countries: Matcher::new(country_forms.chain(country_stops)),
+    }
+});
+
+/// Tags a text (a passage or a title): every agency and country it names, with the mentions.
 pub fn tag(text: &str) -> Tags {
-    let mut t = Tags::default();
-    for (id, _, name) in AG {
-        if text.contains(id) || text.contains(name) {
-            t.agencies.push(id);
+    let m = &*MATCHERS;
+    let ctx = rules::Context::new(text);
+    let agency_hits = m
+        .agencies
+        .find(text, |t, s, e, c| rules::keep_agency(&ctx, t, s, e, c));
+    let country_hits = m.countries.find(text, rules::keep_country);
+    let mut tags = Tags::default();
+    let hits = agency_hits
+        .iter()
+        .map(|h| (EntityKind::Agency, h))
+        .chain(country_hits.iter().map(|h| (EntityKind::Country, h)));
+    for (kind, h) in hits {
+        match kind {
+            EntityKind::Agency => tags.agencies.push(h.entity),
+            EntityKind::Country => tags.countries.push(h.entity),
         }
+        tags.mentions.push(Mention {
+            kind,
+            id: h.entity,
+            start: h.start,
+            end: h.end,
+            surface: text[h.start..h.end].to_string(),
+        });
     }
-    for (code, name, dem) in CO {
-        if text.contains(name) || text.contains(dem) {
-            t.countries.push(code);
-        }
+    for ids in [&mut tags.agencies, &mut tags.countries] {
+        ids.sort_unstable();
+        ids.dedup();
     }
-    t
+    tags.mentions.sort_by_key(|m| (m.start, m.kind));
+    tags
 }
 
-/// Resolves an agency.
+/// The key under which user input and aliases are compared: lower case, straight apostrophes,
+/// single spaces, no leading "the".
+fn lookup_key(name: &str) -> String {
+    let mut key = String::with_capacity(name.len());
+    for word in name.split_whitespace() {
+        if !key.is_empty() {
+            key.push(' ');
+        }
+        key.push_str(word);
+    }
+    let key = key.replace('\u{2019}', "'").to_lowercase();
+    match key.strip_prefix("the ") {
+        Some(rest) if !rest.is_empty() => rest.to_string(),
+        _ => key,
+    }
+}
+
+/// Maps lookup keys to IDs; a key two IDs share maps to `None` (ambiguous, never guessed).
+fn lookup_table<'a>(
+    entries: impl Iterator<Item = (&'static str, &'a str)>,
+) -> HashMap<String, Option<&'static str>> {
+    let mut map: HashMap<String, Option<&'static str>> = HashMap::new();
+    for (id, alias) in entries {
+        let slot = map.entry(lookup_key(alias)).or_insert(Some(id));
+        if *slot != Some(id) {
+            *slot = None;
+        }
+    }
+    map
+}
+
+static AGENCY_LOOKUP: LazyLock<HashMap<String, Option<&'static str>>> = LazyLock::new(|| {
+    // IDs first: an ID always resolves to itself.
+    let ids = agencies().iter().map(|a| (a.id, a.id));
+    let aliases = agencies()
+        .iter()
+        .flat_map(|a| a.names.iter().map(move |n| (a.id, *n)));
+    lookup_table(ids.chain(aliases))
+});
+
+static COUNTRY_LOOKUP: LazyLock<HashMap<String, Option<&'static str>>> = LazyLock::new(|| {
+    let codes = countries().iter().map(|c| (c.code, c.code));
+    let names = countries().iter().flat_map(|c| {
+        std::iter::once((c.code, c.name)).chain(c.aliases.iter().map(move |a| (c.code, *a)))
+    });
+    lookup_table(codes.chain(names))
+});
+
+/// Any alias, in any case, or the ID itself, to the canonical agency ID:
+/// "dgse", "Directorate General of External Security", "French foreign intelligence" all give
+/// `Some("DGSE")`.
 pub fn resolve_agency(name: &str) -> Option<&'static str> {
-    AG.iter()
-        .find(|(id, _, n)| id.eq_ignore_ascii_case(name) || n.eq_ignore_ascii_case(name))
-        .map(|a| a.0)
+    AGENCY_LOOKUP.get(&lookup_key(name)).copied().flatten()
 }
 
-/// Resolves a country.
+/// An ISO code, name, formal name, other name, demonym or capital, in any case, to the alpha-2
+/// code: "fr", "France", "French", "Britain" all give a code.
 pub fn resolve_country(name: &str) -> Option<&'static str> {
-    CO.iter()
-        .find(|(c, n, d)| {
-            c.eq_ignore_ascii_case(name)
-                || n.eq_ignore_ascii_case(name)
-                || d.eq_ignore_ascii_case(name)
-        })
-        .map(|a| a.0)
+    COUNTRY_LOOKUP.get(&lookup_key(name)).copied().flatten()
 }
 
-/// All agencies.
-pub fn agencies() -> &'static [Agency] {
-    &[]
+/// The agency with this canonical ID.
+pub fn agency(id: &str) -> Option<&'static Agency> {
+    agencies().iter().find(|a| a.id == id)
 }
 
-/// All countries.
-pub fn countries() -> &'static [Country] {
-    &[]
+/// The country with this alpha-2 code.
+pub fn country(code: &str) -> Option<&'static Country> {
+    countries().iter().find(|c| c.code == code)
 }
 
-/// Finds agencies.
-pub fn find_agencies(_text: &str) -> Vec<&'static Agency> {
-    vec![]
+/// Entries whose key or names contain `text`, case-insensitively; exact matches first, the rest
+/// in table order. An empty `text` lists everything.
+fn find_in<T>(
+    items: &'static [T],
+    text: &str,
+    names: impl Fn(&'static T) -> Vec<&'static str>,
+) -> Vec<&'static T> {
+    let needle = lookup_key(text);
+    let (mut exact, mut partial) = (Vec::new(), Vec::new());
+    for item in items {
+        let keys: Vec<String> = names(item).into_iter().map(lookup_key).collect();
+        if keys.contains(&needle) {
+            exact.push(item);
+        } else if keys.iter().any(|k| k.contains(&needle)) {
+            partial.push(item);
+        }
+    }
+    exact.extend(partial);
+    exact
 }
 
-/// Finds countries.
-pub fn find_countries(_text: &str) -> Vec<&'static Country> {
-    vec![]
+/// For `dossier agencies TEXT`: agencies whose ID or any alias contains `text`
+/// (case-insensitive), exact matches first.
+pub fn find_agencies(text: &str) -> Vec<&'static Agency> {
+    find_in(agencies(), text, |a| {
+        std::iter::once(a.id)
+            .chain(a.names.iter().copied())
+            .collect()
+    })
 }
+
+/// For `dossier countries TEXT`: countries whose code or any alias contains `text`
+/// (case-insensitive), exact matches first.
+pub fn find_countries(text: &str) -> Vec<&'static Country> {
+    find_in(countries(), text, |c| {
+        [c.code, c.name]
+            .into_iter()
+            .chain(c.aliases.iter().copied())
+            .collect()
+    })
+}
+
+#[cfg(test)]
+mod tests;

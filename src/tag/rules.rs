@@ -1,0 +1,592 @@
+//! Context rules for the known traps: words that are a form of an entity in one sentence and
+//! something else in the next. The matcher calls them only for a match that already fits its
+//! case and boundary rules, so they cost nothing on text without such words.
+//!
+//! - "Jordan", "Chad", "Georgia" (and the agency "Aman") followed by a capitalised surname are
+//!   people ("Jordan Ellis, a spokesperson"), except in a title-case headline.
+//! - "Georgia" is the US state next to a US city ("Savannah, Georgia"), with US institutions
+//!   ("Georgia Tech", "Georgia's governor") or in a sentence about Atlanta.
+//! - "NSA" is a national security adviser (or India's National Security Act) before a person's
+//!   name ("NSA Ajit Doval"), in "NSA-level talks", after another country ("India's NSA"), after
+//!   "under the", or anywhere in a text that defines it that way.
+//! - "Turkey" after "roast", "wild", "Thanksgiving" is the bird (fixed phrases such as "Turkey
+//!   dinner" are stop phrases in [`STOP_COUNTRY`]).
+//! - A country name in "Peru-based" or "Russia-headquartered" only says where a company sits, so
+//!   it is not tagged (the issue names it as a trap that generic recognisers fall into).
+//! - "Washington" after a given name or before "state" is not the US government.
+
+use std::cell::OnceCell;
+
+use super::matcher::{is_word_char, Candidate, Form};
+
+/// Phrases that contain a country form but name no country, matched and skipped. Geographic
+/// names that only borrow a country's name, regions of other countries, and fixed phrases.
+pub(crate) const STOP_COUNTRY: &[&str] = &[
+    // seas, continents and regions
+    "Indian Ocean",
+    "Latin America",
+    "Latin American",
+    "Latin Americans",
+    "South America",
+    "South American",
+    "South Americans",
+    "North America",
+    "North American",
+    "North Americans",
+    "Central America",
+    "Central American",
+    "Central Americans",
+    "Pan-American",
+    "Pan American",
+    "Gulf of Guinea",
+    "New Guinea",
+    "Niger Delta",
+    "Niger River",
+    "New Britain",
+    // US and Australian states, cities and peoples
+    "New Mexico",
+    "New Mexican",
+    "New England",
+    "New Jersey",
+    "Jersey City",
+    "New South Wales",
+    "Native American",
+    "Native Americans",
+    "American Indian",
+    "American Indians",
+    "Indian tribe",
+    "Indian tribes",
+    "Indian reservation",
+    "Indian reservations",
+    "Indian Country",
+    "West Indian",
+    "West Indians",
+    "East Indian",
+    "Panama City Beach",
+    "Panama City, Florida",
+    "Athens, Georgia",
+    "Athens, Ohio",
+    "Paris, Texas",
+    "London, Ontario",
+    "Holland Tunnel",
+    "Georgia Tech",
+    "Georgia State",
+    "University of Georgia",
+    "Georgia Power",
+    "Georgia Southern",
+    "Georgia Bulldogs",
+    "Georgia Bureau of Investigation",
+    "Georgia Institute of Technology",
+    "Georgian era",
+    "Georgian-era",
+    "Georgian architecture",
+    "Georgian house",
+    "Georgian terrace",
+    "Washington Post",
+    "Washington Times",
+    "Washington Examiner",
+    "Washington Free Beacon",
+    "Washington Monthly",
+    "Washington Institute",
+    "Washington state",
+    "Washington State",
+    "University of Washington",
+    "George Washington",
+    "Denzel Washington",
+    "Booker T. Washington",
+    "Washington Irving",
+    "Washington Redskins",
+    "Washington Commanders",
+    "Washington Nationals",
+    "Washington Wizards",
+    "Washington Capitals",
+    "Washington Consensus",
+    "Mount Washington",
+    "Lake Washington",
+    "Washington Square",
+    // people named after places
+    "Paris Hilton",
+    "Jack London",
+    "Irving Berlin",
+    "Isaiah Berlin",
+    "Tom Holland",
+    // treaties, clubs and syndromes named after a capital rather than its government
+    "Rome Statute",
+    "Treaty of Rome",
+    "Club of Rome",
+    "Paris Agreement",
+    "Paris Club",
+    "Havana syndrome",
+    "Havana Syndrome",
+    // food, animals and things
+    "Guinea pig",
+    "Guinea pigs",
+    "Turkey dinner",
+    "Turkey sandwich",
+    "Turkey sandwiches",
+    "Turkey Day",
+    "Turkey Trot",
+    "Turkey vulture",
+    "Turkey vultures",
+    "Turkey breast",
+    "Turkey bacon",
+    "Turkey burger",
+    "Turkey burgers",
+    "Turkey leg",
+    "Turkey legs",
+    "Turkey hunting",
+    "French fries",
+    "French fry",
+    "French toast",
+    "French kiss",
+    "French horn",
+    "French press",
+    "French doors",
+    "French windows",
+    "French bread",
+    "French braid",
+    "French manicure",
+    "Dutch oven",
+    "Dutch courage",
+    "Dutch auction",
+    "Dutch uncle",
+    "Danish pastry",
+    "Danish pastries",
+    "Swiss cheese",
+    "Swiss Army knife",
+    "Swiss army knife",
+    "Turkish delight",
+    "Turkish bath",
+    "Turkish baths",
+    "Brazil nut",
+    "Brazil nuts",
+    "Russian roulette",
+    "Russian doll",
+    "Russian dolls",
+    "Russian dressing",
+    "Mexican wave",
+    "Mexican standoff",
+    "Spanish flu",
+    "German measles",
+    "German shepherd",
+    "German shepherds",
+    "Irish coffee",
+    "Japanese knotweed",
+    "Indian summer",
+    "Indian ink",
+    "Greek yogurt",
+    "Greek yoghurt",
+    "Chinese whispers",
+    "Chinese checkers",
+    "Chinese lantern",
+    "Chinese lanterns",
+    "Panama hat",
+    "Panama hats",
+    "Chile pepper",
+    "Chile peppers",
+    "Peking duck",
+    "Canada goose",
+    "Canada geese",
+];
+
+/// Phrases that contain an agency form but name no agency.
+pub(crate) const STOP_AGENCY: &[&str] = &[
+    "NIS Directive",
+    "NIS 2",
+    "Langley Air Force Base",
+    "Joint Base Langley-Eustis",
+    "Langley Research Center",
+    "RAW file",
+    "RAW files",
+    "RAW format",
+    "RAW image",
+    "RAW images",
+    "RAW photo",
+    "RAW photos",
+];
+
+/// Words after "Jordan", "Georgia", "Chad" (capitalised) that keep it a place, not a person.
+const PLACE_WORDS: &[&str] = &[
+    "Air",
+    "Airport",
+    "Armed",
+    "Army",
+    "Basin",
+    "Bay",
+    "Border",
+    "Cabinet",
+    "Central",
+    "Chamber",
+    "Coast",
+    "Court",
+    "Crown",
+    "Daily",
+    "Defence",
+    "Defense",
+    "Delta",
+    "Dream",
+    "Embassy",
+    "Football",
+    "Foreign",
+    "Government",
+    "Gulf",
+    "House",
+    "Intelligence",
+    "King",
+    "Lake",
+    "Minister",
+    "Ministry",
+    "National",
+    "News",
+    "Ocean",
+    "Olympic",
+    "Parliament",
+    "Police",
+    "Post",
+    "President",
+    "Prime",
+    "Queen",
+    "Radio",
+    "Red",
+    "Rift",
+    "River",
+    "Royal",
+    "Sea",
+    "Security",
+    "Senate",
+    "Strait",
+    "Television",
+    "Times",
+    "Today",
+    "University",
+    "Valley",
+];
+
+/// Words after "Georgia" that make it the US state.
+const GEORGIA_US_AFTER: &[&str] = &[
+    "Aquarium",
+    "Assembly",
+    "Democrat",
+    "Democrats",
+    "Democratic",
+    "Dome",
+    "GOP",
+    "Governor",
+    "Legislature",
+    "Republican",
+    "Republicans",
+    "Senator",
+    "Supreme",
+    "county",
+    "County",
+    "governor",
+    "legislature",
+    "lawmakers",
+    "voters",
+    "senator",
+    "senators",
+    "secretary",
+    "Secretary",
+    "election",
+    "elections",
+    "runoff",
+    "runoffs",
+    "primary",
+    "congressman",
+    "congresswoman",
+    "prosecutors",
+    "sheriff",
+    "attorney",
+];
+
+/// Words before "Georgia" that make it the US state ("state of Georgia").
+const GEORGIA_US_BEFORE: &[&str] = &[
+    "state of",
+    "State of",
+    "governor of",
+    "Governor of",
+    "southern",
+    "northern",
+    "rural",
+    "north",
+    "south",
+    "Atlanta,",
+    "Atlanta",
+];
+
+/// Cities of the country Georgia: "Tbilisi, Georgia" is the country, unlike "Savannah, Georgia".
+const GEORGIAN_CITIES: &[&str] = &[
+    "Tbilisi",
+    "Batumi",
+    "Kutaisi",
+    "Rustavi",
+    "Gori",
+    "Zugdidi",
+    "Poti",
+    "Sukhumi",
+    "Tskhinvali",
+    "Telavi",
+    "Borjomi",
+];
+
+/// Places whose presence in a sentence makes "Georgia" the US state.
+const US_GEORGIA_PLACES: &[&str] = &[
+    "Atlanta",
+    "Savannah",
+    "Fulton County",
+    "Macon",
+    "Peach State",
+    "Cobb County",
+    "DeKalb County",
+    "Gwinnett",
+];
+
+/// Words after "NSA" that keep it the agency (its offices, people and programs).
+const NSA_AGENCY_AFTER: &[&str] = &[
+    "Agency",
+    "Analyst",
+    "Building",
+    "Chief",
+    "Contractor",
+    "Cyber",
+    "Cybersecurity",
+    "Deputy",
+    "Director",
+    "Documents",
+    "Files",
+    "General",
+    "Headquarters",
+    "Inspector",
+    "Leaks",
+    "Office",
+    "Officials",
+    "Operations",
+    "Program",
+    "Programme",
+    "Programs",
+    "Red",
+    "Surveillance",
+    "Whistleblower",
+    "Tailored",
+    "Security",
+    "National",
+];
+
+/// Document-level facts, computed on first use and shared by every rule on one text.
+pub(crate) struct Context<'t> {
+    text: &'t str,
+    nsa_not_agency: OnceCell<bool>,
+}
+
+impl<'t> Context<'t> {
+    pub(crate) fn new(text: &'t str) -> Context<'t> {
+        Context {
+            text,
+            nsa_not_agency: OnceCell::new(),
+        }
+    }
+
+    /// The text spells "NSA" out as an adviser or an act, and never as the agency.
+    fn nsa_defined_otherwise(&self) -> bool {
+        *self.nsa_not_agency.get_or_init(|| {
+            let lower = self.text.to_lowercase();
+            let defined = [
+                "security adviser (nsa)",
+                "security advisor (nsa)",
+                "security act (nsa)",
+            ]
+            .iter()
+            .any(|d| lower.contains(d))
+                || lower.contains("nsa (national security advis");
+            defined && !lower.contains("national security agency")
+        })
+    }
+}
+
+/// The word right after byte `end`, past spaces (not past a line break).
+fn next_word(text: &str, end: usize) -> &str {
+    let rest = &text[end..];
+    let rest = rest.trim_start_matches([' ', '\t', '\u{a0}']);
+    let len = rest
+        .char_indices()
+        .find(|&(_, c)| !is_word_char(c))
+        .map_or(rest.len(), |(i, _)| i);
+    &rest[..len]
+}
+
+/// The text between the previous sentence end (or line start) and `start`, trimmed.
+fn before(text: &str, start: usize, max: usize) -> &str {
+    let mut from = start.saturating_sub(max);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    text[from..start].trim_end_matches([' ', '\t', '\u{a0}'])
+}
+
+/// The word right before byte `start`, past spaces and at most one comma, without a possessive
+/// "'s" ("India's NSA" gives "India").
+fn prev_word(text: &str, start: usize) -> &str {
+    let head = before(text, start, 64);
+    let head = head.strip_suffix(',').unwrap_or(head).trim_end();
+    let head = head
+        .strip_suffix("'s")
+        .or_else(|| head.strip_suffix("\u{2019}s"))
+        .unwrap_or(head);
+    let from = head
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !is_word_char(c))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    &head[from..]
+}
+
+fn is_capitalised(word: &str) -> bool {
+    word.chars().next().is_some_and(char::is_uppercase)
+}
+
+/// The sentence around `[start, end)`: from the previous `.`, `!`, `?` or line break to the next.
+fn sentence(text: &str, start: usize, end: usize) -> &str {
+    let is_stop = |c: char| matches!(c, '.' | '!' | '?' | '\n');
+    let from = text[..start]
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| is_stop(c))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let to = text[end..]
+        .char_indices()
+        .find(|&(_, c)| is_stop(c))
+        .map_or(text.len(), |(i, _)| end + i);
+    &text[from..to]
+}
+
+/// Whether the sentence around a match is a title-case headline ("Jordan Expels Diplomats Over
+/// Spy Plot"), where a capitalised word after a name says nothing about a person.
+fn is_title_case(text: &str, start: usize, end: usize) -> bool {
+    let s = sentence(text, start, end);
+    let (mut long, mut capitalised) = (0, 0);
+    for word in s.split(|c: char| !is_word_char(c)) {
+        if word.chars().count() >= 4 && word.chars().next().is_some_and(char::is_alphabetic) {
+            long += 1;
+            capitalised += usize::from(is_capitalised(word));
+        }
+    }
+    long >= 3 && capitalised * 10 >= long * 7
+}
+
+/// "Jordan Ellis": a name followed by a capitalised word that is not a place word, in running
+/// text rather than a headline.
+fn is_given_name(text: &str, start: usize, end: usize) -> bool {
+    // "Jordan's" or "Jordan," is never followed by a surname.
+    if !text[end..].starts_with([' ', '\u{a0}']) {
+        return false;
+    }
+    let next = next_word(text, end);
+    let surname_like = is_capitalised(next)
+        && next.chars().any(char::is_lowercase)
+        && !PLACE_WORDS.contains(&next)
+        && super::resolve_country(next).is_none();
+    surname_like && !is_title_case(text, start, end)
+}
+
+fn georgia_is_us_state(text: &str, start: usize, end: usize) -> bool {
+    let after = &text[end..];
+    let next = next_word(text, end);
+    if after.starts_with(", U.S.") || after.starts_with(" (U.S.)") || after.starts_with(", USA") {
+        return true;
+    }
+    let possessive = after.starts_with("'s ") || after.starts_with("\u{2019}s ");
+    let next_after_possessive = if possessive {
+        next_word(text, end + after.find(' ').unwrap_or(0))
+    } else {
+        next
+    };
+    if GEORGIA_US_AFTER.contains(&next_after_possessive) || next == "state" {
+        return true;
+    }
+    let head = before(text, start, 32);
+    if GEORGIA_US_BEFORE.iter().any(|b| head.ends_with(b)) {
+        return true;
+    }
+    // "Savannah, Georgia": a capitalised place, a comma, then Georgia. A country or a Georgian
+    // city before the comma ("Russia, Georgia and Ukraine"; "Tbilisi, Georgia") is the country.
+    if head.ends_with(',') {
+        let prev = prev_word(text, start);
+        if is_capitalised(prev)
+            && !GEORGIAN_CITIES.contains(&prev)
+            && super::resolve_country(prev).is_none()
+        {
+            return true;
+        }
+    }
+    let s = sentence(text, start, end);
+    US_GEORGIA_PLACES.iter().any(|p| s.contains(p))
+}
+
+fn turkey_is_bird(text: &str, start: usize) -> bool {
+    let prev = prev_word(text, start).to_lowercase();
+    matches!(
+        prev.as_str(),
+        "roast" | "roasted" | "wild" | "thanksgiving" | "christmas" | "smoked" | "stuffed"
+    )
+}
+
+/// "NSA" as a national security adviser or an act rather than the agency.
+fn nsa_is_not_agency(ctx: &Context, text: &str, start: usize, end: usize) -> bool {
+    let after = &text[end..];
+    if after.starts_with("-level") || after.starts_with(" level") {
+        return true;
+    }
+    let head = before(text, start, 32);
+    if head.ends_with("under the") || head.ends_with("under") || head.ends_with("deputy") {
+        return true;
+    }
+    // "India's NSA", "Pakistani NSA": another country's adviser.
+    let prev = prev_word(text, start);
+    if let Some(code) = super::resolve_country(prev) {
+        if code != "US" && is_capitalised(prev) {
+            return true;
+        }
+    }
+    if after.starts_with([' ', '\u{a0}']) {
+        let next = next_word(text, end);
+        let person = is_capitalised(next)
+            && next.chars().any(char::is_lowercase)
+            && !NSA_AGENCY_AFTER.contains(&next)
+            && super::resolve_country(next).is_none();
+        if person && !is_title_case(text, start, end) {
+            return true;
+        }
+    }
+    ctx.nsa_defined_otherwise()
+}
+
+/// The context rule for a country match that fits its case and boundaries.
+pub(crate) fn keep_country(text: &str, start: usize, end: usize, cand: &Candidate) -> bool {
+    let after = &text[end..];
+    let place = matches!(cand.form, Form::Name | Form::Capital);
+    if place && (after.starts_with("-based") || after.starts_with("-headquartered")) {
+        return false;
+    }
+    match cand.alias.as_str() {
+        "Jordan" | "Chad" => !is_given_name(text, start, end),
+        "Georgia" => !georgia_is_us_state(text, start, end) && !is_given_name(text, start, end),
+        "Turkey" => !turkey_is_bird(text, start),
+        "Washington" => !is_given_name(text, start, end),
+        _ => true,
+    }
+}
+
+/// The context rule for an agency match that fits its case and boundaries.
+pub(crate) fn keep_agency(
+    ctx: &Context,
+    text: &str,
+    start: usize,
+    end: usize,
+    cand: &Candidate,
+) -> bool {
+    match cand.alias.as_str() {
+        "NSA" => !nsa_is_not_agency(ctx, text, start, end),
+        "Aman" => !is_given_name(text, start, end),
+        _ => true,
+    }
+}

@@ -1,0 +1,201 @@
+//! The two alias tables, parsed once from the data files compiled into the binary:
+//! `agencies.toml` (intelligence and security services) and `countries.tsv` (every ISO 3166-1
+//! entry). Both live beside this file so that a contributor extends them without touching code;
+//! the tests in `mod.rs` check every entry (IDs, country codes, successors, alias clashes).
+
+use std::sync::LazyLock;
+
+use serde::Deserialize;
+
+const AGENCIES_TOML: &str = include_str!("agencies.toml");
+const COUNTRIES_TSV: &str = include_str!("countries.tsv");
+
+/// An intelligence or security service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Agency {
+    /// Canonical ID: the usual acronym, with a country suffix where two services share one.
+    pub id: &'static str,
+    /// ISO 3166-1 alpha-2 code of the owning state (for a defunct state, its main successor).
+    pub country: &'static str,
+    /// Every alias (English, native, acronyms, informal); the first is the main English name.
+    pub names: Vec<&'static str>,
+    /// English names, the main one first.
+    pub english: Vec<&'static str>,
+    /// Names in the service's own language, in Latin and in native script.
+    pub native: Vec<&'static str>,
+    /// Acronyms, in either script, as they are written.
+    pub acronyms: Vec<&'static str>,
+    /// Informal forms used by the press ("French foreign intelligence").
+    pub informal: Vec<&'static str>,
+    /// For a historical service, the ID of the service that took over its work.
+    pub successor: Option<&'static str>,
+    /// For a historical service, the year it ended.
+    pub dissolved: Option<u16>,
+}
+
+impl Agency {
+    /// The main English name.
+    pub fn name(&self) -> &'static str {
+        self.names[0]
+    }
+}
+
+/// A country or territory of ISO 3166-1.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Country {
+    /// ISO 3166-1 alpha-2 code.
+    pub code: &'static str,
+    /// Short English name ("France").
+    pub name: &'static str,
+    /// Every other form: formal name, other names, demonyms and the capitals used for the
+    /// government, in that order.
+    pub aliases: Vec<&'static str>,
+    /// Formal name ("French Republic").
+    pub formal: &'static str,
+    /// Other names, former names and abbreviations ("Britain", "UK", "Burma").
+    pub other_names: Vec<&'static str>,
+    /// Demonyms and adjectives ("French", "Frenchman").
+    pub demonyms: Vec<&'static str>,
+    /// Capitals (or seats of government) that stand for the government ("Paris").
+    pub capitals: Vec<&'static str>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AgencyFile {
+    agency: Vec<AgencyRow>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AgencyRow {
+    id: String,
+    country: String,
+    english: Vec<String>,
+    #[serde(default)]
+    native: Vec<String>,
+    #[serde(default)]
+    acronyms: Vec<String>,
+    #[serde(default)]
+    informal: Vec<String>,
+    successor: Option<String>,
+    dissolved: Option<u16>,
+}
+
+/// The tables are built once and live for the whole program: leaking the parsed strings gives
+/// the `&'static str` the public types hand out without copying them again per call.
+fn leak(s: String) -> &'static str {
+    Box::leak(s.into_boxed_str())
+}
+
+fn leak_all(v: Vec<String>) -> Vec<&'static str> {
+    v.into_iter().map(leak).collect()
+}
+
+/// Parses the agency table. An error here is a broken data file, which the tests catch.
+pub(crate) fn parse_agencies(text: &str) -> Result<Vec<Agency>, String> {
+    let file: AgencyFile = toml::from_str(text).map_err(|e| e.to_string())?;
+    let mut out = Vec::with_capacity(file.agency.len());
+    for row in file.agency {
+        if row.english.is_empty() {
+            return Err(format!("agency '{}' has no English name", row.id));
+        }
+        let english = leak_all(row.english);
+        let native = leak_all(row.native);
+        let acronyms = leak_all(row.acronyms);
+        let informal = leak_all(row.informal);
+        let mut names: Vec<&'static str> = Vec::new();
+        for n in english
+            .iter()
+            .chain(&native)
+            .chain(&acronyms)
+            .chain(&informal)
+        {
+            if !names.contains(n) {
+                names.push(n);
+            }
+        }
+        out.push(Agency {
+            id: leak(row.id),
+            country: leak(row.country),
+            names,
+            english,
+            native,
+            acronyms,
+            informal,
+            successor: row.successor.map(leak),
+            dissolved: row.dissolved,
+        });
+    }
+    Ok(out)
+}
+
+fn split_list(cell: &'static str) -> Vec<&'static str> {
+    cell.split(';')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// Parses the country table: tab-separated, `#` starts a comment line.
+pub(crate) fn parse_countries(text: &'static str) -> Result<Vec<Country>, String> {
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let cells: Vec<&'static str> = line.split('\t').collect();
+        if cells.len() != 6 {
+            return Err(format!(
+                "countries.tsv line {}: {} cells, expected 6",
+                n + 1,
+                cells.len()
+            ));
+        }
+        let (other_names, demonyms, capitals) = (
+            split_list(cells[3]),
+            split_list(cells[4]),
+            split_list(cells[5]),
+        );
+        let mut aliases = Vec::new();
+        let all = std::iter::once(cells[2])
+            .chain(other_names.iter().copied())
+            .chain(demonyms.iter().copied())
+            .chain(capitals.iter().copied());
+        for a in all {
+            if a != cells[1] && !aliases.contains(&a) {
+                aliases.push(a);
+            }
+        }
+        out.push(Country {
+            code: cells[0],
+            name: cells[1],
+            formal: cells[2],
+            aliases,
+            other_names,
+            demonyms,
+            capitals,
+        });
+    }
+    Ok(out)
+}
+
+static AGENCIES: LazyLock<Vec<Agency>> = LazyLock::new(|| {
+    parse_agencies(AGENCIES_TOML)
+        .unwrap_or_else(|e| panic!("bug: the built-in agency table does not parse: {e}"))
+});
+
+static COUNTRIES: LazyLock<Vec<Country>> = LazyLock::new(|| {
+    parse_countries(COUNTRIES_TSV)
+        .unwrap_or_else(|e| panic!("bug: the built-in country table does not parse: {e}"))
+});
+
+/// Every agency of the table, in table order.
+pub fn agencies() -> &'static [Agency] {
+    &AGENCIES
+}
+
+/// Every ISO 3166-1 country and territory, in code order.
+pub fn countries() -> &'static [Country] {
+    &COUNTRIES
+}
