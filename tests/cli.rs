@@ -344,3 +344,34 @@ fn facets_count_articles_not_passages() {
     assert!(human.starts_with("3 articles"), "{human}");
     assert!(human.contains('█'), "{human}");
 }
+
+#[test]
+fn closed_pipe_exits_quietly() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let env = Env::new();
+    env.index(&crate::util::corpus_dir());
+    // Far more output than a pipe buffers, and a reader that stops after a few bytes.
+    let mut child = env
+        .cmd(&[
+            "search",
+            "intelligence",
+            "--limit",
+            "1000",
+            "--per-article",
+            "100",
+            "--color",
+            "never",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 16];
+    stdout.read_exact(&mut first).unwrap();
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}
