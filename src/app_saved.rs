@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 use std::io::{self, BufWriter, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Result};
@@ -18,6 +18,12 @@ use termcolor::{Ansi, NoColor, WriteColor};
 
 use crate::app::terminal_width;
 use crate::cli::{Format, SavedAddArgs, SavedRunArgs, SavedShowArgs};
+
+/// `--queries`, else `$DOSSIER_QUERIES` (both handled by clap), else beside the index folder.
+pub fn queries_file(arg: Option<PathBuf>, index: &Path) -> PathBuf {
+    arg.filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or_else(|| dossier::saved::default_path(index))
+}
 
 pub fn add(file: &Path, args: &SavedAddArgs, query: Query) -> Result<ExitCode> {
     let saved = SavedQuery::new(&args.name, query, args.description.clone())?;
@@ -118,7 +124,8 @@ pub fn rm(index: &Path, file: &Path, name: &str) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn run(index: &Path, file: &Path, args: &SavedRunArgs, color: bool) -> Result<ExitCode> {
+pub fn run(index: &Path, file: &Path, args: &SavedRunArgs) -> Result<ExitCode> {
+    let color = crate::use_color(args.color);
     let saved = SavedQueries::load(file)?;
     // Every name is checked before anything runs, so a typo never leaves half a report.
     let selected: Vec<&SavedQuery> = if args.all {

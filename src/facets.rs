@@ -1,8 +1,7 @@
 //! Counts of matching articles by agency, country and publication date: the overview an analyst
 //! wants before reading passages ("who is named, where, when").
 //!
-//! A collector reads the article-level fast fields of each matching passage; an article counts
-//! once however many of its passages match.
+//! A collector reads the fast fields of the matching article documents (one per article).
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -14,7 +13,7 @@ use time::{Date, OffsetDateTime};
 
 use crate::error::Result;
 use crate::query::Query;
-use crate::search::{SearchOptions, Searcher};
+use crate::search::Searcher;
 
 /// One bar: a key and how many articles have it.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -52,7 +51,7 @@ struct ArticleFacts {
 impl Searcher {
     /// Facet counts over every article with a passage matching the query.
     pub fn facets(&self, query: &Query) -> Result<Facets> {
-        let tq = self.build_query(query, &SearchOptions::default())?;
+        let tq = self.article_query(query)?;
         let searcher = self.reader().searcher();
         let articles = searcher.search(&*tq, &ArticleCollector)?;
         Ok(summarise(articles.into_values()))

@@ -21,7 +21,7 @@ use crate::article::{content_id, Article};
 use crate::corpus::{self, Entry};
 use crate::error::{Error, Result};
 use crate::extract::Kind;
-use crate::schema::{self, Fields, SCHEMA_VERSION};
+use crate::schema::{self, Fields, KIND_ARTICLE, KIND_PASSAGE, SCHEMA_VERSION};
 
 const META_FILE: &str = "dossier.json";
 const FILES_FILE: &str = "files.json";
@@ -271,9 +271,9 @@ pub fn run(opts: &IndexOptions, on_event: &mut dyn FnMut(Event)) -> Result<Summa
                 Read::Article(article, bytes) => {
                     summary.bytes_read += bytes;
                     writer.delete_term(path_term(&fields, path));
+                    summary.passages += article.passages.len();
                     for doc in documents(&fields, &article, indexed_at, seq) {
                         writer.add_document(doc)?;
-                        summary.passages += 1;
                     }
                     if was_known {
                         summary.changed += 1;
@@ -388,35 +388,41 @@ fn documents(
     let published = ex
         .published
         .map(|d| DateTime::from_timestamp_secs(d.midnight().assume_utc().unix_timestamp()));
-    article
-        .passages
-        .iter()
-        .enumerate()
-        .map(|(i, text)| {
-            let mut doc = TantivyDocument::default();
-            doc.add_text(fields.article_id, &article.id);
-            doc.add_u64(fields.passage, i as u64);
-            doc.add_text(fields.path, &path);
-            if let Some(url) = &ex.url {
-                doc.add_text(fields.url, url);
-            }
-            if let Some(site) = &ex.site {
-                doc.add_text(fields.site, site);
-            }
-            doc.add_text(fields.title, ex.title.as_deref().unwrap_or(""));
-            doc.add_text(fields.text, text);
-            for a in &article.tags.agencies {
-                doc.add_text(fields.agency, a);
-            }
-            for c in &article.tags.countries {
-                doc.add_text(fields.country, c);
-            }
-            if let Some(p) = published {
-                doc.add_date(fields.published, p);
-            }
-            doc.add_date(fields.indexed_at, indexed_at);
-            doc.add_u64(fields.seq, seq);
-            doc
-        })
-        .collect()
+    let common = |kind: u64| {
+        let mut doc = TantivyDocument::default();
+        doc.add_u64(fields.kind, kind);
+        doc.add_text(fields.article_id, &article.id);
+        doc.add_text(fields.path, &path);
+        if let Some(url) = &ex.url {
+            doc.add_text(fields.url, url);
+        }
+        if let Some(site) = &ex.site {
+            doc.add_text(fields.site, site);
+        }
+        doc.add_text(fields.title, ex.title.as_deref().unwrap_or(""));
+        for a in &article.tags.agencies {
+            doc.add_text(fields.agency, a);
+        }
+        for c in &article.tags.countries {
+            doc.add_text(fields.country, c);
+        }
+        if let Some(p) = published {
+            doc.add_date(fields.published, p);
+        }
+        doc.add_date(fields.indexed_at, indexed_at);
+        doc.add_u64(fields.seq, seq);
+        doc
+    };
+    let mut whole = common(KIND_ARTICLE);
+    for text in &article.passages {
+        whole.add_text(fields.body, text);
+    }
+    let mut docs = vec![whole];
+    docs.extend(article.passages.iter().enumerate().map(|(i, text)| {
+        let mut doc = common(KIND_PASSAGE);
+        doc.add_u64(fields.passage, i as u64);
+        doc.add_text(fields.text, text);
+        doc
+    }));
+    docs
 }

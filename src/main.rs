@@ -51,20 +51,17 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Agencies(args) => app::agencies(&args),
         Command::Countries(args) => app::countries(&args),
         Command::Saved(saved) => {
-            let file = (saved.queries.filter(|p| !p.as_os_str().is_empty()))
-                .unwrap_or_else(|| dossier::saved::default_path(&index));
+            let file = app_saved::queries_file(saved.queries, &index);
             match saved.command {
-                SavedCommand::Add(args) => {
-                    let query = build_query(&args.query.join(" "), &args.filters)?;
+                SavedCommand::Add(mut args) => {
+                    let query = build_query(&unprotect(&args.query), &args.filters)?;
+                    args.description = args.description.map(|d| unprotect(&[d]));
                     app_saved::add(&file, &args, query)
                 }
                 SavedCommand::List(args) => app_saved::list(&index, &file, args.format),
                 SavedCommand::Show(args) => app_saved::show(&index, &file, &args),
                 SavedCommand::Rm(args) => app_saved::rm(&index, &file, &args.name),
-                SavedCommand::Run(args) => {
-                    let color = use_color(args.color);
-                    app_saved::run(&index, &file, &args, color)
-                }
+                SavedCommand::Run(args) => app_saved::run(&index, &file, &args),
             }
         }
     }
@@ -132,7 +129,7 @@ pub fn build_query(text: &str, filters: &FilterArgs) -> Result<Query> {
 }
 
 /// Colour on a terminal unless `NO_COLOR` is set, or as forced.
-fn use_color(when: ColorWhen) -> bool {
+pub fn use_color(when: ColorWhen) -> bool {
     match when {
         ColorWhen::Always => true,
         ColorWhen::Never => false,

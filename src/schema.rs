@@ -1,8 +1,8 @@
 //! Every Tantivy field dossier writes, in one place, with the schema version stored beside it.
 //!
-//! One Tantivy document is one passage. Article-level facts (title, URL, tags, date) are copied
-//! onto each of its passages so that a passage hit carries everything needed to print it and
-//! filters apply to the article as a whole.
+//! A Tantivy document is a passage, or an article (one per article, whole text, not stored).
+//! Article-level facts (title, URL, tags, date) are copied onto each passage so that a passage
+//! hit carries everything needed to print it and filters apply to the article as a whole.
 
 use tantivy::schema::{
     DateOptions, DateTimePrecision, Field, IndexRecordOption, NumericOptions, Schema,
@@ -15,7 +15,13 @@ use tantivy::tokenizer::{
 use tantivy::Index;
 
 /// Bumped whenever a field or the analyzer changes; an index with another version is refused.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
+
+/// `kind` of a passage document: what search ranks and prints.
+pub const KIND_PASSAGE: u64 = 0;
+/// `kind` of an article document: one per article, holding the whole text, so that a query's
+/// words are required of the article while its passages are ranked.
+pub const KIND_ARTICLE: u64 = 1;
 
 /// Name of the analyzer used for title and passage text.
 pub const ANALYZER: &str = "dossier_en";
@@ -37,6 +43,10 @@ pub struct Fields {
     pub title: Field,
     /// Passage text, analysed with positions (phrases) and stored (highlights).
     pub text: Field,
+    /// Whole article text, analysed, not stored: only on article documents.
+    pub body: Field,
+    /// [`KIND_PASSAGE`] or [`KIND_ARTICLE`].
+    pub kind: Field,
     /// Canonical agency IDs of the article (multi-valued).
     pub agency: Field,
     /// ISO 3166-1 alpha-2 codes of the article (multi-valued).
@@ -61,6 +71,8 @@ impl Fields {
             site: f("site")?,
             title: f("title")?,
             text: f("text")?,
+            body: f("body")?,
+            kind: f("kind")?,
             agency: f("agency")?,
             country: f("country")?,
             published: f("published")?,
@@ -96,6 +108,8 @@ pub fn build() -> Schema {
     b.add_text_field("site", STRING | STORED);
     b.add_text_field("title", analysed(true));
     b.add_text_field("text", analysed(true));
+    b.add_text_field("body", analysed(false));
+    b.add_u64_field("kind", INDEXED | FAST);
     b.add_text_field("agency", STRING | STORED | FAST);
     b.add_text_field("country", STRING | STORED | FAST);
     b.add_date_field("published", date.clone());

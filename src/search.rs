@@ -9,21 +9,25 @@ use std::ops::Bound;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
+use tantivy::columnar::StrColumn;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query as TantivyQuery,
-    RangeQuery, TermQuery,
+    RangeQuery, TermQuery, TermSetQuery,
 };
 use tantivy::schema::{Field as TField, IndexRecordOption, Term, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{DateTime, DocAddress, Index, IndexReader, ReloadPolicy, TantivyDocument};
+use tantivy::{
+    DateTime, DocAddress, DocId, Index, IndexReader, ReloadPolicy, Score, SegmentReader,
+    TantivyDocument,
+};
 use time::Date;
 
 use crate::error::{Error, Result};
 use crate::index;
 use crate::query::{Field, Node, Query};
-use crate::schema::{self, Fields};
+use crate::schema::{self, Fields, KIND_ARTICLE, KIND_PASSAGE};
 
 /// How much a title match weighs against a passage-text match.
 const TITLE_BOOST: f32 = 2.0;
@@ -125,7 +129,12 @@ impl Searcher {
         &self.index
     }
 
-    /// Runs a query.
+    /// Runs a query: the articles that satisfy it, then their best passages.
+    ///
+    /// Every word of a query is required of the article, not of one passage: an article that
+    /// names the MİT in one paragraph and a rendition from Kenya in another answers "MIT Kenya
+    /// rendition". Its passages are then ranked by the query's words, so the passage that holds
+    /// most of them comes first. A query with one word needs no first step.
     pub fn search(&self, query: &Query, opts: &SearchOptions) -> Result<Results> {
         let started = Instant::now();
         // Read the commit number first, then take a fresh snapshot: the snapshot holds at least
@@ -133,25 +142,24 @@ impl Searcher {
         // query's watermark moves to it).
         let seq = index::committed_seq(&self.index)?;
         self.reader.reload()?;
-        let tq = self.build_query(query, opts)?;
         let searcher = self.reader.searcher();
+        let tq = self.passage_query(&searcher, query, opts)?;
         let per_article = opts.per_article.max(1);
         let mut fetch = (opts.limit * 4).max(50);
         let (ranked, total) = loop {
             let (top, total) =
                 searcher.search(&*tq, &(TopDocs::with_limit(fetch).order_by_score(), Count))?;
             let fetched = top.len();
+            let mut ids = ArticleIds::new(&searcher);
             let mut per: HashMap<String, usize> = HashMap::new();
             let mut kept = Vec::new();
             for (score, addr) in top {
-                let doc: TantivyDocument = searcher.doc(addr)?;
-                let id = first_str(&doc, self.fields.article_id).unwrap_or_default();
-                let n = per.entry(id).or_default();
+                let n = per.entry(ids.get(addr)?).or_default();
                 if *n >= per_article {
                     continue;
                 }
                 *n += 1;
-                kept.push((score, addr, doc));
+                kept.push((score, addr));
                 if kept.len() == opts.limit {
                     break;
                 }
@@ -162,15 +170,11 @@ impl Searcher {
             fetch *= 4;
         };
         let mut snippets = SnippetGenerator::create(&searcher, &*tq, self.fields.text)?;
-        let hits = ranked
-            .into_iter()
-            .enumerate()
-            .map(
-                |(i, (score, _addr, doc)): (usize, (f32, DocAddress, TantivyDocument))| {
-                    self.hit(i + 1, score, &doc, &mut snippets)
-                },
-            )
-            .collect();
+        let mut hits = Vec::with_capacity(ranked.len());
+        for (i, (score, addr)) in ranked.into_iter().enumerate() {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            hits.push(self.hit(i + 1, score, &doc, &mut snippets));
+        }
         Ok(Results {
             hits,
             total_matches: total,
@@ -230,33 +234,102 @@ impl Searcher {
         &self.reader
     }
 
-    /// Turns the query and filters into one Tantivy query.
-    pub(crate) fn build_query(
-        &self,
-        query: &Query,
-        opts: &SearchOptions,
-    ) -> Result<Box<dyn TantivyQuery>> {
-        let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
-        for node in &query.expr.0 {
-            if let Some(c) = self.node(node)? {
-                clauses.push(c);
-            }
-        }
-        let filters = self.filters(query, opts);
-        let scored = clauses.iter().any(|(o, _)| *o != Occur::MustNot);
-        if !scored {
-            clauses.push((
-                Occur::Must,
-                Box::new(ConstScoreQuery::new(Box::new(AllQuery), 0.0)),
-            ));
-        }
-        for f in filters {
-            clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(f, 0.0))));
+    /// The query over article documents: every clause and every filter, scoring ignored.
+    pub(crate) fn article_query(&self, query: &Query) -> Result<Box<dyn TantivyQuery>> {
+        let mut clauses = self.clauses(query, self.fields.body)?;
+        clauses.push((Occur::Must, filter(kind_is(&self.fields, KIND_ARTICLE))));
+        for f in self.filters(query) {
+            clauses.push((Occur::Must, filter(f)));
         }
         Ok(Box::new(BooleanQuery::new(clauses)))
     }
 
-    fn filters(&self, query: &Query, opts: &SearchOptions) -> Vec<Box<dyn TantivyQuery>> {
+    /// The query over passages. With one positive clause and no exclusion, a passage matches on
+    /// its own; otherwise passages must belong to an article matching the whole query and score
+    /// by any of its words.
+    fn passage_query(
+        &self,
+        searcher: &tantivy::Searcher,
+        query: &Query,
+        opts: &SearchOptions,
+    ) -> Result<Box<dyn TantivyQuery>> {
+        let f = &self.fields;
+        let nodes = &query.expr.0;
+        let simple = nodes.len() <= 1 && !nodes.iter().any(|n| matches!(n, Node::Not(_)));
+        let mut clauses = if simple {
+            let mut c = self.clauses(query, f.text)?;
+            for q in self.filters(query) {
+                c.push((Occur::Must, filter(q)));
+            }
+            c
+        } else {
+            let articles = searcher.search(&*self.article_query(query)?, &ArticleIdCollector)?;
+            let terms = articles
+                .iter()
+                .map(|id| Term::from_field_text(f.article_id, id));
+            let mut c = vec![(Occur::Must, filter(Box::new(TermSetQuery::new(terms))))];
+            let mut words = Vec::new();
+            for node in nodes {
+                self.positive_leaves(node, &mut words)?;
+            }
+            if !words.is_empty() {
+                let any = words.into_iter().map(|q| (Occur::Should, q)).collect();
+                c.push((
+                    Occur::Must,
+                    Box::new(BooleanQuery::new(any)) as Box<dyn TantivyQuery>,
+                ));
+            }
+            c
+        };
+        clauses.push((Occur::Must, filter(kind_is(f, KIND_PASSAGE))));
+        if let Some(after) = opts.after_seq {
+            let newer = RangeQuery::new(
+                Bound::Excluded(Term::from_field_u64(f.seq, after)),
+                Bound::Unbounded,
+            );
+            clauses.push((Occur::Must, filter(Box::new(newer))));
+        }
+        Ok(Box::new(BooleanQuery::new(clauses)))
+    }
+
+    /// The query's own clauses against `text_field` (passage text or article body), with a
+    /// match-all when nothing scores so that exclusions and filters have something to narrow.
+    fn clauses(
+        &self,
+        query: &Query,
+        text_field: TField,
+    ) -> Result<Vec<(Occur, Box<dyn TantivyQuery>)>> {
+        let mut clauses = Vec::new();
+        for node in &query.expr.0 {
+            if let Some(c) = self.node(node, text_field)? {
+                clauses.push(c);
+            }
+        }
+        if !clauses.iter().any(|(o, _)| *o != Occur::MustNot) {
+            clauses.push((Occur::Must, filter(Box::new(AllQuery))));
+        }
+        Ok(clauses)
+    }
+
+    /// Word and phrase matchers on passage text outside any exclusion: what ranks passages.
+    fn positive_leaves(&self, node: &Node, out: &mut Vec<Box<dyn TantivyQuery>>) -> Result<()> {
+        match node {
+            Node::Not(_) => {}
+            Node::Or(v) | Node::And(v) => {
+                for n in v {
+                    self.positive_leaves(n, out)?;
+                }
+            }
+            Node::Word(Field::Any | Field::Title, _) | Node::Phrase(..) => {
+                out.extend(self.matcher(node, self.fields.text)?);
+            }
+            Node::Word(..) => {}
+        }
+        Ok(())
+    }
+
+    /// Agency, country and date filters of the command line (article-level facts).
+    fn filters(&self, query: &Query) -> Vec<Box<dyn TantivyQuery>> {
         let f = &self.fields;
         let mut out: Vec<Box<dyn TantivyQuery>> = Vec::new();
         let any_of = |field: TField, values: &[String]| -> Box<dyn TantivyQuery> {
@@ -285,24 +358,24 @@ impl Searcher {
             };
             out.push(Box::new(RangeQuery::new(lower, upper)));
         }
-        if let Some(after) = opts.after_seq {
-            out.push(Box::new(RangeQuery::new(
-                Bound::Excluded(Term::from_field_u64(f.seq, after)),
-                Bound::Unbounded,
-            )));
-        }
         out
     }
 
-    fn node(&self, node: &Node) -> Result<Option<(Occur, Box<dyn TantivyQuery>)>> {
+    fn node(
+        &self,
+        node: &Node,
+        text_field: TField,
+    ) -> Result<Option<(Occur, Box<dyn TantivyQuery>)>> {
         Ok(match node {
-            Node::Not(inner) => self.matcher(inner)?.map(|q| (Occur::MustNot, q)),
-            other => self.matcher(other)?.map(|q| (Occur::Must, q)),
+            Node::Not(inner) => self
+                .matcher(inner, text_field)?
+                .map(|q| (Occur::MustNot, q)),
+            other => self.matcher(other, text_field)?.map(|q| (Occur::Must, q)),
         })
     }
 
     /// The query matching a node (None for a word with nothing to search, such as "-").
-    fn matcher(&self, node: &Node) -> Result<Option<Box<dyn TantivyQuery>>> {
+    fn matcher(&self, node: &Node, text_field: TField) -> Result<Option<Box<dyn TantivyQuery>>> {
         let f = &self.fields;
         Ok(match node {
             Node::Word(Field::Agency, id) => {
@@ -314,11 +387,13 @@ impl Searcher {
             Node::Word(Field::Site, s) => {
                 Some(filter(term_query(Term::from_field_text(f.site, s))))
             }
-            Node::Word(field, text) | Node::Phrase(field, text) => self.text_query(*field, text),
+            Node::Word(field, text) | Node::Phrase(field, text) => {
+                self.text_query(*field, text, text_field)
+            }
             Node::Or(alts) => {
                 let mut subs = Vec::new();
                 for a in alts {
-                    if let Some(q) = self.matcher(a)? {
+                    if let Some(q) = self.matcher(a, text_field)? {
                         subs.push((Occur::Should, q));
                     }
                 }
@@ -328,7 +403,7 @@ impl Searcher {
             Node::And(nodes) => {
                 let mut subs = Vec::new();
                 for n in nodes {
-                    if let Some(c) = self.node(n)? {
+                    if let Some(c) = self.node(n, text_field)? {
                         subs.push(c);
                     }
                 }
@@ -349,7 +424,12 @@ impl Searcher {
 
     /// Words through the index's analyzer; one token gives a term, several a phrase. Default
     /// field searches the passage text and the boosted title.
-    fn text_query(&self, field: Field, text: &str) -> Option<Box<dyn TantivyQuery>> {
+    fn text_query(
+        &self,
+        field: Field,
+        text: &str,
+        text_field: TField,
+    ) -> Option<Box<dyn TantivyQuery>> {
         let f = &self.fields;
         let tokens = self.tokens(text);
         if tokens.is_empty() {
@@ -373,7 +453,7 @@ impl Searcher {
         Some(match field {
             Field::Title => title,
             _ => Box::new(BooleanQuery::new(vec![
-                (Occur::Should, on(f.text)),
+                (Occur::Should, on(text_field)),
                 (Occur::Should, title),
             ])),
         })
@@ -396,6 +476,99 @@ fn term_query(term: Term) -> Box<dyn TantivyQuery> {
 
 fn filter(q: Box<dyn TantivyQuery>) -> Box<dyn TantivyQuery> {
     Box::new(ConstScoreQuery::new(q, 0.0))
+}
+
+fn kind_is(fields: &Fields, kind: u64) -> Box<dyn TantivyQuery> {
+    term_query(Term::from_field_u64(fields.kind, kind))
+}
+
+/// Article ids of result addresses, read from the fast field (no stored document is loaded).
+struct ArticleIds<'a> {
+    searcher: &'a tantivy::Searcher,
+    columns: HashMap<u32, Option<StrColumn>>,
+}
+
+impl<'a> ArticleIds<'a> {
+    fn new(searcher: &'a tantivy::Searcher) -> Self {
+        ArticleIds {
+            searcher,
+            columns: HashMap::new(),
+        }
+    }
+
+    fn get(&mut self, addr: DocAddress) -> Result<String> {
+        let col = match self.columns.entry(addr.segment_ord) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                let reader = self.searcher.segment_reader(addr.segment_ord);
+                e.insert(reader.fast_fields().str("article_id")?)
+            }
+        };
+        let mut id = String::new();
+        if let Some(col) = col {
+            if let Some(ord) = col.ords().first(addr.doc_id) {
+                col.ord_to_str(ord, &mut id)
+                    .map_err(|e| Error::Index(e.to_string()))?;
+            }
+        }
+        Ok(id)
+    }
+}
+
+/// The distinct article ids of the matching documents.
+struct ArticleIdCollector;
+
+struct ArticleIdSegment {
+    ids: Option<StrColumn>,
+    ords: Vec<u64>,
+}
+
+impl Collector for ArticleIdCollector {
+    type Fruit = Vec<String>;
+    type Child = ArticleIdSegment;
+
+    fn for_segment(&self, _: u32, reader: &SegmentReader) -> tantivy::Result<ArticleIdSegment> {
+        Ok(ArticleIdSegment {
+            ids: reader.fast_fields().str("article_id")?,
+            ords: Vec::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<String>>) -> tantivy::Result<Vec<String>> {
+        let mut all: Vec<String> = fruits.into_iter().flatten().collect();
+        all.sort_unstable();
+        all.dedup();
+        Ok(all)
+    }
+}
+
+impl SegmentCollector for ArticleIdSegment {
+    type Fruit = Vec<String>;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        if let Some(ord) = self.ids.as_ref().and_then(|c| c.ords().first(doc)) {
+            self.ords.push(ord);
+        }
+    }
+
+    fn harvest(mut self) -> Vec<String> {
+        let Some(col) = &self.ids else {
+            return Vec::new();
+        };
+        self.ords.sort_unstable();
+        self.ords.dedup();
+        self.ords
+            .iter()
+            .filter_map(|&ord| {
+                let mut s = String::new();
+                matches!(col.ord_to_str(ord, &mut s), Ok(true)).then_some(s)
+            })
+            .collect()
+    }
 }
 
 fn day(d: Date) -> DateTime {

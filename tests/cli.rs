@@ -27,7 +27,7 @@ fn corpus(env: &Env) {
             "2017-05-04",
             &[
                 &format!("The Directorate General of External Security said one of its officers had been approached in Paris by a foreign handler. {FILLER}"),
-                &format!("French counterintelligence opened an inquiry into the approach. {FILLER}"),
+                &format!("French counterintelligence opened an inquiry into the approach. {FILLER} {FILLER}"),
             ],
         ),
     );
@@ -91,10 +91,10 @@ fn filters_take_any_alias_and_keep_the_ranking() {
     let env = Env::new();
     corpus(&env);
     env.index(&env.path("c"));
-    let (all, _) = env.search_json(&["officers"]);
+    let (all, _) = env.search_json(&["officers", "--per-article", "1"]);
     assert_eq!(all.len(), 2, "{:?}", titles(&all));
     for agency in ["dgse", "DGSE", "Directorate General of External Security"] {
-        let (hits, _) = env.search_json(&["officers", "--agency", agency]);
+        let (hits, _) = env.search_json(&["officers", "--per-article", "1", "--agency", agency]);
         assert_eq!(
             titles(&hits),
             vec!["Paris officer recruited by foreign service"],
@@ -102,19 +102,43 @@ fn filters_take_any_alias_and_keep_the_ranking() {
         );
     }
     for country in ["france", "French", "FR"] {
-        let (hits, _) = env.search_json(&["officers", "--country", country]);
+        let (hits, _) = env.search_json(&["officers", "--per-article", "1", "--country", country]);
         assert_eq!(hits.len(), 1, "{country}");
         assert!(hits[0].countries.contains(&"FR".to_string()));
     }
     // A filter keeps the order and the scores of what it keeps.
-    let (filtered, _) = env.search_json(&["officers", "--since", "2017"]);
+    let (filtered, _) = env.search_json(&["officers", "--per-article", "1", "--since", "2017"]);
     let expected: Vec<_> = all.iter().map(|h| (h.title.clone(), h.score)).collect();
     let got: Vec<_> = filtered
         .iter()
         .map(|h| (h.title.clone(), h.score))
         .collect();
     assert_eq!(got, expected);
-    let (gru, _) = env.search_json(&["officers", "--agency", "Russian military intelligence"]);
+    // The same for a query of several words, which first selects articles.
+    let (wide, _) = env.search_json(&["investigators", "records", "--per-article", "1"]);
+    let (narrow, _) = env.search_json(&[
+        "investigators",
+        "records",
+        "--per-article",
+        "1",
+        "--until",
+        "2020",
+    ]);
+    assert_eq!(wide.len(), 3);
+    let kept: Vec<_> = wide
+        .iter()
+        .filter(|h| h.published.as_deref() <= Some("2020-12-31"))
+        .map(|h| (h.title.clone(), h.score))
+        .collect();
+    let got: Vec<_> = narrow.iter().map(|h| (h.title.clone(), h.score)).collect();
+    assert_eq!(got, kept);
+    let (gru, _) = env.search_json(&[
+        "officers",
+        "--per-article",
+        "1",
+        "--agency",
+        "Russian military intelligence",
+    ]);
     assert_eq!(gru.len(), 1);
     assert!(
         (gru[0].score - all.iter().find(|h| h.title == gru[0].title).unwrap().score).abs() < 1e-6
@@ -127,7 +151,7 @@ fn date_bounds_are_inclusive() {
     corpus(&env);
     env.index(&env.path("c"));
     let count = |args: &[&str]| {
-        let mut a = vec!["investigators"];
+        let mut a = vec!["investigators", "--per-article", "1"];
         a.extend_from_slice(args);
         env.search_json(&a).0.len()
     };
@@ -144,7 +168,11 @@ fn query_syntax() {
     let env = Env::new();
     corpus(&env);
     env.index(&env.path("c"));
-    let t = |q: &[&str]| titles(&env.search_json(q).0);
+    let t = |q: &[&str]| {
+        let mut a = q.to_vec();
+        a.extend(["--per-article", "1"]);
+        titles(&env.search_json(&a).0)
+    };
     assert_eq!(t(&["\"foreign handler\""]).len(), 1);
     assert_eq!(t(&["\"handler foreign\""]).len(), 0);
     assert_eq!(
@@ -158,6 +186,16 @@ fn query_syntax() {
     );
     assert_eq!(t(&["agency:\"Ministry of State Security\""]).len(), 1);
     assert_eq!(t(&["investigators", "country:china"]).len(), 1);
+    // Words are required of the article, not of one passage: "handler" and "inquiry" stand in
+    // different paragraphs of the Paris story.
+    let (hits, _) = env.search_json(&["handler", "inquiry", "--per-article", "5"]);
+    assert_eq!(hits.len(), 2, "{hits:?}");
+    assert!(hits
+        .iter()
+        .all(|h| h.title == "Paris officer recruited by foreign service"));
+    assert!(hits.iter().all(|h| !h.highlights.is_empty()));
+    assert_eq!(t(&["handler", "inquiry", "-Paris"]).len(), 0);
+    assert_eq!(t(&["handler", "Netherlands"]).len(), 0);
     // Stemming: the plural finds the singular.
     assert_eq!(t(&["officials"]).len(), 1);
     assert_eq!(t(&["official"]).len(), 1);
@@ -305,4 +343,35 @@ fn facets_count_articles_not_passages() {
     let human = env.ok(&["facets", "investigators"], 0);
     assert!(human.starts_with("3 articles"), "{human}");
     assert!(human.contains('█'), "{human}");
+}
+
+#[test]
+fn closed_pipe_exits_quietly() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let env = Env::new();
+    env.index(&crate::util::corpus_dir());
+    // Far more output than a pipe buffers, and a reader that stops after a few bytes.
+    let mut child = env
+        .cmd(&[
+            "search",
+            "intelligence",
+            "--limit",
+            "1000",
+            "--per-article",
+            "100",
+            "--color",
+            "never",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 16];
+    stdout.read_exact(&mut first).unwrap();
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
 }

@@ -107,7 +107,9 @@ fn add_show_run_round_trip() {
             "saved",
             "add",
             "fr-recruit",
-            "recruited agency:\"Directorate General of External Security\" -brexit",
+            "recruited",
+            "agency:\"Directorate General of External Security\"",
+            "-brexit",
             "--country",
             "french",
             "--since",
@@ -115,7 +117,7 @@ fn add_show_run_round_trip() {
             "--until",
             "2030-06",
             "--description",
-            "French recruitment",
+            "-French recruitment",
         ],
         0,
     );
@@ -124,7 +126,7 @@ fn add_show_run_round_trip() {
     assert_eq!(
         shown,
         "[queries.fr-recruit]\n\
-         description = \"French recruitment\"\n\
+         description = \"-French recruitment\"\n\
          query = \"recruited agency:DGSE -brexit\"\n\
          countries = [\"FR\"]\n\
          since = \"1990\"\n\
