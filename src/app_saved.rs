@@ -161,20 +161,17 @@ pub fn run(index: &Path, file: &Path, args: &SavedRunArgs) -> Result<ExitCode> {
         let from = state.as_ref().and_then(|s| s.mark(&q.name));
         let outcome = state::run(&searcher, q, from.map(|m| &m.watermark), opts)?;
         let results = &outcome.results;
+        if i > 0 && args.format == Format::Human {
+            writeln!(out)?;
+        }
         let name = Some(q.name.as_str());
         match (args.format, color) {
             (Format::Json, _) => {
                 Printer::Json(JsonPrinter::new(NoColor::new(&mut out))).results(results, name)?
             }
-            (Format::Human, c) => {
-                if i > 0 {
-                    writeln!(out)?;
-                }
-                if c {
-                    human(Ansi::new(&mut out), width).results(results, name)?;
-                } else {
-                    human(NoColor::new(&mut out), width).results(results, name)?;
-                }
+            (Format::Human, true) => human(Ansi::new(&mut out), width).results(results, name)?,
+            (Format::Human, false) => {
+                human(NoColor::new(&mut out), width).results(results, name)?
             }
         }
         // The watermark may move only once this query's output has left the process.

@@ -4,6 +4,7 @@
 //! drops the page, [`tag`] names agencies and countries under canonical IDs, [`passage`] splits
 //! the text, [`index`] writes Tantivy, [`search`] ranks passages for a [`query::Query`], and
 //! [`printer`] shows them to people or programs. [`article`] ties the first stages together.
+//! [`saved`] keeps named queries in a TOML file and remembers what `--new` runs have reported.
 //!
 //! ```
 //! use dossier::query::Query;

@@ -421,17 +421,8 @@ impl Entry<'_> {
         let mut expr = None;
         let mut description = None;
         for (key, item) in table.iter() {
-            let span = item.span();
             match key {
-                "query" => {
-                    let s = self.string(item, key)?;
-                    expr = Some(s.parse::<Expr>().map_err(|e| match e {
-                        Error::Query { pos, msg, .. } => {
-                            self.err(self.inside(item, s, pos), key, msg)
-                        }
-                        other => self.err(span.clone(), key, other),
-                    })?);
-                }
+                "query" => expr = Some(self.expr(item)?),
                 "description" => description = Some(self.string(item, key)?.to_string()),
                 "agencies" | "countries" => {
                     for (value, span) in self.strings(item, key)? {
@@ -475,6 +466,15 @@ impl Entry<'_> {
             name: self.name.to_string(),
             query,
             description,
+        })
+    }
+
+    /// The query string, a parse error pointing at its column inside the file.
+    fn expr(&self, item: &Item) -> Result<Expr> {
+        let s = self.string(item, "query")?;
+        s.parse().map_err(|e| match e {
+            Error::Query { pos, msg, .. } => self.err(self.inside(item, s, pos), "query", msg),
+            other => self.err(item.span(), "query", other),
         })
     }
 

@@ -264,60 +264,56 @@ pub fn run(
             left_out: 0,
         });
     }
-    // All new matches, in rank order; the limits apply after dropping what was reported, so
-    // consecutive limited runs page through a large commit instead of repeating its top.
     let all = all_matches(searcher, saved, from.map(|w| w.seq))?;
+    Ok(page(all, from, opts))
+}
+
+/// Picks what a `--new` run reports from all matches after the watermark, in rank order: the
+/// limits apply after dropping what was reported already, so consecutive limited runs page
+/// through a large commit instead of repeating its top.
+fn page(all: Results, from: Option<&Watermark>, opts: RunOptions) -> Outcome {
     let limit = opts.limit.unwrap_or(usize::MAX).max(1);
     let per_article = opts.per_article.unwrap_or(usize::MAX).max(1);
-    let mut per: HashMap<&str, usize> = HashMap::new();
+    let mut per: HashMap<String, usize> = HashMap::new();
     let mut shown = Vec::new();
     let mut left = Vec::new();
-    for hit in &all.hits {
-        if from.is_some_and(|w| w.covers(hit)) {
+    for hit in all.hits {
+        if from.is_some_and(|w| w.covers(&hit)) {
             continue;
         }
-        let n = per.entry(hit.article_id.as_str()).or_default();
+        let n = per.entry(hit.article_id.clone()).or_default();
         if shown.len() < limit && *n < per_article {
             *n += 1;
-            shown.push(hit);
+            shown.push(Hit {
+                rank: shown.len() + 1,
+                ..hit
+            });
         } else {
             left.push(hit);
         }
     }
     // Ranking is by score, not age: the watermark stops before the oldest passage left out, and
     // remembers what it showed beyond that.
-    let base = from.map_or(0, |w| w.seq);
     let seq = match left.iter().map(|h| h.seq).min() {
         Some(oldest) => oldest.saturating_sub(1).min(all.seq),
         None => all.seq,
     }
-    .max(base);
-    let reported = (from
-        .map(|w| w.reported.iter().cloned())
-        .into_iter()
-        .flatten())
-    .chain(shown.iter().map(|h| Reported::of(h)))
-    .filter(|r| r.seq > seq)
-    .collect();
+    .max(from.map_or(0, |w| w.seq));
+    let earlier = from.into_iter().flat_map(|w| w.reported.iter().cloned());
+    let reported = (earlier.chain(shown.iter().map(Reported::of)))
+        .filter(|r| r.seq > seq)
+        .collect();
     let next = Watermark { seq, reported };
-    let hits = shown
-        .into_iter()
-        .enumerate()
-        .map(|(i, h)| Hit {
-            rank: i + 1,
-            ..h.clone()
-        })
-        .collect::<Vec<_>>();
-    Ok(Outcome {
+    Outcome {
         results: Results {
-            total_matches: hits.len() + left.len(),
-            hits,
+            total_matches: shown.len() + left.len(),
+            hits: shown,
             took: all.took,
             seq: all.seq,
         },
         watermark: (from != Some(&next)).then_some(next),
         left_out: left.len(),
-    })
+    }
 }
 
 /// Every passage the query matches after commit `after`, however many.
@@ -371,6 +367,123 @@ mod tests {
         assert_eq!(a.merge(&c), wm(6, &[r("x", 1, 7)]));
         assert_eq!(c.merge(&a), a.merge(&c));
         assert_eq!(a.merge(&a), a);
+    }
+
+    /// A hit of article `art` (passage `passage`, added by commit `seq`), in rank order.
+    fn hit(art: &str, passage: u64, seq: u64) -> Hit {
+        Hit {
+            rank: 0,
+            score: 1.0,
+            article_id: art.into(),
+            passage,
+            path: format!("/c/{art}.html"),
+            url: None,
+            site: None,
+            title: String::new(),
+            published: None,
+            agencies: vec![],
+            countries: vec![],
+            text: String::new(),
+            highlights: vec![],
+            seq,
+        }
+    }
+
+    fn results(hits: Vec<Hit>, seq: u64) -> Results {
+        Results {
+            total_matches: hits.len(),
+            hits,
+            took: std::time::Duration::ZERO,
+            seq,
+        }
+    }
+
+    fn opts(limit: Option<usize>, per_article: Option<usize>) -> RunOptions {
+        RunOptions {
+            new: true,
+            limit,
+            per_article,
+        }
+    }
+
+    fn shown(o: &Outcome) -> Vec<(String, u64, usize)> {
+        (o.results.hits.iter())
+            .map(|h| (h.article_id.clone(), h.passage, h.rank))
+            .collect()
+    }
+
+    #[test]
+    fn unlimited_pages_report_everything_and_move_to_the_commit() {
+        let all = results(vec![hit("a", 0, 2), hit("b", 0, 3)], 3);
+        let o = page(all, Some(&wm(1, &[])), opts(None, None));
+        assert_eq!(shown(&o), [("a".into(), 0, 1), ("b".into(), 0, 2)]);
+        assert_eq!(o.watermark, Some(wm(3, &[])));
+        assert_eq!(o.left_out, 0);
+        // Nothing new: the watermark stays.
+        let o = page(results(vec![], 3), Some(&wm(3, &[])), opts(None, None));
+        assert!(o.results.hits.is_empty());
+        assert_eq!(o.watermark, None);
+        // A first run on an empty index records where it stands.
+        let o = page(results(vec![], 0), None, opts(None, None));
+        assert_eq!(o.watermark, Some(wm(0, &[])));
+    }
+
+    #[test]
+    fn limited_pages_stop_before_the_oldest_left_out() {
+        // Rank order mixes commits 4 and 5; the limit leaves out one of each.
+        let all = vec![
+            hit("a", 0, 5),
+            hit("b", 0, 4),
+            hit("c", 0, 5),
+            hit("d", 0, 4),
+        ];
+        let o = page(
+            results(all.clone(), 5),
+            Some(&wm(3, &[])),
+            opts(Some(2), None),
+        );
+        assert_eq!(shown(&o), [("a".into(), 0, 1), ("b".into(), 0, 2)]);
+        assert_eq!(o.left_out, 2);
+        let w = o.watermark.unwrap();
+        assert_eq!(w, wm(3, &[r("/c/a.html", 0, 5), r("/c/b.html", 0, 4)]));
+        assert_eq!(o.results.total_matches, 4);
+        // The next page, over the same matches, shows the other two and closes commit 5.
+        let o = page(results(all, 5), Some(&w), opts(Some(2), None));
+        assert_eq!(shown(&o), [("c".into(), 0, 1), ("d".into(), 0, 2)]);
+        assert_eq!(o.watermark, Some(wm(5, &[])));
+    }
+
+    #[test]
+    fn per_article_caps_page_too() {
+        let all = vec![
+            hit("a", 0, 2),
+            hit("a", 1, 2),
+            hit("b", 0, 2),
+            hit("a", 2, 2),
+        ];
+        let o = page(results(all.clone(), 2), None, opts(None, Some(1)));
+        assert_eq!(shown(&o), [("a".into(), 0, 1), ("b".into(), 0, 2)]);
+        let w = o.watermark.unwrap();
+        assert_eq!(w.seq, 1);
+        let o = page(results(all.clone(), 2), Some(&w), opts(None, Some(1)));
+        assert_eq!(shown(&o), [("a".into(), 1, 1)]);
+        let w = o.watermark.unwrap();
+        let o = page(results(all, 2), Some(&w), opts(None, Some(1)));
+        assert_eq!(shown(&o), [("a".into(), 2, 1)]);
+        assert_eq!(o.watermark, Some(wm(2, &[])));
+    }
+
+    #[test]
+    fn a_search_newer_than_its_commit_number_never_overshoots() {
+        // The snapshot held a passage of commit 4 although the commit number read was 3 (an
+        // index run committed in between): the watermark stays at 3 and lists that passage.
+        let o = page(
+            results(vec![hit("a", 0, 4)], 3),
+            Some(&wm(2, &[])),
+            opts(None, None),
+        );
+        assert_eq!(o.results.hits.len(), 1);
+        assert_eq!(o.watermark, Some(wm(3, &[r("/c/a.html", 0, 4)])));
     }
 
     #[test]
