@@ -265,12 +265,41 @@ impl SavedQueries {
         })
     }
 
-    /// Removes the query called `name` from the file at `path`, returning it.
+    /// Removes the query called `name` from the file at `path`, returning it. Comments right
+    /// above its header go with it; those set apart by a blank line (a file header, a section
+    /// title) stay, moved to the next table.
     pub fn remove(path: &Path, name: &str) -> Result<SavedQuery> {
         update(path, |doc, existing| {
             let gone = existing.get(name)?.clone();
-            if let Some(queries) = doc.get_mut("queries").and_then(Item::as_table_like_mut) {
-                queries.remove(name);
+            let Some(queries) = doc.get_mut("queries").and_then(Item::as_table_like_mut) else {
+                return Ok(gone);
+            };
+            let Some(Item::Table(table)) = queries.remove(name) else {
+                return Ok(gone);
+            };
+            let prefix = table
+                .decor()
+                .prefix()
+                .and_then(|p| p.as_str())
+                .unwrap_or("");
+            let kept = prefix.rfind("\n\n").map_or("", |i| &prefix[..i + 1]);
+            if kept.trim().is_empty() {
+                return Ok(gone);
+            }
+            let next = (queries.iter_mut())
+                .filter_map(|(_, item)| item.as_table_mut())
+                .filter(|t| t.position() > table.position())
+                .min_by_key(|t| t.position());
+            match next {
+                Some(next) => {
+                    let own = next.decor().prefix().and_then(|p| p.as_str()).unwrap_or("");
+                    let joined = format!("{kept}\n{}", own.trim_start_matches('\n'));
+                    next.decor_mut().set_prefix(joined);
+                }
+                None => {
+                    let trailing = doc.trailing().as_str().unwrap_or("").to_string();
+                    doc.set_trailing(format!("{kept}{trailing}"));
+                }
             }
             Ok(gone)
         })
@@ -295,7 +324,8 @@ fn update<T>(
         .map_err(|e| Error::Argument(format!("{}: {e}", path.display())))?
         .into_mut();
     let out = edit(&mut doc, &existing)?;
-    write_atomic(&path, doc.to_string().as_bytes())?;
+    let text = doc.to_string();
+    write_atomic(&path, text.trim_start_matches('\n').as_bytes())?;
     Ok(out)
 }
 
@@ -791,6 +821,30 @@ mod tests {
             SavedQueries::remove(&path, "m"),
             Err(Error::UnknownQuery { .. })
         ));
+    }
+
+    #[test]
+    fn removing_keeps_comments_set_apart() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("queries.toml");
+        let text = "# header\n\n# about a\n[queries.a]\nquery = 'a'\n\n\
+                    # section\n\n[queries.b]\nquery = 'b'\n";
+        std::fs::write(&path, text).unwrap();
+        SavedQueries::remove(&path, "a").unwrap();
+        let after = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(after, "# header\n\n# section\n\n[queries.b]\nquery = 'b'\n");
+        SavedQueries::remove(&path, "b").unwrap();
+        let after = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(after, "# header\n\n# section\n");
+        assert!(SavedQueries::load(&path).unwrap().is_empty());
+        // A new file's header survives losing its first query.
+        let path = dir.path().join("new.toml");
+        let q = |name: &str| SavedQuery::new(name, Query::parse("x").unwrap(), None).unwrap();
+        SavedQueries::add(&path, &q("a"), false).unwrap();
+        SavedQueries::add(&path, &q("b"), false).unwrap();
+        SavedQueries::remove(&path, "a").unwrap();
+        let after = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(after, format!("{HEADER}\n[queries.b]\nquery = \"x\"\n"));
     }
 
     #[test]
