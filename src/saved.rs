@@ -229,19 +229,9 @@ impl SavedQueries {
                     path: existing.path.clone(),
                 });
             }
-            let queries = doc.entry("queries").or_insert_with(|| {
-                let mut t = Table::new();
-                t.set_implicit(true);
-                Item::Table(t)
-            });
-            let Some(queries) = queries.as_table_like_mut() else {
-                return Err(Error::Argument(format!(
-                    "'{}': 'queries' is not a table; fix the file by hand",
-                    existing.path.display()
-                )));
-            };
             let mut table = query.table();
-            if queries.is_empty() {
+            let first = doc.get("queries").and_then(Item::as_table_like);
+            if first.is_none_or(|q| q.is_empty()) {
                 // Comments in a file without tables (the header of a new one) open the first.
                 let mut trailing = doc.trailing().as_str().unwrap_or_default().to_string();
                 if !trailing.trim().is_empty() {
@@ -250,10 +240,19 @@ impl SavedQueries {
                 table.decor_mut().set_prefix(trailing);
                 doc.set_trailing("");
             }
-            let queries = doc
-                .get_mut("queries")
-                .and_then(Item::as_table_like_mut)
-                .expect("inserted above");
+            let queries = doc.entry("queries").or_insert_with(|| {
+                let mut t = Table::new();
+                t.set_implicit(true);
+                Item::Table(t)
+            });
+            // An inline `queries = { ... }` cannot take a table; say so rather than drop it.
+            let Some(queries) = queries.as_table_mut() else {
+                return Err(Error::Argument(format!(
+                    "{}: 'queries' is an inline table; write [queries.NAME] tables so 'saved add' \
+                     can edit the file",
+                    existing.path.display()
+                )));
+            };
             if let Some(old) = queries.get(&query.name).and_then(Item::as_table) {
                 table.set_position(old.position());
                 *table.decor_mut() = old.decor().clone();
@@ -845,6 +844,28 @@ mod tests {
         SavedQueries::remove(&path, "a").unwrap();
         let after = std::fs::read_to_string(&path).unwrap();
         assert_eq!(after, format!("{HEADER}\n[queries.b]\nquery = \"x\"\n"));
+    }
+
+    #[test]
+    fn inline_tables_load_but_are_not_edited_blindly() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("queries.toml");
+        let text = "queries = { a = { query = 'x' } }\n";
+        std::fs::write(&path, text).unwrap();
+        assert_eq!(SavedQueries::load(&path).unwrap().len(), 1);
+        let q = SavedQuery::new("b", Query::parse("y").unwrap(), None).unwrap();
+        let e = SavedQueries::add(&path, &q, false).unwrap_err();
+        assert!(e.to_string().contains("inline table"), "{e}");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+        // Inline entries under a [queries] table are fine.
+        std::fs::write(&path, "[queries]\na = { query = 'x' }\n").unwrap();
+        SavedQueries::add(&path, &q, false).unwrap();
+        let names: Vec<_> = (SavedQueries::load(&path).unwrap().iter())
+            .map(|q| q.name.clone())
+            .collect();
+        assert_eq!(names, ["a", "b"]);
+        SavedQueries::remove(&path, "a").unwrap();
+        assert_eq!(SavedQueries::load(&path).unwrap().len(), 1);
     }
 
     #[test]
