@@ -127,28 +127,9 @@ pub fn rm(index: &Path, file: &Path, name: &str) -> Result<ExitCode> {
 pub fn run(index: &Path, file: &Path, args: &SavedRunArgs) -> Result<ExitCode> {
     let color = crate::use_color(args.color);
     let saved = SavedQueries::load(file)?;
-    // Every name is checked before anything runs, so a typo never leaves half a report.
-    let selected: Vec<&SavedQuery> = if args.all {
-        saved.iter().collect()
-    } else {
-        let mut seen = HashSet::new();
-        let mut list = Vec::new();
-        for name in args.names.iter().filter(|n| seen.insert(n.as_str())) {
-            list.push(saved.get(name)?);
-        }
-        list
-    };
-    if selected.is_empty() {
-        bail!(
-            "no saved queries in {}; add one with 'dossier saved add NAME QUERY'",
-            file.display()
-        );
-    }
+    let selected = select(&saved, args)?;
     let searcher = Searcher::open(index)?;
-    let mut state = match args.new {
-        true => Some(RunState::open(index, file)?),
-        false => None,
-    };
+    let mut state = args.new.then(|| RunState::open(index, file)).transpose()?;
     let opts = RunOptions {
         new: args.new,
         limit: args.limit,
@@ -189,6 +170,25 @@ pub fn run(index: &Path, file: &Path, args: &SavedRunArgs) -> Result<ExitCode> {
         any_hits |= !results.hits.is_empty();
     }
     Ok(ExitCode::from(if any_hits { 0 } else { 1 }))
+}
+
+/// The queries to run, each once, in the order given (or all in name order). Every name is
+/// checked before anything runs, so a typo never leaves half a report.
+fn select<'a>(saved: &'a SavedQueries, args: &SavedRunArgs) -> Result<Vec<&'a SavedQuery>> {
+    if saved.is_empty() {
+        bail!(
+            "no saved queries in {}; add one with 'dossier saved add NAME QUERY'",
+            saved.path().display()
+        );
+    }
+    if args.all {
+        return Ok(saved.iter().collect());
+    }
+    let mut seen = HashSet::new();
+    (args.names.iter())
+        .filter(|n| seen.insert(n.as_str()))
+        .map(|name| Ok(saved.get(name)?))
+        .collect()
 }
 
 fn human<W: WriteColor>(out: W, width: usize) -> Printer<W> {
