@@ -150,7 +150,7 @@ pub enum SavedCommand {
     Add(SavedAddArgs),
     /// List the saved queries
     List(SavedListArgs),
-    /// Print a saved query as the file stores it
+    /// Print a saved query as TOML, in the canonical form `add` writes
     Show(SavedShowArgs),
     /// Remove a saved query and its --new watermark
     Rm(SavedRmArgs),
