@@ -25,9 +25,15 @@ pub fn queries_file(arg: Option<PathBuf>, index: &Path) -> PathBuf {
         .unwrap_or_else(|| dossier::saved::default_path(index))
 }
 
-pub fn add(file: &Path, args: &SavedAddArgs, query: Query) -> Result<ExitCode> {
+pub fn add(index: &Path, file: &Path, args: &SavedAddArgs, query: Query) -> Result<ExitCode> {
     let saved = SavedQuery::new(&args.name, query, args.description.clone())?;
     let replaced = SavedQueries::add(file, &saved, args.force)?;
+    // A new query starts without a watermark, even if one under its name outlived a table
+    // deleted by hand.
+    let mut state = RunState::open(index, file)?;
+    if !replaced && state.mark(&saved.name).is_some() {
+        state.forget(&saved.name)?;
+    }
     let verb = if replaced { "replaced" } else { "added" };
     eprintln!(
         "{verb} '{}' in {}: {}",

@@ -56,7 +56,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 SavedCommand::Add(mut args) => {
                     let query = build_query(&unprotect(&args.query), &args.filters)?;
                     args.description = args.description.map(|d| unprotect(&[d]));
-                    app_saved::add(&file, &args, query)
+                    app_saved::add(&index, &file, &args, query)
                 }
                 SavedCommand::List(args) => app_saved::list(&index, &file, args.format),
                 SavedCommand::Show(args) => app_saved::show(&index, &file, &args),

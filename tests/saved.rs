@@ -426,7 +426,7 @@ fn limited_new_runs_page_through_without_loss_or_repeats() {
 }
 
 #[test]
-fn rebuild_and_rm_reset_the_watermark() {
+fn rebuild_rm_and_fresh_adds_reset_the_watermark() {
     let env = Env::new();
     for n in 0..2 {
         agent(&env, "c", n);
@@ -451,6 +451,13 @@ fn rebuild_and_rm_reset_the_watermark() {
     // A replaced query keeps its watermark.
     env.ok(&["saved", "add", "agents", "agent", "dgse", "--force"], 0);
     saved_json(&env, &["run", "agents", "--new"], 1);
+    // A table deleted by hand and added again starts afresh.
+    env.write("queries.toml", "");
+    env.ok(&["saved", "add", "agents", "agent"], 0);
+    assert_eq!(
+        hits_of(&saved_json(&env, &["run", "agents", "--new"], 0), "agents").len(),
+        2
+    );
 }
 
 #[test]
