@@ -334,6 +334,11 @@ const RELATED_HEADINGS: &[&str] = &[
     "read more",
     "read next",
     "most popular",
+    "our latest",
+    "latest stories",
+    "latest news",
+    "top stories",
+    "more news",
     "most read",
     "trending",
     "você pode gostar",
@@ -372,9 +377,12 @@ fn headed_as_related(arena: &Arena, i: usize) -> bool {
     if compact(&f.hints).contains("related") {
         return true;
     }
-    // Only real headings: a first `div` saying "Trending" may be a site-wide bar above
-    // the whole page.
-    if !matches!(f.tag.as_str(), "h2" | "h3" | "h4" | "h5" | "h6") {
+    // Only real headings (by tag or class): a first `div` saying "Trending" may be a
+    // site-wide bar above the whole page.
+    let heading = matches!(f.tag.as_str(), "h2" | "h3" | "h4" | "h5" | "h6")
+        || f.hints.contains("title")
+        || f.hints.contains("heading");
+    if !heading {
         return false;
     }
     let text: String = arena
@@ -619,7 +627,18 @@ fn link_block(arena: &Arena, eff: &Effective, i: usize) -> bool {
             let unlinked = eff.text[i] - eff.link[i].min(eff.text[i]);
             ld > 0.75 || ld > 0.4 && unlinked / items < 50
         }
-        "div" | "section" | "table" | "span" | "figure" | "center" => {
+        // An inline wrapper around one link (`<span class="link">`) is part of its sentence;
+        // one around several links is a pop-up or a link bar.
+        "span" => {
+            ld > 0.5
+                && arena
+                    .descendants(i)
+                    .iter()
+                    .filter(|&&d| arena.nodes[d].tag == "a")
+                    .count()
+                    >= 3
+        }
+        "div" | "section" | "table" | "figure" | "center" => {
             ld > 0.5 && eff.para[i] < 200
                 || (eff.text[i] > 0 && ld > 0.33 && n.p_count == 0 && eff.text[i] < 200)
         }
@@ -769,8 +788,8 @@ fn is_boilerplate(p: &str, title: Option<&str>) -> bool {
     }
     let l = p.to_lowercase();
     const STARTS: &[&str] = &[
-        "advertisement",
-        "advertising",
+        "advert",
+        "tell us what you think",
         "sponsored",
         "share this",
         "share on",
