@@ -36,8 +36,6 @@ pub(crate) const STOP_COUNTRY: &[&str] = &[
     "Central America",
     "Central American",
     "Central Americans",
-    "Pan-American",
-    "Pan American",
     "Gulf of Guinea",
     "New Guinea",
     "Niger Delta",
@@ -427,7 +425,8 @@ fn before(text: &str, start: usize, max: usize) -> &str {
 /// "'s" ("India's NSA" gives "India").
 fn prev_word(text: &str, start: usize) -> &str {
     let head = before(text, start, 64);
-    let head = head.strip_suffix(',').unwrap_or(head).trim_end();
+    let head = head.strip_suffix(',').unwrap_or(head);
+    let head = head.trim_end_matches([' ', '\t', '\u{a0}']);
     let head = head
         .strip_suffix("'s")
         .or_else(|| head.strip_suffix("\u{2019}s"))

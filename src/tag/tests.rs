@@ -122,6 +122,23 @@ fn every_alias_resolves_to_its_id() {
     }
 }
 
+/// The scan starts the automaton only where [`matcher::may_start_form`] allows: every form must
+/// start there, or it would never be found.
+#[test]
+fn every_form_starts_where_the_scan_looks() {
+    let agency_forms = agencies().iter().flat_map(|a| a.names.iter());
+    let country_forms = countries()
+        .iter()
+        .flat_map(|c| std::iter::once(&c.name).chain(&c.aliases));
+    let stops = rules::STOP_AGENCY.iter().chain(rules::STOP_COUNTRY);
+    for form in agency_forms.chain(country_forms).chain(stops) {
+        assert!(
+            matcher::may_start_form(form.as_bytes()[0]),
+            "{form:?} starts with a lower-case letter, a digit or punctuation"
+        );
+    }
+}
+
 /// No alias (up to case) belongs to two entities of one kind: the matcher would have to guess.
 #[test]
 fn no_alias_is_claimed_twice() {
@@ -293,10 +310,16 @@ fn names_need_their_capital_initial() {
     assert_eq!(countries_of("Turkey and China"), ["CN", "TR"]);
     assert_eq!(countries_of("TURKEY EXPELS DIPLOMATS"), ["TR"]);
     assert_eq!(
-        agencies_of("the Chinese ministry of state security"),
+        agencies_of("the Chinese Ministry Of State Security"),
+        ["MSS"]
+    );
+    assert_eq!(
+        agencies_of("THE CHINESE MINISTRY OF STATE SECURITY"),
         ["MSS"]
     );
     assert!(agencies_of("the ministry of state security").is_empty());
+    assert!(countries_of("a woman from Oman").contains(&"OM"));
+    assert!(countries_of("because").is_empty());
 }
 
 #[test]
@@ -306,6 +329,17 @@ fn possessives_and_hyphens() {
     assert_eq!(countries_of("U.S.-China relations"), ["CN", "US"]);
     assert_eq!(countries_of("anti-American protests"), ["US"]);
     assert!(countries_of("Chinesewall").is_empty());
+}
+
+#[test]
+fn line_breaks_inside_a_form() {
+    let text = "exports to South\nAfrica and the\tUnited  Kingdom rose; the Directorate\u{a0}General of\nExternal Security";
+    let t = tag(text);
+    assert_eq!(ids(&t), (vec!["DGSE"], vec!["GB", "ZA"]));
+    for m in &t.mentions {
+        assert_eq!(&text[m.start..m.end], m.surface);
+    }
+    assert_eq!(t.mentions[0].surface, "South\nAfrica");
 }
 
 #[test]
@@ -386,6 +420,10 @@ fn nsa_the_adviser() {
         ["NSA"]
     );
     assert_eq!(agencies_of("the U.S. NSA and GCHQ"), ["GCHQ", "NSA"]);
+    assert_eq!(
+        agencies_of("Spies in France\n\nNSA officers met him."),
+        ["NSA"]
+    );
 }
 
 #[test]
@@ -493,7 +531,7 @@ fn generated_corpus_truth() {
         articles += 1;
         let mut text = rec["title"].as_str().unwrap_or("").to_string();
         for p in rec["body"].as_array().unwrap() {
-            text.push('\n');
+            text.push_str("\n\n");
             text.push_str(p.as_str().unwrap());
         }
         let t = tag(&text);
