@@ -168,7 +168,9 @@ pub fn tag(text: &str) -> Tags {
     let agency_hits = m
         .agencies
         .find(work, |t, s, e, c| rules::keep_agency(&ctx, t, s, e, c));
-    let country_hits = m.countries.find(work, rules::keep_country);
+    let country_hits = m
+        .countries
+        .find(work, |t, s, e, c| rules::keep_country(&ctx, t, s, e, c));
     let mut tags = Tags::default();
     let hits = agency_hits
         .iter()

@@ -130,7 +130,7 @@ fn every_form_starts_where_the_scan_looks() {
     let country_forms = countries()
         .iter()
         .flat_map(|c| std::iter::once(&c.name).chain(&c.aliases));
-    let stops = rules::STOP_AGENCY.iter().chain(rules::STOP_COUNTRY);
+    let stops = rules::STOP_AGENCY.iter().chain(rules::STOP_COUNTRY.iter());
     for form in agency_forms.chain(country_forms).chain(stops) {
         assert!(
             matcher::may_start_form(form.as_bytes()[0]),
@@ -378,6 +378,23 @@ fn jordan_and_chad_as_first_names() {
         ["JO"]
     );
     assert_eq!(countries_of("Chad, Niger and Mali"), ["ML", "NE", "TD"]);
+}
+
+#[test]
+fn surnames_that_are_places() {
+    let s = "White House adviser Lisa Monaco said so. Monaco's meaning was clear.";
+    assert!(countries_of(s).is_empty());
+    assert!(countries_of("Mr. Holland and Dr Berlin disagreed.").is_empty());
+    assert_eq!(countries_of("Prince Albert of Monaco"), ["MC"]);
+    assert_eq!(countries_of("Monaco and Holland"), ["MC", "NL"]);
+    assert!(
+        countries_of("Paris Martin spoke.").is_empty(),
+        "a first name"
+    );
+    assert_eq!(countries_of("Paris and Berlin"), ["DE", "FR"]);
+    let crow = "the Crow Indian Tribe and people of Delaware Indian ancestry";
+    assert!(countries_of(crow).is_empty());
+    assert!(agencies_of("Group-IB and SRI International").is_empty());
 }
 
 #[test]
