@@ -1,0 +1,53 @@
+//! One file's way through the pipeline: bytes → extracted text → tags → passages.
+//!
+//! `dossier index` and `dossier extract` both go through [`Article::from_bytes`], so what
+//! `extract` shows is exactly what the index holds.
+
+use std::path::PathBuf;
+
+use crate::extract::{self, Extracted, Kind, Skip};
+use crate::passage;
+use crate::tag::{self, Tags};
+
+/// An article ready to index.
+#[derive(Debug, Clone)]
+pub struct Article {
+    /// Content hash of the file's bytes (hex); the same bytes always give the same id.
+    pub id: String,
+    /// Where the file is.
+    pub path: PathBuf,
+    /// What extraction kept.
+    pub extracted: Extracted,
+    /// Agencies and countries named in the title and body.
+    pub tags: Tags,
+    /// Passage texts in article order.
+    pub passages: Vec<String>,
+}
+
+impl Article {
+    /// Runs extraction, tagging and passage splitting over a file's bytes.
+    pub fn from_bytes(path: PathBuf, bytes: &[u8], kind: Kind) -> Result<Article, Skip> {
+        let extracted = extract::extract(bytes, kind)?;
+        let passages = passage::split(&extracted.paragraphs);
+        let mut tags = Tags::default();
+        if let Some(title) = &extracted.title {
+            tags.merge(&tag::tag(title));
+        }
+        for p in &extracted.paragraphs {
+            tags.merge(&tag::tag(p));
+        }
+        Ok(Article {
+            id: content_id(bytes),
+            path,
+            extracted,
+            tags,
+            passages,
+        })
+    }
+}
+
+/// The article id: the first 128 bits of the BLAKE3 hash of the bytes, in hex.
+pub fn content_id(bytes: &[u8]) -> String {
+    let hash = blake3::hash(bytes);
+    hash.to_hex()[..32].to_string()
+}

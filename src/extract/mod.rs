@@ -1,0 +1,237 @@
+//! Extraction: turns the bytes of one scraped file into what the indexer keeps.
+//!
+//! The stage decodes the bytes ([`decode`]: BOM, declared charset, then detection), reads the
+//! page's metadata (title without the site-name suffix, canonical URL, site, language), finds
+//! the publication date from the most trusted source the page carries, and keeps the article
+//! body only: menus, scripts, related links, share buttons and comment forms are dropped before
+//! html2text turns the kept markup into paragraphs. Plain text and Markdown files go through a
+//! lighter path. The indexer and `dossier extract` both call [`extract`] and nothing else, so
+//! what a user sees from `extract` is exactly what gets indexed.
+
+mod charset;
+mod content;
+mod date;
+mod dom;
+mod meta;
+mod plain;
+
+use std::fmt;
+use std::path::Path;
+
+pub use charset::decode;
+pub use date::DateSource;
+
+/// What kind of file a path is, from its extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// `.html`, `.htm`, `.xhtml`
+    Html,
+    /// `.txt`
+    Text,
+    /// `.md`, `.markdown`
+    Markdown,
+}
+
+/// The kind of a file from its extension (case-insensitive), or `None` for files the indexer
+/// does not read.
+pub fn kind_of(path: &Path) -> Option<Kind> {
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    match ext.as_str() {
+        "html" | "htm" | "xhtml" => Some(Kind::Html),
+        "txt" => Some(Kind::Text),
+        "md" | "markdown" => Some(Kind::Markdown),
+        _ => None,
+    }
+}
+
+/// Why a file yields nothing to index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Skip {
+    /// The bytes are not text (NUL bytes or many control characters).
+    Binary,
+    /// The file is empty or only whitespace.
+    Empty,
+    /// The file is text but no article body was found in it.
+    NoText,
+}
+
+impl fmt::Display for Skip {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Skip::Binary => "binary content, not HTML or text",
+            Skip::Empty => "empty file",
+            Skip::NoText => "no article text",
+        })
+    }
+}
+
+impl std::error::Error for Skip {}
+
+/// What one file yields: metadata and the article body as paragraphs.
+#[derive(Debug, Clone, Default)]
+pub struct Extracted {
+    /// The article title, without the " | Site Name" / " - Site" suffix.
+    pub title: Option<String>,
+    /// The publication day (never a modified or crawl date).
+    pub published: Option<time::Date>,
+    /// Where `published` was read from.
+    pub published_source: Option<DateSource>,
+    /// The canonical URL (link rel=canonical, og:url, JSON-LD url).
+    pub url: Option<String>,
+    /// The site or publisher name (og:site_name, JSON-LD publisher).
+    pub site: Option<String>,
+    /// The page language as declared, e.g. "en" or "fr-FR".
+    pub language: Option<String>,
+    /// The charset used to decode the bytes, e.g. "UTF-8" or "windows-1252".
+    pub encoding: &'static str,
+    /// The article body, one entry per paragraph, whitespace-normalised.
+    pub paragraphs: Vec<String>,
+}
+
+impl Extracted {
+    /// The body as one string, paragraphs separated by a blank line.
+    pub fn text(&self) -> String {
+        self.paragraphs.join("\n\n")
+    }
+}
+
+/// Decodes `bytes` and extracts metadata and article body according to `kind`.
+///
+/// Returns [`Skip`] when the file has nothing to index: binary content, an empty file, or a
+/// page where no article text is found.
+pub fn extract(bytes: &[u8], kind: Kind) -> Result<Extracted, Skip> {
+    if looks_binary(bytes) {
+        return Err(Skip::Binary);
+    }
+    let (text, encoding) = decode(bytes, kind);
+    if text.trim().is_empty() {
+        return Err(Skip::Empty);
+    }
+    let mut out = match kind {
+        Kind::Html => extract_html(&text),
+        Kind::Text => plain::extract_text(&text, false),
+        Kind::Markdown => plain::extract_text(&text, true),
+    };
+    out.encoding = encoding;
+    if out.paragraphs.is_empty() {
+        return Err(Skip::NoText);
+    }
+    Ok(out)
+}
+
+fn extract_html(text: &str) -> Extracted {
+    let html = scraper::Html::parse_document(text);
+    let meta = meta::read(&html);
+    let arena = dom::Arena::build(&html);
+    let mut paragraphs = content::extract(&arena, meta.title.as_deref());
+    if let Some(body) = meta.article_body.as_deref() {
+        content::fallback_to_json_ld(&mut paragraphs, body);
+    }
+    let (published, published_source) = match date::find(&html, text, &meta) {
+        Some((d, s)) => (Some(d), Some(s)),
+        None => (None, None),
+    };
+    Extracted {
+        title: meta.title,
+        published,
+        published_source,
+        url: meta.url,
+        site: meta.site,
+        language: meta.language,
+        encoding: "UTF-8",
+        paragraphs,
+    }
+}
+
+/// Binary files carry NUL bytes or many control characters early on; text in any of the
+/// supported charsets (UTF-16 aside, which starts with a BOM) carries neither.
+fn looks_binary(bytes: &[u8]) -> bool {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return false;
+    }
+    let head = &bytes[..bytes.len().min(8192)];
+    if head.contains(&0) {
+        return true;
+    }
+    let controls = head
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0C | 0x1B))
+        .count();
+    controls * 20 > head.len().max(1)
+}
+
+/// Collapses runs of whitespace (including non-breaking spaces) into one space and trims.
+pub(crate) fn normalize_ws(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut pending = false;
+    for c in s.chars() {
+        if c.is_whitespace() || c == '\u{200B}' || c == '\u{FEFF}' {
+            pending = !out.is_empty();
+        } else {
+            if pending {
+                out.push(' ');
+                pending = false;
+            }
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_from_extensions() {
+        assert_eq!(kind_of(Path::new("a/b.HTML")), Some(Kind::Html));
+        assert_eq!(kind_of(Path::new("a.htm")), Some(Kind::Html));
+        assert_eq!(kind_of(Path::new("a.xhtml")), Some(Kind::Html));
+        assert_eq!(kind_of(Path::new("a.txt")), Some(Kind::Text));
+        assert_eq!(kind_of(Path::new("a.md")), Some(Kind::Markdown));
+        assert_eq!(kind_of(Path::new("a.pdf")), None);
+        assert_eq!(kind_of(Path::new("README")), None);
+    }
+
+    #[test]
+    fn binary_and_empty_are_skipped() {
+        assert_eq!(
+            extract(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", Kind::Html).unwrap_err(),
+            Skip::Binary
+        );
+        assert_eq!(extract(b"  \n ", Kind::Text).unwrap_err(), Skip::Empty);
+        assert_eq!(
+            extract(b"<html><body><nav>Home</nav></body></html>", Kind::Html).unwrap_err(),
+            Skip::NoText
+        );
+        assert_eq!(Skip::Binary.to_string(), "binary content, not HTML or text");
+    }
+
+    #[test]
+    fn normalizes_whitespace() {
+        assert_eq!(normalize_ws("  a\u{a0}\n b\t\tc  "), "a b c");
+    }
+
+    #[test]
+    fn small_article_page() {
+        let page = r#"<html lang="en"><head><title>Spies at sea | The Daily</title>
+<meta property="og:site_name" content="The Daily">
+<meta property="article:published_time" content="2021-03-04T10:00:00Z">
+<link rel="canonical" href="https://daily.example/2021/spies"></head>
+<body><nav><a href="/">Home</a> <a href="/world">World</a></nav>
+<article><h1>Spies at sea</h1>
+<p>The navy said on Thursday that two officers had been arrested in the port city, in a case that has shaken the service.</p>
+<p>Investigators believe the officers passed documents to a foreign intelligence service over several years, officials said.</p>
+</article><footer>Copyright The Daily</footer><script>var tdLocalCache = 1;</script></body></html>"#;
+        let e = extract(page.as_bytes(), Kind::Html).unwrap();
+        assert_eq!(e.title.as_deref(), Some("Spies at sea"));
+        assert_eq!(e.site.as_deref(), Some("The Daily"));
+        assert_eq!(e.language.as_deref(), Some("en"));
+        assert_eq!(e.url.as_deref(), Some("https://daily.example/2021/spies"));
+        assert_eq!(e.published.unwrap().to_string(), "2021-03-04");
+        assert_eq!(e.paragraphs.len(), 2, "{:?}", e.paragraphs);
+        assert!(e.text().starts_with("The navy said"));
+        assert!(!e.text().contains("tdLocalCache"));
+        assert!(!e.text().contains("Copyright"));
+    }
+}

@@ -1,0 +1,217 @@
+//! Plain text and Markdown files: title from the first line (or `# heading`), paragraphs split
+//! on blank lines, a date from a `Date:`/`Published:` header or a date near the top, and light
+//! removal of Markdown markup.
+
+use super::date::{self, DateSource};
+use super::{normalize_ws, Extracted};
+
+/// How many leading lines may hold the date.
+const DATE_LINES: usize = 8;
+
+/// Extracts a text or Markdown file.
+pub fn extract_text(text: &str, markdown: bool) -> Extracted {
+    let text = if markdown {
+        strip_front_matter(text)
+    } else {
+        text
+    };
+    let mut blocks: Vec<String> = Vec::new();
+    let mut current: Vec<&str> = Vec::new();
+    let mut in_fence = false;
+    for line in text.lines() {
+        let t = line.trim();
+        if markdown && (t.starts_with("```") || t.starts_with("~~~")) {
+            in_fence = !in_fence;
+            continue;
+        }
+        if t.is_empty() && !in_fence {
+            if !current.is_empty() {
+                blocks.push(current.join("\n"));
+                current.clear();
+            }
+            continue;
+        }
+        current.push(line);
+    }
+    if !current.is_empty() {
+        blocks.push(current.join("\n"));
+    }
+
+    let mut out = Extracted::default();
+    let mut header_lines = 0;
+    // Header lines such as "Date: 2020-07-13" and the title come first.
+    let mut paragraphs: Vec<String> = Vec::new();
+    for (bi, block) in blocks.iter().enumerate() {
+        let mut kept_lines: Vec<String> = Vec::new();
+        for line in block.lines() {
+            let t = line.trim();
+            if header_lines < DATE_LINES && bi < 4 {
+                header_lines += 1;
+                if let Some(d) = header_date(t) {
+                    if out.published.is_none() {
+                        out.published = Some(d);
+                        out.published_source = Some(DateSource::Text);
+                    }
+                    continue;
+                }
+            }
+            let t = if markdown {
+                strip_markdown(t)
+            } else {
+                t.to_string()
+            };
+            kept_lines.push(t);
+        }
+        let para = normalize_ws(&kept_lines.join(" "));
+        if para.is_empty() {
+            continue;
+        }
+        if out.title.is_none() && paragraphs.is_empty() {
+            let first = block.lines().next().unwrap_or("").trim();
+            if markdown && first.starts_with('#') && block.lines().count() == 1 {
+                out.title = Some(para);
+                continue;
+            }
+            if looks_like_title(&para) {
+                out.title = Some(para);
+                continue;
+            }
+        }
+        paragraphs.push(para);
+    }
+    if out.published.is_none() {
+        let top: String = text.lines().take(DATE_LINES).collect::<Vec<_>>().join("\n");
+        if let Some(d) = date::first_date_in_text(&top) {
+            out.published = Some(d);
+            out.published_source = Some(DateSource::Text);
+        }
+    }
+    out.paragraphs = paragraphs;
+    out
+}
+
+fn looks_like_title(p: &str) -> bool {
+    let n = p.chars().count();
+    (3..=150).contains(&n) && !p.ends_with(['.', ',', ';', ':']) && !p.contains(". ")
+}
+
+/// A header line like `Date: 13 July 2020` or `Published: 2020-07-13`.
+fn header_date(line: &str) -> Option<time::Date> {
+    let (key, value) = line.split_once(':')?;
+    let key = key
+        .trim()
+        .trim_start_matches(['*', '_'])
+        .trim_end_matches(['*', '_'])
+        .to_lowercase();
+    if !matches!(
+        key.as_str(),
+        "date" | "published" | "publication date" | "posted" | "pubdate" | "published on" | "dated"
+    ) {
+        return None;
+    }
+    date::first_date_in_text(value)
+}
+
+/// Skips a YAML/TOML front-matter block at the top of a Markdown file.
+fn strip_front_matter(text: &str) -> &str {
+    for fence in ["---", "+++"] {
+        if let Some(rest) = text.strip_prefix(fence) {
+            if let Some(end) = rest.find(&format!("\n{fence}")) {
+                let after = &rest[end + 1 + fence.len()..];
+                return after;
+            }
+        }
+    }
+    text
+}
+
+/// Removes heading marks, emphasis, inline code marks, images and link targets.
+fn strip_markdown(line: &str) -> String {
+    let mut t = line.trim_start_matches('#').trim_start();
+    for bullet in ["- ", "* ", "+ ", "> "] {
+        if let Some(r) = t.strip_prefix(bullet) {
+            t = r;
+        }
+    }
+    let mut out = String::with_capacity(t.len());
+    let chars: Vec<char> = t.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '!' if chars.get(i + 1) == Some(&'[') => {
+                i += 1;
+            }
+            '[' => {
+                // [text](target): keep the text, drop the target.
+                if let Some(close) = chars[i..].iter().position(|&x| x == ']') {
+                    let close = i + close;
+                    if chars.get(close + 1) == Some(&'(') {
+                        if let Some(end) = chars[close..].iter().position(|&x| x == ')') {
+                            out.extend(&chars[i + 1..close]);
+                            i = close + end + 1;
+                            continue;
+                        }
+                    }
+                }
+                out.push(c);
+                i += 1;
+            }
+            '*' | '`' => i += 1,
+            '_' if (i == 0 || !chars[i - 1].is_alphanumeric())
+                || (i + 1 == chars.len() || !chars[i + 1].is_alphanumeric()) =>
+            {
+                i += 1
+            }
+            _ => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_with_title_and_date_header() {
+        let e = extract_text(
+            "French spy scandal deepens\nDate: 13 July 2020\n\nFirst paragraph of the story.\nIt goes on.\n\nSecond paragraph.\n",
+            false,
+        );
+        assert_eq!(e.title.as_deref(), Some("French spy scandal deepens"));
+        assert_eq!(e.published.unwrap().to_string(), "2020-07-13");
+        assert_eq!(e.published_source.unwrap().as_str(), "text");
+        assert_eq!(
+            e.paragraphs,
+            vec![
+                "First paragraph of the story. It goes on.",
+                "Second paragraph."
+            ]
+        );
+    }
+
+    #[test]
+    fn text_without_title() {
+        let e = extract_text("This is a sentence. And another one.\n\nMore.", false);
+        assert_eq!(e.title, None);
+        assert_eq!(e.paragraphs.len(), 2);
+    }
+
+    #[test]
+    fn markdown_heading_links_and_front_matter() {
+        let e = extract_text(
+            "---\nlayout: post\n---\n# The **Title**\n\nPublished: 2019-05-02\n\nSee [the report](http://x.example/r) by *the* `agency`.\n\n- one item\n",
+            true,
+        );
+        assert_eq!(e.title.as_deref(), Some("The Title"));
+        assert_eq!(e.published.unwrap().to_string(), "2019-05-02");
+        assert_eq!(
+            e.paragraphs,
+            vec!["See the report by the agency.", "one item"]
+        );
+    }
+}

@@ -1,0 +1,263 @@
+//! Counts of matching articles by agency, country and publication date: the overview an analyst
+//! wants before reading passages ("who is named, where, when").
+//!
+//! A collector reads the fast fields of the matching article documents (one per article).
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::StrColumn;
+use tantivy::{DocId, Score, SegmentReader};
+use time::{Date, OffsetDateTime};
+
+use crate::error::Result;
+use crate::query::Query;
+use crate::search::Searcher;
+
+/// One bar: a key and how many articles have it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Count {
+    /// Agency ID, country code, or date bucket (`YYYY` or `YYYY-MM`).
+    pub key: String,
+    /// Articles.
+    pub count: usize,
+}
+
+/// The facet counts of a query.
+#[derive(Debug, Clone, Serialize)]
+pub struct Facets {
+    /// Matching articles.
+    pub articles: usize,
+    /// By agency, most frequent first.
+    pub agencies: Vec<Count>,
+    /// By country, most frequent first.
+    pub countries: Vec<Count>,
+    /// `year`, or `month` when the matching dates span two years or less.
+    pub granularity: &'static str,
+    /// By date bucket, in date order.
+    pub dates: Vec<Count>,
+    /// Matching articles without a publication date.
+    pub undated: usize,
+}
+
+#[derive(Default, Clone)]
+struct ArticleFacts {
+    agencies: Vec<String>,
+    countries: Vec<String>,
+    published: Option<Date>,
+}
+
+impl Searcher {
+    /// Facet counts over every article with a passage matching the query.
+    pub fn facets(&self, query: &Query) -> Result<Facets> {
+        let tq = self.article_query(query)?;
+        let searcher = self.reader().searcher();
+        let articles = searcher.search(&*tq, &ArticleCollector)?;
+        Ok(summarise(articles.into_values()))
+    }
+}
+
+fn summarise(articles: impl Iterator<Item = ArticleFacts>) -> Facets {
+    let mut agencies: HashMap<String, usize> = HashMap::new();
+    let mut countries: HashMap<String, usize> = HashMap::new();
+    let mut dates: Vec<Date> = Vec::new();
+    let mut n = 0;
+    for a in articles {
+        n += 1;
+        for id in a.agencies {
+            *agencies.entry(id).or_default() += 1;
+        }
+        for c in a.countries {
+            *countries.entry(c).or_default() += 1;
+        }
+        dates.extend(a.published);
+    }
+    let undated = n - dates.len();
+    let span_months = match (dates.iter().min(), dates.iter().max()) {
+        (Some(lo), Some(hi)) => {
+            (hi.year() - lo.year()) * 12 + hi.month() as i32 - lo.month() as i32
+        }
+        _ => 0,
+    };
+    let monthly = !dates.is_empty() && span_months < 24;
+    let mut buckets: BTreeMap<String, usize> = BTreeMap::new();
+    for d in &dates {
+        let key = if monthly {
+            format!("{:04}-{:02}", d.year(), d.month() as u8)
+        } else {
+            format!("{:04}", d.year())
+        };
+        *buckets.entry(key).or_default() += 1;
+    }
+    Facets {
+        articles: n,
+        agencies: ranked(agencies),
+        countries: ranked(countries),
+        granularity: if monthly { "month" } else { "year" },
+        dates: buckets
+            .into_iter()
+            .map(|(key, count)| Count { key, count })
+            .collect(),
+        undated,
+    }
+}
+
+fn ranked(map: HashMap<String, usize>) -> Vec<Count> {
+    let mut v: Vec<Count> = map
+        .into_iter()
+        .map(|(key, count)| Count { key, count })
+        .collect();
+    v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.key.cmp(&b.key)));
+    v
+}
+
+/// Collects each matching article's facts once, keyed by article id.
+struct ArticleCollector;
+
+struct ArticleSegment {
+    ids: Option<StrColumn>,
+    agencies: Option<StrColumn>,
+    countries: Option<StrColumn>,
+    published: tantivy::columnar::Column<tantivy::DateTime>,
+    /// First matching doc of each article ordinal in this segment.
+    seen: HashMap<u64, DocId>,
+}
+
+impl Collector for ArticleCollector {
+    type Fruit = HashMap<String, ArticleFacts>;
+    type Child = ArticleSegment;
+
+    fn for_segment(&self, _: u32, reader: &SegmentReader) -> tantivy::Result<ArticleSegment> {
+        let ff = reader.fast_fields();
+        Ok(ArticleSegment {
+            ids: ff.str("article_id")?,
+            agencies: ff.str("agency")?,
+            countries: ff.str("country")?,
+            published: ff.date("published")?,
+            seen: HashMap::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Self::Fruit>) -> tantivy::Result<Self::Fruit> {
+        let mut all = HashMap::new();
+        for f in fruits {
+            all.extend(f);
+        }
+        Ok(all)
+    }
+}
+
+impl SegmentCollector for ArticleSegment {
+    type Fruit = HashMap<String, ArticleFacts>;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        if let Some(ids) = &self.ids {
+            if let Some(ord) = ids.ords().first(doc) {
+                self.seen.entry(ord).or_insert(doc);
+            }
+        }
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        let mut out = HashMap::new();
+        let Some(ids) = &self.ids else {
+            return out;
+        };
+        for (&ord, &doc) in &self.seen {
+            let mut id = String::new();
+            if !matches!(ids.ord_to_str(ord, &mut id), Ok(true)) {
+                continue;
+            }
+            let published = self
+                .published
+                .first(doc)
+                .and_then(|d| OffsetDateTime::from_unix_timestamp(d.into_timestamp_secs()).ok())
+                .map(|t| t.date());
+            out.insert(
+                id,
+                ArticleFacts {
+                    agencies: strings(self.agencies.as_ref(), doc),
+                    countries: strings(self.countries.as_ref(), doc),
+                    published,
+                },
+            );
+        }
+        out
+    }
+}
+
+fn strings(col: Option<&StrColumn>, doc: DocId) -> Vec<String> {
+    let Some(col) = col else { return Vec::new() };
+    col.term_ords(doc)
+        .filter_map(|ord| {
+            let mut s = String::new();
+            matches!(col.ord_to_str(ord, &mut s), Ok(true)).then_some(s)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    fn fact(agencies: &[&str], published: Option<Date>) -> ArticleFacts {
+        ArticleFacts {
+            agencies: agencies.iter().map(|s| s.to_string()).collect(),
+            countries: vec!["FR".into()],
+            published,
+        }
+    }
+
+    #[test]
+    fn counts_rank_and_bucket() {
+        let f = summarise(
+            vec![
+                fact(&["MSS", "CIA"], Some(date!(2017 - 03 - 01))),
+                fact(&["MSS"], Some(date!(2020 - 01 - 01))),
+                fact(&["DGSE"], None),
+            ]
+            .into_iter(),
+        );
+        assert_eq!(f.articles, 3);
+        assert_eq!(f.undated, 1);
+        assert_eq!(
+            f.agencies[0],
+            Count {
+                key: "MSS".into(),
+                count: 2
+            }
+        );
+        assert_eq!(f.agencies[1].key, "CIA");
+        assert_eq!(f.granularity, "year");
+        assert_eq!(
+            f.dates.iter().map(|c| c.key.as_str()).collect::<Vec<_>>(),
+            ["2017", "2020"]
+        );
+    }
+
+    #[test]
+    fn short_spans_count_by_month() {
+        let f = summarise(
+            vec![
+                fact(&[], Some(date!(2020 - 01 - 05))),
+                fact(&[], Some(date!(2020 - 01 - 20))),
+                fact(&[], Some(date!(2021 - 06 - 01))),
+            ]
+            .into_iter(),
+        );
+        assert_eq!(f.granularity, "month");
+        assert_eq!(
+            f.dates[0],
+            Count {
+                key: "2020-01".into(),
+                count: 2
+            }
+        );
+    }
+}

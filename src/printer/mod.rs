@@ -1,0 +1,41 @@
+//! Output: hits and summaries for people ([`human`]) and for programs ([`json`]).
+//!
+//! The search hands over data ([`Hit`]s with highlight offsets); each printer decides how it
+//! looks. Printers write to any `Write`, so tests print into a `Vec<u8>`.
+
+pub mod human;
+pub mod json;
+pub mod sanitize;
+
+use std::io;
+
+use termcolor::WriteColor;
+
+use crate::search::Results;
+
+/// How output should look, picked once by the binary.
+pub enum Printer<W: WriteColor> {
+    /// Aligned text, optionally coloured.
+    Human(human::HumanPrinter<W>),
+    /// JSON Lines.
+    Json(json::JsonPrinter<W>),
+}
+
+impl<W: WriteColor> Printer<W> {
+    /// Prints all hits of one result set and its summary. `name` labels the lines of a saved
+    /// query.
+    pub fn results(&mut self, results: &Results, name: Option<&str>) -> io::Result<()> {
+        match self {
+            Printer::Human(p) => p.results(results, name),
+            Printer::Json(p) => p.results(results, name),
+        }
+    }
+
+    /// Flushes what is buffered.
+    pub fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Printer::Human(p) => p.flush(),
+            Printer::Json(p) => p.flush(),
+        }
+    }
+}

@@ -1,0 +1,534 @@
+//! The query language and the filters around it, as plain data that parses and prints back.
+//!
+//! A query string is a list of clauses that must all match: words, `"exact phrases"`, `a OR b`,
+//! `-excluded`, `( groups )`, and `field:value` for `title:`, `agency:`, `country:` and `site:`.
+//! `agency:` and `country:` take any alias and store the canonical ID, so `Display` gives the
+//! canonical form and `parse(display(q)) == q`. [`Query`] adds the command-line filters.
+
+use std::fmt;
+use std::str::FromStr;
+
+use time::{Date, Month};
+
+use crate::error::{Error, Result};
+use crate::tag;
+
+/// A field a word or phrase is restricted to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    /// Passage text and title (the default).
+    Any,
+    /// The article title only.
+    Title,
+    /// An agency ID (a filter: it does not change the score).
+    Agency,
+    /// A country code (a filter: it does not change the score).
+    Country,
+    /// The site name, exact (a filter).
+    Site,
+}
+
+impl Field {
+    fn prefix(self) -> &'static str {
+        match self {
+            Field::Any => "",
+            Field::Title => "title:",
+            Field::Agency => "agency:",
+            Field::Country => "country:",
+            Field::Site => "site:",
+        }
+    }
+}
+
+/// One node of a parsed query.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Node {
+    /// A single word.
+    Word(Field, String),
+    /// Words that must appear in this order.
+    Phrase(Field, String),
+    /// Any of these.
+    Or(Vec<Node>),
+    /// All of these (a parenthesised group).
+    And(Vec<Node>),
+    /// Documents matching this are excluded.
+    Not(Box<Node>),
+}
+
+/// A parsed query string: clauses that must all match. An empty list matches every passage.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Expr(pub Vec<Node>);
+
+impl FromStr for Expr {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Expr> {
+        Parser::new(s).parse()
+    }
+}
+
+impl fmt::Display for Expr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_all(f, &self.0)
+    }
+}
+
+fn write_all(f: &mut fmt::Formatter<'_>, nodes: &[Node]) -> fmt::Result {
+    for (i, n) in nodes.iter().enumerate() {
+        if i > 0 {
+            f.write_str(" ")?;
+        }
+        write!(f, "{n}")?;
+    }
+    Ok(())
+}
+
+impl fmt::Display for Node {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Node::Word(field, w) => {
+                let quote = w.contains(|c: char| c.is_whitespace() || c == '"' || c == '(')
+                    || w == "OR"
+                    || w.starts_with('-');
+                if quote {
+                    write!(f, "{}\"{}\"", field.prefix(), w)
+                } else {
+                    write!(f, "{}{}", field.prefix(), w)
+                }
+            }
+            Node::Phrase(field, p) => write!(f, "{}\"{}\"", field.prefix(), p),
+            Node::Or(alts) => {
+                for (i, a) in alts.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(" OR ")?;
+                    }
+                    // An And prints its own parentheses; a nested Or needs them.
+                    match a {
+                        Node::Or(_) => write!(f, "({a})")?,
+                        _ => write!(f, "{a}")?,
+                    }
+                }
+                Ok(())
+            }
+            Node::And(nodes) => {
+                f.write_str("(")?;
+                write_all(f, nodes)?;
+                f.write_str(")")
+            }
+            Node::Not(n) => match **n {
+                Node::Or(_) => write!(f, "-({n})"),
+                _ => write!(f, "-{n}"),
+            },
+        }
+    }
+}
+
+struct Parser<'a> {
+    src: &'a str,
+    pos: usize,
+}
+
+impl<'a> Parser<'a> {
+    fn new(src: &'a str) -> Self {
+        Parser { src, pos: 0 }
+    }
+
+    fn err(&self, pos: usize, msg: impl Into<String>) -> Error {
+        Error::Query {
+            query: self.src.to_string(),
+            pos,
+            msg: msg.into(),
+        }
+    }
+
+    fn rest(&self) -> &'a str {
+        &self.src[self.pos..]
+    }
+
+    fn skip_ws(&mut self) {
+        let trimmed = self.rest().trim_start();
+        self.pos = self.src.len() - trimmed.len();
+    }
+
+    fn parse(mut self) -> Result<Expr> {
+        let nodes = self.parse_seq(false)?;
+        Ok(Expr(nodes))
+    }
+
+    /// Clauses until the end (or a closing parenthesis when `nested`).
+    fn parse_seq(&mut self, nested: bool) -> Result<Vec<Node>> {
+        let mut nodes = Vec::new();
+        loop {
+            self.skip_ws();
+            if self.rest().is_empty() {
+                if nested {
+                    return Err(self.err(self.pos, "missing ')'"));
+                }
+                return Ok(nodes);
+            }
+            if self.rest().starts_with(')') {
+                if !nested {
+                    return Err(self.err(self.pos, "')' without '('"));
+                }
+                self.pos += 1;
+                return Ok(nodes);
+            }
+            let start = self.pos;
+            let first = self.parse_unary()?;
+            let mut alts = vec![first];
+            loop {
+                let save = self.pos;
+                self.skip_ws();
+                if self.rest().starts_with("OR")
+                    && self.rest()[2..].starts_with(|c: char| c.is_whitespace() || c == '(')
+                {
+                    self.pos += 2;
+                    self.skip_ws();
+                    if self.rest().is_empty() || self.rest().starts_with(')') {
+                        return Err(self.err(self.pos, "nothing after OR"));
+                    }
+                    alts.push(self.parse_unary()?);
+                } else {
+                    self.pos = save;
+                    break;
+                }
+            }
+            if alts.len() == 1 {
+                nodes.push(alts.pop().expect("one alternative"));
+            } else {
+                if alts.iter().any(|a| matches!(a, Node::Not(_))) {
+                    return Err(self.err(start, "an excluded term cannot be an OR alternative"));
+                }
+                nodes.push(Node::Or(alts));
+            }
+        }
+    }
+
+    fn parse_unary(&mut self) -> Result<Node> {
+        let start = self.pos;
+        if self.rest().starts_with("OR ") || self.rest() == "OR" {
+            return Err(self.err(start, "OR needs a term on each side"));
+        }
+        if let Some(r) = self.rest().strip_prefix('-') {
+            if r.is_empty() || r.starts_with(char::is_whitespace) {
+                return Err(self.err(start, "nothing to exclude after '-'"));
+            }
+            self.pos += 1;
+            let inner = self.parse_atom()?;
+            if matches!(inner, Node::Not(_)) {
+                return Err(self.err(start, "double exclusion"));
+            }
+            return Ok(Node::Not(Box::new(inner)));
+        }
+        self.parse_atom()
+    }
+
+    fn parse_atom(&mut self) -> Result<Node> {
+        let start = self.pos;
+        if self.rest().starts_with('(') {
+            self.pos += 1;
+            let mut inner = self.parse_seq(true)?;
+            return match inner.len() {
+                0 => Err(self.err(start, "empty group '()'")),
+                1 => Ok(inner.pop().expect("one node")),
+                _ => Ok(Node::And(inner)),
+            };
+        }
+        let field = self.parse_field();
+        let value_start = self.pos;
+        if self.rest().starts_with('"') {
+            let body = &self.rest()[1..];
+            let Some(end) = body.find('"') else {
+                return Err(self.err(value_start, "unclosed quote"));
+            };
+            let phrase = body[..end].split_whitespace().collect::<Vec<_>>().join(" ");
+            self.pos += end + 2;
+            if phrase.is_empty() {
+                return Err(self.err(value_start, "empty phrase"));
+            }
+            return self.finish(field, phrase, true, value_start);
+        }
+        let len = self
+            .rest()
+            .find(|c: char| c.is_whitespace() || c == '(' || c == ')' || c == '"')
+            .unwrap_or(self.rest().len());
+        if len == 0 {
+            return Err(self.err(value_start, "expected a word after the field name"));
+        }
+        let word = self.rest()[..len].to_string();
+        self.pos += len;
+        self.finish(field, word, false, value_start)
+    }
+
+    /// `title:`, `agency:`, `country:`, `site:` prefixes; anything else with a colon is a word.
+    fn parse_field(&mut self) -> Field {
+        for (name, field) in [
+            ("title:", Field::Title),
+            ("agency:", Field::Agency),
+            ("country:", Field::Country),
+            ("site:", Field::Site),
+        ] {
+            let head = self.rest().get(..name.len());
+            if head.is_some_and(|h| h.eq_ignore_ascii_case(name)) {
+                self.pos += name.len();
+                return field;
+            }
+        }
+        Field::Any
+    }
+
+    fn finish(&self, field: Field, value: String, quoted: bool, pos: usize) -> Result<Node> {
+        match field {
+            Field::Agency => {
+                let id = tag::resolve_agency(&value).ok_or_else(|| {
+                    self.err(
+                        pos,
+                        format!("unknown agency '{value}'; see 'dossier agencies'"),
+                    )
+                })?;
+                Ok(Node::Word(Field::Agency, id.to_string()))
+            }
+            Field::Country => {
+                let code = tag::resolve_country(&value).ok_or_else(|| {
+                    self.err(
+                        pos,
+                        format!("unknown country '{value}'; see 'dossier countries'"),
+                    )
+                })?;
+                Ok(Node::Word(Field::Country, code.to_string()))
+            }
+            Field::Site => Ok(Node::Word(Field::Site, value)),
+            _ if quoted && value.contains(char::is_whitespace) => Ok(Node::Phrase(field, value)),
+            _ => Ok(Node::Word(field, value)),
+        }
+    }
+}
+
+/// A day bound given as `YYYY`, `YYYY-MM` or `YYYY-MM-DD`; it keeps what the user wrote so a
+/// saved query prints back the same, and resolves to the first or last day it covers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DateSpec {
+    year: i32,
+    month: Option<Month>,
+    day: Option<u8>,
+}
+
+impl DateSpec {
+    /// The first day the spec covers (for `--since`).
+    pub fn first_day(&self) -> Date {
+        let m = self.month.unwrap_or(Month::January);
+        Date::from_calendar_date(self.year, m, self.day.unwrap_or(1)).expect("validated on parse")
+    }
+
+    /// The last day the spec covers (for `--until`, inclusive).
+    pub fn last_day(&self) -> Date {
+        match (self.month, self.day) {
+            (Some(m), Some(d)) => Date::from_calendar_date(self.year, m, d).expect("validated"),
+            (Some(m), None) => Date::from_calendar_date(self.year, m, m.length(self.year))
+                .expect("last day of month"),
+            _ => Date::from_calendar_date(self.year, Month::December, 31).expect("31 December"),
+        }
+    }
+}
+
+impl FromStr for DateSpec {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<DateSpec> {
+        let bad = || {
+            Error::Argument(format!(
+                "bad date '{s}'; use YYYY, YYYY-MM or YYYY-MM-DD (e.g. 2017 or 2017-03-01)"
+            ))
+        };
+        let parts: Vec<&str> = s.trim().split('-').collect();
+        let num = |p: &str, len: usize| -> Result<u32> {
+            if p.len() != len || !p.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(bad());
+            }
+            p.parse().map_err(|_| bad())
+        };
+        let year = num(parts[0], 4)? as i32;
+        let month = match parts.get(1) {
+            Some(p) => Some(Month::try_from(num(p, 2)? as u8).map_err(|_| bad())?),
+            None => None,
+        };
+        let day = match parts.get(2) {
+            Some(p) => Some(num(p, 2)? as u8),
+            None => None,
+        };
+        if parts.len() > 3 {
+            return Err(bad());
+        }
+        if let (Some(m), Some(d)) = (month, day) {
+            Date::from_calendar_date(year, m, d).map_err(|_| bad())?;
+        }
+        Ok(DateSpec { year, month, day })
+    }
+}
+
+impl fmt::Display for DateSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}", self.year)?;
+        if let Some(m) = self.month {
+            write!(f, "-{:02}", m as u8)?;
+        }
+        if let Some(d) = self.day {
+            write!(f, "-{d:02}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A search: the parsed expression plus the command-line filters. Filters narrow the results
+/// without changing the score of what they keep.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Query {
+    /// The parsed query string.
+    pub expr: Expr,
+    /// Articles naming any of these agencies (canonical IDs); empty means no filter.
+    pub agencies: Vec<String>,
+    /// Articles naming any of these countries (alpha-2 codes); empty means no filter.
+    pub countries: Vec<String>,
+    /// Published on or after the first day of this spec.
+    pub since: Option<DateSpec>,
+    /// Published on or before the last day of this spec.
+    pub until: Option<DateSpec>,
+}
+
+impl Query {
+    /// Parses a query string with no filters.
+    pub fn parse(text: &str) -> Result<Query> {
+        Ok(Query {
+            expr: text.parse()?,
+            ..Query::default()
+        })
+    }
+
+    /// Adds an agency filter from any alias, any case.
+    pub fn agency(mut self, name: &str) -> Result<Query> {
+        let id = tag::resolve_agency(name).ok_or_else(|| {
+            Error::Argument(format!(
+                "unknown agency '{name}'; see 'dossier agencies' for the known names"
+            ))
+        })?;
+        if !self.agencies.iter().any(|a| a == id) {
+            self.agencies.push(id.to_string());
+        }
+        Ok(self)
+    }
+
+    /// Adds a country filter from a code, a name or a demonym, any case.
+    pub fn country(mut self, name: &str) -> Result<Query> {
+        let code = tag::resolve_country(name).ok_or_else(|| {
+            Error::Argument(format!(
+                "unknown country '{name}'; see 'dossier countries' for the known names"
+            ))
+        })?;
+        if !self.countries.iter().any(|c| c == code) {
+            self.countries.push(code.to_string());
+        }
+        Ok(self)
+    }
+
+    /// The date range as inclusive days, if any bound is set.
+    pub fn date_range(&self) -> (Option<Date>, Option<Date>) {
+        (
+            self.since.map(|s| s.first_day()),
+            self.until.map(|u| u.last_day()),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn roundtrip(s: &str) -> String {
+        let e: Expr = s.parse().unwrap_or_else(|e| panic!("{s}: {e}"));
+        let shown = e.to_string();
+        let again: Expr = shown.parse().unwrap();
+        assert_eq!(e, again, "{s} -> {shown}");
+        shown
+    }
+
+    #[test]
+    fn words_and_phrases() {
+        let e: Expr = "spy \"state security\" recruit".parse().unwrap();
+        assert_eq!(
+            e.0,
+            vec![
+                Node::Word(Field::Any, "spy".into()),
+                Node::Phrase(Field::Any, "state security".into()),
+                Node::Word(Field::Any, "recruit".into()),
+            ]
+        );
+        assert_eq!(
+            roundtrip("spy   \"state  security\"  recruit"),
+            "spy \"state security\" recruit"
+        );
+    }
+
+    #[test]
+    fn or_binds_tighter_than_and() {
+        let e: Expr = "mole defector OR turncoat".parse().unwrap();
+        assert_eq!(e.0.len(), 2);
+        assert!(matches!(&e.0[1], Node::Or(v) if v.len() == 2));
+        assert_eq!(roundtrip("a OR (b c) -d"), "a OR (b c) -d");
+    }
+
+    #[test]
+    fn exclusion_and_groups() {
+        assert_eq!(roundtrip("spy -(brexit OR oil)"), "spy -(brexit OR oil)");
+        assert_eq!(roundtrip("-\"comment form\" x"), "-\"comment form\" x");
+    }
+
+    #[test]
+    fn fields() {
+        assert_eq!(
+            roundtrip("title:scandal Title:\"spy ring\""),
+            "title:scandal title:\"spy ring\""
+        );
+        assert_eq!(roundtrip("site:example.org"), "site:example.org");
+        assert_eq!(
+            roundtrip("StB émigrés 国家安全部"),
+            "StB émigrés 国家安全部"
+        );
+    }
+
+    #[test]
+    fn bad_queries_say_where() {
+        for (q, col) in [
+            ("\"open", 1),
+            ("a OR", 3),
+            ("(a b", 5),
+            ("a )", 3),
+            ("- a", 1),
+            ("title:", 7),
+            ("()", 1),
+        ] {
+            match q.parse::<Expr>() {
+                Err(Error::Query { pos, .. }) => assert_eq!(pos + 1, col, "{q}"),
+                other => panic!("{q}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn date_specs() {
+        let d: DateSpec = "2020".parse().unwrap();
+        assert_eq!(d.first_day().to_string(), "2020-01-01");
+        assert_eq!(d.last_day().to_string(), "2020-12-31");
+        let d: DateSpec = "2024-02".parse().unwrap();
+        assert_eq!(d.last_day().to_string(), "2024-02-29");
+        let d: DateSpec = "2017-03-05".parse().unwrap();
+        assert_eq!(d.to_string(), "2017-03-05");
+        for bad in [
+            "17",
+            "2017-3",
+            "2017-02-30",
+            "2017-13",
+            "yesterday",
+            "2017-01-01-01",
+        ] {
+            assert!(bad.parse::<DateSpec>().is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,136 @@
+//! Every Tantivy field dossier writes, in one place, with the schema version stored beside it.
+//!
+//! A Tantivy document is a passage, or an article (one per article, whole text, not stored).
+//! Article-level facts (title, URL, tags, date) are copied onto each passage so that a passage
+//! hit carries everything needed to print it and filters apply to the article as a whole.
+
+use tantivy::schema::{
+    DateOptions, DateTimePrecision, Field, IndexRecordOption, NumericOptions, Schema,
+    TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
+};
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
+    TextAnalyzer,
+};
+use tantivy::Index;
+
+/// Bumped whenever a field or the analyzer changes; an index with another version is refused.
+pub const SCHEMA_VERSION: u32 = 2;
+
+/// `kind` of a passage document: what search ranks and prints.
+pub const KIND_PASSAGE: u64 = 0;
+/// `kind` of an article document: one per article, holding the whole text, so that a query's
+/// words are required of the article while its passages are ranked.
+pub const KIND_ARTICLE: u64 = 1;
+
+/// Name of the analyzer used for title and passage text.
+pub const ANALYZER: &str = "dossier_en";
+
+/// Handles to every field of the schema.
+#[derive(Clone, Copy, Debug)]
+pub struct Fields {
+    /// Content hash of the source file (hex), shared by all passages of an article.
+    pub article_id: Field,
+    /// Passage number within the article, from 0.
+    pub passage: Field,
+    /// Source file path (absolute).
+    pub path: Field,
+    /// Canonical URL, if the page gave one.
+    pub url: Field,
+    /// Site name, if the page gave one.
+    pub site: Field,
+    /// Article title, analysed and stored.
+    pub title: Field,
+    /// Passage text, analysed with positions (phrases) and stored (highlights).
+    pub text: Field,
+    /// Whole article text, analysed, not stored: only on article documents.
+    pub body: Field,
+    /// [`KIND_PASSAGE`] or [`KIND_ARTICLE`].
+    pub kind: Field,
+    /// Canonical agency IDs of the article (multi-valued).
+    pub agency: Field,
+    /// ISO 3166-1 alpha-2 codes of the article (multi-valued).
+    pub country: Field,
+    /// Publication date (midnight UTC), absent when unknown.
+    pub published: Field,
+    /// When the passage was indexed.
+    pub indexed_at: Field,
+    /// Commit sequence number that added the passage; saved queries use it to find what is new.
+    pub seq: Field,
+}
+
+impl Fields {
+    /// Looks the fields up in an existing schema.
+    pub fn from_schema(schema: &Schema) -> tantivy::Result<Fields> {
+        let f = |name: &str| schema.get_field(name);
+        Ok(Fields {
+            article_id: f("article_id")?,
+            passage: f("passage")?,
+            path: f("path")?,
+            url: f("url")?,
+            site: f("site")?,
+            title: f("title")?,
+            text: f("text")?,
+            body: f("body")?,
+            kind: f("kind")?,
+            agency: f("agency")?,
+            country: f("country")?,
+            published: f("published")?,
+            indexed_at: f("indexed_at")?,
+            seq: f("seq")?,
+        })
+    }
+}
+
+/// Builds the schema of a new index.
+pub fn build() -> Schema {
+    let mut b = Schema::builder();
+    let analysed = |stored: bool| {
+        let opts = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(ANALYZER)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        );
+        if stored {
+            opts.set_stored()
+        } else {
+            opts
+        }
+    };
+    let date = DateOptions::from(INDEXED)
+        .set_stored()
+        .set_fast()
+        .set_precision(DateTimePrecision::Seconds);
+    b.add_text_field("article_id", STRING | STORED | FAST);
+    b.add_u64_field("passage", NumericOptions::default().set_stored());
+    b.add_text_field("path", STRING | STORED);
+    b.add_text_field("url", STORED);
+    b.add_text_field("site", STRING | STORED);
+    b.add_text_field("title", analysed(true));
+    b.add_text_field("text", analysed(true));
+    b.add_text_field("body", analysed(false));
+    b.add_u64_field("kind", INDEXED | FAST);
+    b.add_text_field("agency", STRING | STORED | FAST);
+    b.add_text_field("country", STRING | STORED | FAST);
+    b.add_date_field("published", date.clone());
+    b.add_date_field("indexed_at", date);
+    b.add_u64_field("seq", INDEXED | STORED | FAST);
+    b.build()
+}
+
+/// The text analyzer: words, accents folded (so "securite" finds "sécurité", and folding before
+/// lower-casing turns the Turkish "MİT" into "mit", not "mi̇t"), lower case,
+/// English stemming (so "officers" finds "officer").
+pub fn analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(AsciiFoldingFilter)
+        .filter(LowerCaser)
+        .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+/// Registers the analyzer on an index; tokenizers are not persisted, so every open needs it.
+pub fn register(index: &Index) {
+    index.tokenizers().register(ANALYZER, analyzer());
+}

@@ -1,0 +1,584 @@
+//! Runs a [`Query`] against the index and returns ranked passages with highlight offsets.
+//!
+//! Words score with BM25 over the passage text and, boosted, over the article title; filters
+//! (agency, country, site, dates) are wrapped to score zero so they narrow the results without
+//! reordering them. Passages are then capped per article, in rank order.
+
+use std::collections::HashMap;
+use std::ops::Bound;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
+use tantivy::columnar::StrColumn;
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query as TantivyQuery,
+    RangeQuery, TermQuery, TermSetQuery,
+};
+use tantivy::schema::{Field as TField, IndexRecordOption, Term, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{
+    DateTime, DocAddress, DocId, Index, IndexReader, ReloadPolicy, Score, SegmentReader,
+    TantivyDocument,
+};
+use time::Date;
+
+use crate::error::{Error, Result};
+use crate::index;
+use crate::query::{Field, Node, Query};
+use crate::schema::{self, Fields, KIND_ARTICLE, KIND_PASSAGE};
+
+/// How much a title match weighs against a passage-text match.
+const TITLE_BOOST: f32 = 2.0;
+
+/// Options of one search.
+#[derive(Debug, Clone, Copy)]
+pub struct SearchOptions {
+    /// Passages to return at most.
+    pub limit: usize,
+    /// Passages per article at most.
+    pub per_article: usize,
+    /// Only passages added by a commit after this sequence number (saved queries' `--new`).
+    pub after_seq: Option<u64>,
+}
+
+impl Default for SearchOptions {
+    fn default() -> Self {
+        SearchOptions {
+            limit: 10,
+            per_article: 2,
+            after_seq: None,
+        }
+    }
+}
+
+/// One ranked passage.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    /// 1-based rank.
+    pub rank: usize,
+    /// Relevance score (BM25 with the title boost).
+    pub score: f32,
+    /// Content hash of the article.
+    pub article_id: String,
+    /// Passage number within the article, from 0.
+    pub passage: u64,
+    /// Source file.
+    pub path: String,
+    /// Canonical URL, when known.
+    pub url: Option<String>,
+    /// Site name, when known.
+    pub site: Option<String>,
+    /// Article title (may be empty).
+    pub title: String,
+    /// Publication date, when known.
+    pub published: Option<Date>,
+    /// Agency IDs of the article.
+    pub agencies: Vec<String>,
+    /// Country codes of the article.
+    pub countries: Vec<String>,
+    /// Passage text.
+    pub text: String,
+    /// Byte ranges of matched words in `text`.
+    pub highlights: Vec<(usize, usize)>,
+    /// Commit sequence number that added the passage.
+    pub seq: u64,
+}
+
+/// The answer to a search.
+#[derive(Debug, Clone)]
+pub struct Results {
+    /// Ranked passages.
+    pub hits: Vec<Hit>,
+    /// Passages matching the query in all, before the limits.
+    pub total_matches: usize,
+    /// Time spent searching (not opening the index).
+    pub took: Duration,
+    /// The commit sequence number the search saw.
+    pub seq: u64,
+}
+
+/// A handle on an open index for searching.
+pub struct Searcher {
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+    analyzer: TextAnalyzer,
+}
+
+impl Searcher {
+    /// Opens the index at `path` for reading.
+    pub fn open(path: &Path) -> Result<Searcher> {
+        let index = index::open(path)?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let fields = Fields::from_schema(&index.schema())?;
+        Ok(Searcher {
+            index,
+            reader,
+            fields,
+            analyzer: schema::analyzer(),
+        })
+    }
+
+    /// The underlying Tantivy index.
+    pub fn index(&self) -> &Index {
+        &self.index
+    }
+
+    /// Runs a query: the articles that satisfy it, then their best passages.
+    ///
+    /// Every word of a query is required of the article, not of one passage: an article that
+    /// names the MİT in one paragraph and a rendition from Kenya in another answers "MIT Kenya
+    /// rendition". Its passages are then ranked by the query's words, so the passage that holds
+    /// most of them comes first. A query with one word needs no first step.
+    pub fn search(&self, query: &Query, opts: &SearchOptions) -> Result<Results> {
+        let started = Instant::now();
+        let seq = index::committed_seq(&self.index)?;
+        let searcher = self.reader.searcher();
+        let tq = self.passage_query(&searcher, query, opts)?;
+        let per_article = opts.per_article.max(1);
+        let mut fetch = (opts.limit * 4).max(50);
+        let (ranked, total) = loop {
+            let (top, total) =
+                searcher.search(&*tq, &(TopDocs::with_limit(fetch).order_by_score(), Count))?;
+            let fetched = top.len();
+            let mut ids = ArticleIds::new(&searcher);
+            let mut per: HashMap<String, usize> = HashMap::new();
+            let mut kept = Vec::new();
+            for (score, addr) in top {
+                let n = per.entry(ids.get(addr)?).or_default();
+                if *n >= per_article {
+                    continue;
+                }
+                *n += 1;
+                kept.push((score, addr));
+                if kept.len() == opts.limit {
+                    break;
+                }
+            }
+            if kept.len() == opts.limit || fetched < fetch || fetched >= total {
+                break (kept, total);
+            }
+            fetch *= 4;
+        };
+        let mut snippets = SnippetGenerator::create(&searcher, &*tq, self.fields.text)?;
+        let mut hits = Vec::with_capacity(ranked.len());
+        for (i, (score, addr)) in ranked.into_iter().enumerate() {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            hits.push(self.hit(i + 1, score, &doc, &mut snippets));
+        }
+        Ok(Results {
+            hits,
+            total_matches: total,
+            took: started.elapsed(),
+            seq,
+        })
+    }
+
+    fn hit(
+        &self,
+        rank: usize,
+        score: f32,
+        doc: &TantivyDocument,
+        snippets: &mut SnippetGenerator,
+    ) -> Hit {
+        let f = &self.fields;
+        let text = first_str(doc, f.text).unwrap_or_default();
+        snippets.set_max_num_chars(text.len() + 1);
+        let snippet = snippets.snippet(&text);
+        let base = snippet.fragment_range().start;
+        let highlights = snippet
+            .highlighted()
+            .iter()
+            .map(|r| (base + r.start, base + r.end))
+            .collect();
+        let published = doc
+            .get_first(f.published)
+            .and_then(|v| v.as_datetime())
+            .and_then(|d| {
+                time::OffsetDateTime::from_unix_timestamp(d.into_timestamp_secs())
+                    .ok()
+                    .map(|t| t.date())
+            });
+        Hit {
+            rank,
+            score,
+            article_id: first_str(doc, f.article_id).unwrap_or_default(),
+            passage: doc
+                .get_first(f.passage)
+                .and_then(|v| v.as_u64())
+                .unwrap_or(0),
+            path: first_str(doc, f.path).unwrap_or_default(),
+            url: first_str(doc, f.url),
+            site: first_str(doc, f.site),
+            title: first_str(doc, f.title).unwrap_or_default(),
+            published,
+            agencies: all_str(doc, f.agency),
+            countries: all_str(doc, f.country),
+            text,
+            highlights,
+            seq: doc.get_first(f.seq).and_then(|v| v.as_u64()).unwrap_or(0),
+        }
+    }
+
+    /// The reader, for other ways of collecting (facets).
+    pub(crate) fn reader(&self) -> &IndexReader {
+        &self.reader
+    }
+
+    /// The query over article documents: every clause and every filter, scoring ignored.
+    pub(crate) fn article_query(&self, query: &Query) -> Result<Box<dyn TantivyQuery>> {
+        let mut clauses = self.clauses(query, self.fields.body)?;
+        clauses.push((Occur::Must, filter(kind_is(&self.fields, KIND_ARTICLE))));
+        for f in self.filters(query) {
+            clauses.push((Occur::Must, filter(f)));
+        }
+        Ok(Box::new(BooleanQuery::new(clauses)))
+    }
+
+    /// The query over passages. With one positive clause and no exclusion, a passage matches on
+    /// its own; otherwise passages must belong to an article matching the whole query and score
+    /// by any of its words.
+    fn passage_query(
+        &self,
+        searcher: &tantivy::Searcher,
+        query: &Query,
+        opts: &SearchOptions,
+    ) -> Result<Box<dyn TantivyQuery>> {
+        let f = &self.fields;
+        let nodes = &query.expr.0;
+        let simple = nodes.len() <= 1 && !nodes.iter().any(|n| matches!(n, Node::Not(_)));
+        let mut clauses = if simple {
+            let mut c = self.clauses(query, f.text)?;
+            for q in self.filters(query) {
+                c.push((Occur::Must, filter(q)));
+            }
+            c
+        } else {
+            let articles = searcher.search(&*self.article_query(query)?, &ArticleIdCollector)?;
+            let terms = articles
+                .iter()
+                .map(|id| Term::from_field_text(f.article_id, id));
+            let mut c = vec![(Occur::Must, filter(Box::new(TermSetQuery::new(terms))))];
+            let mut words = Vec::new();
+            for node in nodes {
+                self.positive_leaves(node, &mut words)?;
+            }
+            if !words.is_empty() {
+                let any = words.into_iter().map(|q| (Occur::Should, q)).collect();
+                c.push((
+                    Occur::Must,
+                    Box::new(BooleanQuery::new(any)) as Box<dyn TantivyQuery>,
+                ));
+            }
+            c
+        };
+        clauses.push((Occur::Must, filter(kind_is(f, KIND_PASSAGE))));
+        if let Some(after) = opts.after_seq {
+            let newer = RangeQuery::new(
+                Bound::Excluded(Term::from_field_u64(f.seq, after)),
+                Bound::Unbounded,
+            );
+            clauses.push((Occur::Must, filter(Box::new(newer))));
+        }
+        Ok(Box::new(BooleanQuery::new(clauses)))
+    }
+
+    /// The query's own clauses against `text_field` (passage text or article body), with a
+    /// match-all when nothing scores so that exclusions and filters have something to narrow.
+    fn clauses(
+        &self,
+        query: &Query,
+        text_field: TField,
+    ) -> Result<Vec<(Occur, Box<dyn TantivyQuery>)>> {
+        let mut clauses = Vec::new();
+        for node in &query.expr.0 {
+            if let Some(c) = self.node(node, text_field)? {
+                clauses.push(c);
+            }
+        }
+        if !clauses.iter().any(|(o, _)| *o != Occur::MustNot) {
+            clauses.push((Occur::Must, filter(Box::new(AllQuery))));
+        }
+        Ok(clauses)
+    }
+
+    /// Word and phrase matchers on passage text outside any exclusion: what ranks passages.
+    fn positive_leaves(&self, node: &Node, out: &mut Vec<Box<dyn TantivyQuery>>) -> Result<()> {
+        match node {
+            Node::Not(_) => {}
+            Node::Or(v) | Node::And(v) => {
+                for n in v {
+                    self.positive_leaves(n, out)?;
+                }
+            }
+            Node::Word(Field::Any | Field::Title, _) | Node::Phrase(..) => {
+                out.extend(self.matcher(node, self.fields.text)?);
+            }
+            Node::Word(..) => {}
+        }
+        Ok(())
+    }
+
+    /// Agency, country and date filters of the command line (article-level facts).
+    fn filters(&self, query: &Query) -> Vec<Box<dyn TantivyQuery>> {
+        let f = &self.fields;
+        let mut out: Vec<Box<dyn TantivyQuery>> = Vec::new();
+        let any_of = |field: TField, values: &[String]| -> Box<dyn TantivyQuery> {
+            let terms = values
+                .iter()
+                .map(|v| term_query(Term::from_field_text(field, v)))
+                .map(|q| (Occur::Should, q))
+                .collect();
+            Box::new(BooleanQuery::new(terms))
+        };
+        if !query.agencies.is_empty() {
+            out.push(any_of(f.agency, &query.agencies));
+        }
+        if !query.countries.is_empty() {
+            out.push(any_of(f.country, &query.countries));
+        }
+        let (since, until) = query.date_range();
+        if since.is_some() || until.is_some() {
+            let lower = match since {
+                Some(d) => Bound::Included(Term::from_field_date(f.published, day(d))),
+                None => Bound::Unbounded,
+            };
+            let upper = match until {
+                Some(d) => Bound::Included(Term::from_field_date(f.published, day(d))),
+                None => Bound::Unbounded,
+            };
+            out.push(Box::new(RangeQuery::new(lower, upper)));
+        }
+        out
+    }
+
+    fn node(
+        &self,
+        node: &Node,
+        text_field: TField,
+    ) -> Result<Option<(Occur, Box<dyn TantivyQuery>)>> {
+        Ok(match node {
+            Node::Not(inner) => self
+                .matcher(inner, text_field)?
+                .map(|q| (Occur::MustNot, q)),
+            other => self.matcher(other, text_field)?.map(|q| (Occur::Must, q)),
+        })
+    }
+
+    /// The query matching a node (None for a word with nothing to search, such as "-").
+    fn matcher(&self, node: &Node, text_field: TField) -> Result<Option<Box<dyn TantivyQuery>>> {
+        let f = &self.fields;
+        Ok(match node {
+            Node::Word(Field::Agency, id) => {
+                Some(filter(term_query(Term::from_field_text(f.agency, id))))
+            }
+            Node::Word(Field::Country, c) => {
+                Some(filter(term_query(Term::from_field_text(f.country, c))))
+            }
+            Node::Word(Field::Site, s) => {
+                Some(filter(term_query(Term::from_field_text(f.site, s))))
+            }
+            Node::Word(field, text) | Node::Phrase(field, text) => {
+                self.text_query(*field, text, text_field)
+            }
+            Node::Or(alts) => {
+                let mut subs = Vec::new();
+                for a in alts {
+                    if let Some(q) = self.matcher(a, text_field)? {
+                        subs.push((Occur::Should, q));
+                    }
+                }
+                (!subs.is_empty())
+                    .then(|| Box::new(BooleanQuery::new(subs)) as Box<dyn TantivyQuery>)
+            }
+            Node::And(nodes) => {
+                let mut subs = Vec::new();
+                for n in nodes {
+                    if let Some(c) = self.node(n, text_field)? {
+                        subs.push(c);
+                    }
+                }
+                if subs.iter().all(|(o, _)| *o == Occur::MustNot) {
+                    return Err(Error::Argument(format!(
+                        "the group '{node}' only excludes; add a word to search for"
+                    )));
+                }
+                Some(Box::new(BooleanQuery::new(subs)))
+            }
+            Node::Not(_) => {
+                return Err(Error::Argument(format!(
+                    "'{node}' cannot stand inside OR; exclude it at the top level"
+                )))
+            }
+        })
+    }
+
+    /// Words through the index's analyzer; one token gives a term, several a phrase. Default
+    /// field searches the passage text and the boosted title.
+    fn text_query(
+        &self,
+        field: Field,
+        text: &str,
+        text_field: TField,
+    ) -> Option<Box<dyn TantivyQuery>> {
+        let f = &self.fields;
+        let tokens = self.tokens(text);
+        if tokens.is_empty() {
+            return None;
+        }
+        let on = |tf: TField| -> Box<dyn TantivyQuery> {
+            let terms: Vec<Term> = tokens
+                .iter()
+                .map(|t| Term::from_field_text(tf, t))
+                .collect();
+            if terms.len() == 1 {
+                Box::new(TermQuery::new(
+                    terms.into_iter().next().expect("one term"),
+                    IndexRecordOption::WithFreqs,
+                ))
+            } else {
+                Box::new(PhraseQuery::new(terms))
+            }
+        };
+        let title: Box<dyn TantivyQuery> = Box::new(BoostQuery::new(on(f.title), TITLE_BOOST));
+        Some(match field {
+            Field::Title => title,
+            _ => Box::new(BooleanQuery::new(vec![
+                (Occur::Should, on(text_field)),
+                (Occur::Should, title),
+            ])),
+        })
+    }
+
+    fn tokens(&self, text: &str) -> Vec<String> {
+        let mut analyzer = self.analyzer.clone();
+        let mut stream = analyzer.token_stream(text);
+        let mut out = Vec::new();
+        while stream.advance() {
+            out.push(stream.token().text.clone());
+        }
+        out
+    }
+}
+
+fn term_query(term: Term) -> Box<dyn TantivyQuery> {
+    Box::new(TermQuery::new(term, IndexRecordOption::Basic))
+}
+
+fn filter(q: Box<dyn TantivyQuery>) -> Box<dyn TantivyQuery> {
+    Box::new(ConstScoreQuery::new(q, 0.0))
+}
+
+fn kind_is(fields: &Fields, kind: u64) -> Box<dyn TantivyQuery> {
+    term_query(Term::from_field_u64(fields.kind, kind))
+}
+
+/// Article ids of result addresses, read from the fast field (no stored document is loaded).
+struct ArticleIds<'a> {
+    searcher: &'a tantivy::Searcher,
+    columns: HashMap<u32, Option<StrColumn>>,
+}
+
+impl<'a> ArticleIds<'a> {
+    fn new(searcher: &'a tantivy::Searcher) -> Self {
+        ArticleIds {
+            searcher,
+            columns: HashMap::new(),
+        }
+    }
+
+    fn get(&mut self, addr: DocAddress) -> Result<String> {
+        let col = match self.columns.entry(addr.segment_ord) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                let reader = self.searcher.segment_reader(addr.segment_ord);
+                e.insert(reader.fast_fields().str("article_id")?)
+            }
+        };
+        let mut id = String::new();
+        if let Some(col) = col {
+            if let Some(ord) = col.ords().first(addr.doc_id) {
+                col.ord_to_str(ord, &mut id)
+                    .map_err(|e| Error::Index(e.to_string()))?;
+            }
+        }
+        Ok(id)
+    }
+}
+
+/// The distinct article ids of the matching documents.
+struct ArticleIdCollector;
+
+struct ArticleIdSegment {
+    ids: Option<StrColumn>,
+    ords: Vec<u64>,
+}
+
+impl Collector for ArticleIdCollector {
+    type Fruit = Vec<String>;
+    type Child = ArticleIdSegment;
+
+    fn for_segment(&self, _: u32, reader: &SegmentReader) -> tantivy::Result<ArticleIdSegment> {
+        Ok(ArticleIdSegment {
+            ids: reader.fast_fields().str("article_id")?,
+            ords: Vec::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<String>>) -> tantivy::Result<Vec<String>> {
+        let mut all: Vec<String> = fruits.into_iter().flatten().collect();
+        all.sort_unstable();
+        all.dedup();
+        Ok(all)
+    }
+}
+
+impl SegmentCollector for ArticleIdSegment {
+    type Fruit = Vec<String>;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        if let Some(ord) = self.ids.as_ref().and_then(|c| c.ords().first(doc)) {
+            self.ords.push(ord);
+        }
+    }
+
+    fn harvest(mut self) -> Vec<String> {
+        let Some(col) = &self.ids else {
+            return Vec::new();
+        };
+        self.ords.sort_unstable();
+        self.ords.dedup();
+        self.ords
+            .iter()
+            .filter_map(|&ord| {
+                let mut s = String::new();
+                matches!(col.ord_to_str(ord, &mut s), Ok(true)).then_some(s)
+            })
+            .collect()
+    }
+}
+
+fn day(d: Date) -> DateTime {
+    DateTime::from_timestamp_secs(d.midnight().assume_utc().unix_timestamp())
+}
+
+fn first_str(doc: &TantivyDocument, field: TField) -> Option<String> {
+    doc.get_first(field)
+        .and_then(|v| v.as_str())
+        .map(str::to_string)
+}
+
+fn all_str(doc: &TantivyDocument, field: TField) -> Vec<String> {
+    doc.get_all(field)
+        .filter_map(|v| v.as_str().map(str::to_string))
+        .collect()
+}

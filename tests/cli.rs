@@ -1,0 +1,346 @@
+//! The command line end to end on small articles written for the tests: filters, query syntax,
+//! JSON contract, exit statuses and error messages, re-indexing.
+
+use crate::util::Env;
+
+fn page(title: &str, date: &str, paras: &[&str]) -> String {
+    let body: String = paras.iter().map(|p| format!("<p>{p}</p>\n")).collect();
+    format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title} | The Test Wire</title>\n\
+         <meta property=\"article:published_time\" content=\"{date}T08:00:00+00:00\">\n\
+         <script>var tdCacheTest = {{\"x\": 1}};</script></head><body>\n\
+         <nav><ul><li><a href=\"/\">Home</a></li><li><a href=\"/world\">World</a></li></ul></nav>\n\
+         <article><h1>{title}</h1>\n{body}</article>\n\
+         <footer>Copyright The Test Wire</footer></body></html>"
+    )
+}
+
+const FILLER: &str = "Investigators said the case had been years in the making and that more \
+    arrests could follow as prosecutors examined the records seized during the raids.";
+
+/// Three articles: a DGSE/France story (2017), an MSS/China story (2020), a GRU story (2023).
+fn corpus(env: &Env) {
+    env.write(
+        "c/wire/2017/paris.html",
+        page(
+            "Paris officer recruited by foreign service",
+            "2017-05-04",
+            &[
+                &format!("The Directorate General of External Security said one of its officers had been approached in Paris by a foreign handler. {FILLER}"),
+                &format!("French counterintelligence opened an inquiry into the approach. {FILLER} {FILLER}"),
+            ],
+        ),
+    );
+    env.write(
+        "c/wire/2020/beijing.html",
+        page(
+            "Beijing network targeted European officials",
+            "2020-11-30",
+            &[
+                &format!("The Ministry of State Security recruited officials through online profiles, according to the indictment filed in China. {FILLER}"),
+                &format!("Chinese diplomats denied the charges. {FILLER}"),
+            ],
+        ),
+    );
+    env.write(
+        "c/wire/2023/hague.html",
+        page(
+            "Hackers tied to military intelligence expelled",
+            "2023-01-15",
+            &[
+                &format!("The Netherlands expelled four officers of the GRU, Russian military intelligence, after a failed intrusion. {FILLER}"),
+            ],
+        ),
+    );
+}
+
+fn titles(hits: &[crate::util::Hit]) -> Vec<String> {
+    hits.iter().map(|h| h.title.clone()).collect()
+}
+
+#[test]
+fn json_lines_follow_the_contract() {
+    let env = Env::new();
+    corpus(&env);
+    env.index(&env.path("c"));
+    let (hits, summary) = env.search_json(&["recruited", "officials"]);
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    let h = &hits[0];
+    assert_eq!(h.rank, 1);
+    assert_eq!(h.title, "Beijing network targeted European officials");
+    assert_eq!(h.published.as_deref(), Some("2020-11-30"));
+    assert!(h.agencies.contains(&"MSS".to_string()), "{:?}", h.agencies);
+    assert!(h.countries.contains(&"CN".to_string()), "{:?}", h.countries);
+    assert_eq!(h.article_id.len(), 32);
+    assert!(h.path.ends_with("beijing.html"));
+    assert!(!h.highlights.is_empty());
+    for [s, e] in &h.highlights {
+        let word = h.text[*s..*e].to_lowercase();
+        assert!(
+            word.starts_with("recruit") || word.starts_with("official"),
+            "highlight '{word}'"
+        );
+    }
+    assert_eq!(summary["hits"], 1);
+    assert_eq!(summary["total_matches"], 1);
+    assert!(summary["took_ms"].as_f64().is_some());
+}
+
+#[test]
+fn filters_take_any_alias_and_keep_the_ranking() {
+    let env = Env::new();
+    corpus(&env);
+    env.index(&env.path("c"));
+    let (all, _) = env.search_json(&["officers", "--per-article", "1"]);
+    assert_eq!(all.len(), 2, "{:?}", titles(&all));
+    for agency in ["dgse", "DGSE", "Directorate General of External Security"] {
+        let (hits, _) = env.search_json(&["officers", "--per-article", "1", "--agency", agency]);
+        assert_eq!(
+            titles(&hits),
+            vec!["Paris officer recruited by foreign service"],
+            "{agency}"
+        );
+    }
+    for country in ["france", "French", "FR"] {
+        let (hits, _) = env.search_json(&["officers", "--per-article", "1", "--country", country]);
+        assert_eq!(hits.len(), 1, "{country}");
+        assert!(hits[0].countries.contains(&"FR".to_string()));
+    }
+    // A filter keeps the order and the scores of what it keeps.
+    let (filtered, _) = env.search_json(&["officers", "--per-article", "1", "--since", "2017"]);
+    let expected: Vec<_> = all.iter().map(|h| (h.title.clone(), h.score)).collect();
+    let got: Vec<_> = filtered
+        .iter()
+        .map(|h| (h.title.clone(), h.score))
+        .collect();
+    assert_eq!(got, expected);
+    // The same for a query of several words, which first selects articles.
+    let (wide, _) = env.search_json(&["investigators", "records", "--per-article", "1"]);
+    let (narrow, _) = env.search_json(&[
+        "investigators",
+        "records",
+        "--per-article",
+        "1",
+        "--until",
+        "2020",
+    ]);
+    assert_eq!(wide.len(), 3);
+    let kept: Vec<_> = wide
+        .iter()
+        .filter(|h| h.published.as_deref() <= Some("2020-12-31"))
+        .map(|h| (h.title.clone(), h.score))
+        .collect();
+    let got: Vec<_> = narrow.iter().map(|h| (h.title.clone(), h.score)).collect();
+    assert_eq!(got, kept);
+    let (gru, _) = env.search_json(&[
+        "officers",
+        "--per-article",
+        "1",
+        "--agency",
+        "Russian military intelligence",
+    ]);
+    assert_eq!(gru.len(), 1);
+    assert!(
+        (gru[0].score - all.iter().find(|h| h.title == gru[0].title).unwrap().score).abs() < 1e-6
+    );
+}
+
+#[test]
+fn date_bounds_are_inclusive() {
+    let env = Env::new();
+    corpus(&env);
+    env.index(&env.path("c"));
+    let count = |args: &[&str]| {
+        let mut a = vec!["investigators", "--per-article", "1"];
+        a.extend_from_slice(args);
+        env.search_json(&a).0.len()
+    };
+    assert_eq!(count(&[]), 3);
+    assert_eq!(count(&["--until", "2020"]), 2);
+    assert_eq!(count(&["--until", "2020-11"]), 2);
+    assert_eq!(count(&["--until", "2020-11-29"]), 1);
+    assert_eq!(count(&["--since", "2020-11-30"]), 2);
+    assert_eq!(count(&["--since", "2018", "--until", "2022"]), 1);
+}
+
+#[test]
+fn query_syntax() {
+    let env = Env::new();
+    corpus(&env);
+    env.index(&env.path("c"));
+    let t = |q: &[&str]| {
+        let mut a = q.to_vec();
+        a.extend(["--per-article", "1"]);
+        titles(&env.search_json(&a).0)
+    };
+    assert_eq!(t(&["\"foreign handler\""]).len(), 1);
+    assert_eq!(t(&["\"handler foreign\""]).len(), 0);
+    assert_eq!(
+        t(&["officers", "-Netherlands"]),
+        vec!["Paris officer recruited by foreign service"]
+    );
+    assert_eq!(t(&["expelled", "OR", "indictment"]).len(), 2);
+    assert_eq!(
+        t(&["title:hackers"]),
+        vec!["Hackers tied to military intelligence expelled"]
+    );
+    assert_eq!(t(&["agency:\"Ministry of State Security\""]).len(), 1);
+    assert_eq!(t(&["investigators", "country:china"]).len(), 1);
+    // Words are required of the article, not of one passage: "handler" and "inquiry" stand in
+    // different paragraphs of the Paris story.
+    let (hits, _) = env.search_json(&["handler", "inquiry", "--per-article", "5"]);
+    assert_eq!(hits.len(), 2, "{hits:?}");
+    assert!(hits
+        .iter()
+        .all(|h| h.title == "Paris officer recruited by foreign service"));
+    assert!(hits.iter().all(|h| !h.highlights.is_empty()));
+    assert_eq!(t(&["handler", "inquiry", "-Paris"]).len(), 0);
+    assert_eq!(t(&["handler", "Netherlands"]).len(), 0);
+    // Stemming: the plural finds the singular.
+    assert_eq!(t(&["officials"]).len(), 1);
+    assert_eq!(t(&["official"]).len(), 1);
+}
+
+#[test]
+fn errors_are_one_clear_line_with_status_2() {
+    let env = Env::new();
+    let out = env.run(&["search", "anything"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.starts_with("dossier: no index at"), "{err}");
+    assert!(err.contains("dossier index"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+
+    corpus(&env);
+    env.index(&env.path("c"));
+    for (args, needle) in [
+        (vec!["search", "\"unclosed"], "unclosed quote"),
+        (vec!["search", "a", "OR"], "OR needs a term"),
+        (
+            vec!["search", "x", "--agency", "Ministry of Silly Walks"],
+            "unknown agency 'Ministry of Silly Walks'",
+        ),
+        (
+            vec!["search", "x", "--country", "Atlantis"],
+            "unknown country 'Atlantis'",
+        ),
+        (
+            vec!["search", "x", "--since", "2017-13"],
+            "bad date '2017-13'",
+        ),
+    ] {
+        let out = env.run(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            err.starts_with("dossier: ") && err.contains(needle),
+            "{args:?}: {err}"
+        );
+        assert!(
+            !err.contains("panicked") && !err.contains("Error {"),
+            "{err}"
+        );
+    }
+    // No hits: status 1, like grep.
+    env.ok(&["search", "zanzibarxyz"], 1);
+}
+
+#[test]
+fn human_output_marks_matches_without_colour() {
+    let env = Env::new();
+    corpus(&env);
+    env.index(&env.path("c"));
+    let out = env.ok(&["search", "indictment", "--color", "never"], 0);
+    assert!(
+        out.contains(" 1. Beijing network targeted European officials"),
+        "{out}"
+    );
+    assert!(out.contains("2020-11-30"), "{out}");
+    assert!(out.contains("*indictment*"), "{out}");
+    assert!(!out.contains('\x1b'), "{out}");
+    let coloured = env.ok(&["search", "indictment", "--color", "always"], 0);
+    assert!(coloured.contains("\x1b["), "{coloured}");
+}
+
+#[test]
+fn reindexing_follows_changes_and_bad_files_are_skipped() {
+    let env = Env::new();
+    corpus(&env);
+    let first = env.index(&env.path("c"));
+    let err = String::from_utf8(first.stderr).unwrap();
+    assert!(err.contains("3 new"), "{err}");
+    let again = env.index(&env.path("c"));
+    assert!(String::from_utf8(again.stderr)
+        .unwrap()
+        .contains("3 unchanged"));
+
+    std::fs::remove_file(env.path("c/wire/2023/hague.html")).unwrap();
+    env.write(
+        "c/wire/2017/paris.html",
+        page(
+            "Paris officer recruited by foreign service",
+            "2017-05-04",
+            &[&format!("A corrected story about a zeppelin. {FILLER}")],
+        ),
+    );
+    env.write("c/wire/photo.jpg", [0xffu8, 0xd8, 0xff, 0xe0]);
+    env.write(
+        "c/wire/broken.html",
+        [0u8, 159, 146, 150, 0, 0, 1, 2, 3, 0, 0],
+    );
+    let out = env.run(&["index", "c"]);
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("1 changed") && err.contains("1 removed"),
+        "{err}"
+    );
+    assert!(err.contains("broken.html"), "{err}");
+    assert_eq!(env.search_json(&["expelled"]).0.len(), 0);
+    assert_eq!(env.search_json(&["zeppelin"]).0.len(), 1);
+    assert_eq!(env.search_json(&["handler"]).0.len(), 0);
+}
+
+#[test]
+fn facets_count_articles_not_passages() {
+    let env = Env::new();
+    corpus(&env);
+    env.index(&env.path("c"));
+    let out = env.ok(&["facets", "investigators", "--format", "json"], 0);
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(v["type"], "facets");
+    assert_eq!(v["articles"], 3);
+    assert_eq!(v["granularity"], "year");
+    let dates: Vec<(String, u64)> = v["dates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["key"].as_str().unwrap().to_string(),
+                c["count"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        dates,
+        [("2017".into(), 1), ("2020".into(), 1), ("2023".into(), 1)]
+    );
+    let agency = |id: &str| {
+        v["agencies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["key"] == id)
+            .map(|c| c["count"].as_u64().unwrap())
+    };
+    assert_eq!(agency("MSS"), Some(1));
+    // Filters narrow the facets like the search.
+    let out = env.ok(&["facets", "--country", "China", "--format", "json"], 0);
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(v["articles"], 1);
+    assert_eq!(v["granularity"], "month");
+    // Human form draws bars.
+    let human = env.ok(&["facets", "investigators"], 0);
+    assert!(human.starts_with("3 articles"), "{human}");
+    assert!(human.contains('█'), "{human}");
+}

@@ -1,0 +1,146 @@
+//! A hermetic test environment: a temp dir, its own index, no inherited dossier settings.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+/// A temporary directory with an index path and helpers to run `dossier` in it.
+pub struct Env {
+    pub dir: tempfile::TempDir,
+}
+
+impl Env {
+    pub fn new() -> Env {
+        Env {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    pub fn index_path(&self) -> PathBuf {
+        self.path("index")
+    }
+
+    /// Writes a file under the temp dir, creating folders.
+    pub fn write(&self, rel: &str, content: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.path(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, content).unwrap();
+        p
+    }
+
+    /// A `dossier` command with `--index` set and our variables cleared.
+    pub fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_dossier"));
+        c.current_dir(self.dir.path())
+            .env_remove("DOSSIER_INDEX")
+            .env_remove("DOSSIER_QUERIES")
+            .env_remove("NO_COLOR")
+            .env("COLUMNS", "100")
+            .arg("--index")
+            .arg(self.index_path())
+            .args(args);
+        c
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.cmd(args).output().expect("run dossier")
+    }
+
+    /// Runs and asserts the exit status, returning stdout.
+    pub fn ok(&self, args: &[&str], status: i32) -> String {
+        let out = self.run(args);
+        assert_eq!(
+            out.status.code(),
+            Some(status),
+            "dossier {args:?}\nstdout:\n{}\nstderr:\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("utf-8 stdout")
+    }
+
+    pub fn index(&self, dir: &Path) -> Output {
+        let out = self.run(&["index", dir.to_str().unwrap()]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "index failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    }
+
+    /// Runs a JSON search and returns the hit lines and the summary line.
+    pub fn search_json(&self, args: &[&str]) -> (Vec<Hit>, Value) {
+        let mut full = vec!["search", "--format", "json"];
+        full.extend_from_slice(args);
+        let out = self.run(&full);
+        assert!(
+            matches!(out.status.code(), Some(0) | Some(1)),
+            "search {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        parse_lines(&String::from_utf8(out.stdout).unwrap())
+    }
+}
+
+/// One decoded `hit` line.
+#[derive(serde::Deserialize, Debug, Clone)]
+#[allow(dead_code)]
+pub struct Hit {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub rank: usize,
+    pub score: f64,
+    pub article_id: String,
+    pub passage: u64,
+    pub path: String,
+    pub url: Option<String>,
+    pub title: String,
+    pub published: Option<String>,
+    pub agencies: Vec<String>,
+    pub countries: Vec<String>,
+    pub text: String,
+    pub highlights: Vec<[usize; 2]>,
+}
+
+pub fn parse_lines(stdout: &str) -> (Vec<Hit>, Value) {
+    let mut hits = Vec::new();
+    let mut summary = Value::Null;
+    for line in stdout.lines() {
+        let v: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+        match v["type"].as_str() {
+            Some("hit") => hits.push(serde_json::from_value(v).unwrap()),
+            Some("summary") => summary = v,
+            other => panic!("unexpected line type {other:?}: {line}"),
+        }
+    }
+    assert!(!summary.is_null(), "no summary line in {stdout}");
+    (hits, summary)
+}
+
+/// The shared evaluation folder beside the checkout, or None (with a message) on a user's clone.
+pub fn shared(rel: &str) -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared")
+        .join(rel);
+    if p.exists() {
+        Some(p)
+    } else {
+        eprintln!(
+            "skipping: {} is absent (it exists beside the project checkout in CI)",
+            p.display()
+        );
+        None
+    }
+}
+
+/// The bundled corpus.
+pub fn corpus_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")
+}
