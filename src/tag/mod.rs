@@ -97,7 +97,11 @@ static MATCHERS: LazyLock<Matchers> = LazyLock::new(|| {
             .iter()
             .chain(&a.native)
             .map(move |n| (id, *n, Form::Name));
-        let acronyms = a.acronyms.iter().map(move |n| (id, *n, Form::Acronym));
+        let acronyms = a
+            .acronyms
+            .iter()
+            .chain(&a.shared)
+            .map(move |n| (id, *n, Form::Acronym));
         let informal = a.informal.iter().map(move |n| (id, *n, Form::Informal));
         names.chain(acronyms).chain(informal)
     });
@@ -155,6 +159,20 @@ fn single_spaced(text: &str) -> Option<(String, Vec<usize>)> {
 
 /// Tags a text (a passage or a title): every agency and country it names, with the mentions.
 pub fn tag(text: &str) -> Tags {
+    tag_in(text, &rules::Context::new(&[text]))
+}
+
+/// Tags the texts of one document (an article's title and paragraphs), each apart, with the
+/// context rules reading the whole document: "Lisa Monaco" in one paragraph makes "Monaco said"
+/// in the next the person, and a document that spells out "National Security Adviser (NSA)"
+/// uses the acronym that way throughout. One `Tags` per text, in order.
+pub fn tag_document<S: AsRef<str>>(texts: &[S]) -> Vec<Tags> {
+    let texts: Vec<&str> = texts.iter().map(AsRef::as_ref).collect();
+    let ctx = rules::Context::new(&texts);
+    texts.iter().map(|t| tag_in(t, &ctx)).collect()
+}
+
+fn tag_in(text: &str, ctx: &rules::Context) -> Tags {
     let m = &*MATCHERS;
     let spaced = single_spaced(text);
     let work = spaced.as_ref().map_or(text, |(s, _)| s.as_str());
@@ -164,13 +182,12 @@ pub fn tag(text: &str) -> Tags {
         Some((_, map)) => (map[start], map[end - 1] + 1),
         None => (start, end),
     };
-    let ctx = rules::Context::new(work);
     let agency_hits = m
         .agencies
-        .find(work, |t, s, e, c| rules::keep_agency(&ctx, t, s, e, c));
+        .find(work, |t, s, e, c| rules::keep_agency(ctx, t, s, e, c));
     let country_hits = m
         .countries
-        .find(work, |t, s, e, c| rules::keep_country(&ctx, t, s, e, c));
+        .find(work, |t, s, e, c| rules::keep_country(ctx, t, s, e, c));
     let mut tags = Tags::default();
     let hits = agency_hits
         .iter()
@@ -230,11 +247,14 @@ fn lookup_table<'a>(
 }
 
 static AGENCY_LOOKUP: LazyLock<HashMap<String, Option<&'static str>>> = LazyLock::new(|| {
-    // IDs first: an ID always resolves to itself.
+    // IDs first: an ID always resolves to itself. Shared acronyms stay with their owner.
     let ids = agencies().iter().map(|a| (a.id, a.id));
-    let aliases = agencies()
-        .iter()
-        .flat_map(|a| a.names.iter().map(move |n| (a.id, *n)));
+    let aliases = agencies().iter().flat_map(|a| {
+        a.names
+            .iter()
+            .filter(|n| !a.shared.contains(n))
+            .map(move |n| (a.id, *n))
+    });
     lookup_table(ids.chain(aliases))
 });
 

@@ -15,6 +15,9 @@
 //!   name ("NSA Ajit Doval"), in "NSA-level talks", after another country ("India's NSA"), after
 //!   "under the", or anywhere in a text that defines it that way.
 //! - "Turkey" after "roast", "wild", "Thanksgiving" is the bird.
+//! - "CSIS" is the Washington think tank in a document that names the Center for Strategic and
+//!   International Studies and not Canada; "NIA" is India's National Investigation Agency in a
+//!   document that spells it out, else Nigeria's National Intelligence Agency.
 //! - A country name in "Peru-based" or "Russia-headquartered" only says where a company sits, so
 //!   it is not tagged (the issue names it as a trap that generic recognisers fall into).
 
@@ -140,50 +143,71 @@ const NSA_AGENCY_AFTER: &[&str] = &[
     "Whistleblower", "Tailored", "Security", "National",
 ];
 
-/// Document-level facts, computed on first use and shared by every rule on one text.
+/// Document-level facts, computed on first use and shared by every rule on the texts of one
+/// document (an article's title and paragraphs, or a single text).
 pub(crate) struct Context<'t> {
-    text: &'t str,
+    texts: &'t [&'t str],
     nsa_not_agency: OnceCell<bool>,
-    /// Per [`SURNAME_FORMS`] word: whether the text uses it as someone's surname.
+    csis_think_tank: OnceCell<bool>,
+    nia_indian: OnceCell<bool>,
+    /// Per [`SURNAME_FORMS`] word: whether the document uses it as someone's surname.
     surnames: RefCell<HashMap<&'static str, bool>>,
 }
 
 impl<'t> Context<'t> {
-    pub(crate) fn new(text: &'t str) -> Context<'t> {
+    pub(crate) fn new(texts: &'t [&'t str]) -> Context<'t> {
         Context {
-            text,
+            texts,
             nsa_not_agency: OnceCell::new(),
+            csis_think_tank: OnceCell::new(),
+            nia_indian: OnceCell::new(),
             surnames: RefCell::new(HashMap::new()),
         }
     }
 
-    /// Whether `form` follows a given name or a title somewhere in the text ("Lisa Monaco"):
-    /// then its other mentions in the text ("Monaco said") are the same person.
+    fn any(&self, needle: &str) -> bool {
+        self.texts.iter().any(|t| t.contains(needle))
+    }
+
+    /// Whether `form` follows a given name or a title somewhere in the document ("Lisa
+    /// Monaco"): then its other mentions ("Monaco said") are the same person.
     fn is_surname_here(&self, form: &'static str) -> bool {
         if let Some(&known) = self.surnames.borrow().get(form) {
             return known;
         }
-        let text = self.text;
-        let found = text
-            .match_indices(form)
-            .any(|(at, _)| after_given_name(text, at));
+        let found = self.texts.iter().any(|text| {
+            text.match_indices(form)
+                .any(|(at, _)| after_given_name(text, at))
+        });
         self.surnames.borrow_mut().insert(form, found);
         found
     }
 
-    /// The text spells "NSA" out as an adviser or an act, and never as the agency.
+    /// The document spells "NSA" out as an adviser or an act, and never as the agency.
     fn nsa_defined_otherwise(&self) -> bool {
         *self.nsa_not_agency.get_or_init(|| {
-            let lower = self.text.to_lowercase();
-            let defined = [
-                "security adviser (nsa)",
-                "security advisor (nsa)",
-                "security act (nsa)",
-            ]
-            .iter()
-            .any(|d| lower.contains(d))
-                || lower.contains("nsa (national security advis");
-            defined && !lower.contains("national security agency")
+            let lower: Vec<String> = self.texts.iter().map(|t| t.to_lowercase()).collect();
+            let has = |needle: &str| lower.iter().any(|t| t.contains(needle));
+            let defined = has("security adviser (nsa)")
+                || has("security advisor (nsa)")
+                || has("security act (nsa)")
+                || has("nsa (national security advis");
+            defined && !has("national security agency")
+        })
+    }
+
+    /// "CSIS" is the Washington think tank (Center for Strategic and International Studies)
+    /// in a document that names it and never Canada.
+    fn csis_is_think_tank(&self) -> bool {
+        *self
+            .csis_think_tank
+            .get_or_init(|| self.any("Strategic and International Studies") && !self.any("Canad"))
+    }
+
+    /// "NIA" is India's National Investigation Agency in a document that spells that out.
+    fn nia_is_indian(&self) -> bool {
+        *self.nia_indian.get_or_init(|| {
+            self.any("National Investigation Agency") && !self.any("National Intelligence Agency")
         })
     }
 }
@@ -399,6 +423,9 @@ pub(crate) fn keep_agency(
 ) -> bool {
     match cand.alias.as_str() {
         "NSA" => !nsa_is_not_agency(ctx, text, start, end),
+        "CSIS" => !ctx.csis_is_think_tank(),
+        // Two services share the acronym: the document decides which one it is.
+        "NIA" => (cand.entity == Some("NIA-IN")) == ctx.nia_is_indian(),
         "Aman" => !is_given_name(text, start, end),
         _ => true,
     }

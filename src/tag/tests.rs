@@ -98,7 +98,7 @@ fn every_alias_resolves_to_its_id() {
     for a in agencies() {
         assert_eq!(resolve_agency(a.id), Some(a.id));
         assert_eq!(resolve_agency(&a.id.to_lowercase()), Some(a.id));
-        for n in &a.names {
+        for n in a.names.iter().filter(|n| !a.shared.contains(n)) {
             assert_eq!(resolve_agency(n), Some(a.id), "agency alias {n:?}");
             // Case folding is lossy for a few letters (Turkish dotted I): test the rest.
             let upper = n.to_uppercase();
@@ -144,13 +144,23 @@ fn every_form_starts_where_the_scan_looks() {
 fn no_alias_is_claimed_twice() {
     let mut owner: HashMap<String, &str> = HashMap::new();
     for a in agencies() {
-        for n in &a.names {
+        for n in a.names.iter().filter(|n| !a.shared.contains(n)) {
             let prev = owner.insert(n.to_lowercase(), a.id);
             assert!(
                 prev.is_none() || prev == Some(a.id),
                 "{n:?}: {prev:?} and {}",
                 a.id
             );
+        }
+    }
+    // A shared acronym is owned by exactly one other service.
+    for a in agencies() {
+        for n in &a.shared {
+            let owners: Vec<_> = agencies()
+                .iter()
+                .filter(|o| o.id != a.id && o.acronyms.contains(n))
+                .collect();
+            assert_eq!(owners.len(), 1, "{}: shared acronym {n:?}", a.id);
         }
     }
     let mut owner: HashMap<String, &str> = HashMap::new();
@@ -170,7 +180,7 @@ fn no_alias_is_claimed_twice() {
 #[test]
 fn every_agency_alias_is_tagged_in_running_text() {
     for a in agencies() {
-        for n in &a.names {
+        for n in a.names.iter().filter(|n| !a.shared.contains(n)) {
             let text = format!("Reports about {n} were denied on Monday.");
             let tags = tag(&text);
             assert_eq!(tags.agencies, [a.id], "{text:?}");
@@ -357,6 +367,43 @@ fn based_compounds_only_locate_a_company() {
 }
 
 // ------------------------------------------------------------------ traps
+
+#[test]
+fn acronyms_two_services_share() {
+    assert_eq!(agencies_of("The NIA said the plot was foiled."), ["NIA"]);
+    assert_eq!(resolve_agency("NIA"), Some("NIA"));
+    let doc = [
+        "India's National Investigation Agency filed charges.",
+        "The NIA said the accused had been radicalised online.",
+    ];
+    let tags = tag_document(&doc);
+    assert_eq!(tags[0].agencies, ["NIA-IN"]);
+    assert_eq!(tags[1].agencies, ["NIA-IN"]);
+    let think_tank = "said a fellow at the Center for Strategic and International Studies (CSIS)";
+    assert!(agencies_of(think_tank).is_empty());
+    assert_eq!(agencies_of("CSIS, Canada's spy agency, declined"), ["CSIS"]);
+    assert_eq!(agencies_of("The CSIS report"), ["CSIS"]);
+}
+
+#[test]
+fn context_spans_the_document() {
+    let doc = [
+        "White House adviser Lisa Monaco spoke.",
+        "Monaco said the hack was Russian.",
+    ];
+    let tags = tag_document(&doc);
+    assert!(tags[1].countries == ["RU"], "{:?}", tags[1].countries);
+    assert_eq!(
+        tag(doc[1]).countries,
+        ["MC", "RU"],
+        "alone, the paragraph cannot know"
+    );
+    let doc = [
+        "The National Security Adviser (NSA) met his counterpart.",
+        "The NSA said so.",
+    ];
+    assert!(tag_document(&doc)[1].agencies.is_empty());
+}
 
 #[test]
 fn jordan_and_chad_as_first_names() {
