@@ -1,8 +1,10 @@
-//! Integration tests: each runs the built `dossier` binary in a temporary directory.
+//! Integration tests: most run the built `dossier` binary in a temporary directory; `quality`
+//! scores extraction against the real evaluation sets in `../shared/`.
 
 mod util;
 
 mod cli;
 mod corpus;
+mod quality;
 mod saved;
 mod seed;

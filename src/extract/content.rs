@@ -242,6 +242,10 @@ fn negative_hint(hints: &str) -> bool {
         return false;
     }
     let c = compact(hints);
+    // Embedded posts (tweets, Instagram) quoted by the article carry "social" class names.
+    if c.contains("embed") || c.contains("tweet") {
+        return false;
+    }
     if NEG_SUBSTR.iter().any(|w| c.contains(w)) {
         return true;
     }
@@ -299,6 +303,10 @@ fn soft_drops(arena: &Arena) -> Vec<bool> {
         }
         let big = n.para_len * 10 >= total_para * 7;
         let tag = n.tag.as_str();
+        if tag != "body" && tag != "html" && headed_as_related(arena, i) {
+            dropped[i] = true;
+            continue;
+        }
         let drop = match tag {
             "html" | "body" | "#root" => false,
             "h1" => true,
@@ -313,6 +321,79 @@ fn soft_drops(arena: &Arena) -> Vec<bool> {
         dropped[i] = drop;
     }
     dropped
+}
+
+/// Headings that introduce links to other articles, in the languages of the pages seen.
+const RELATED_HEADINGS: &[&str] = &[
+    "related",
+    "you may also like",
+    "you might also like",
+    "more from",
+    "more stories",
+    "recommended",
+    "read more",
+    "read next",
+    "most popular",
+    "our latest",
+    "latest stories",
+    "latest news",
+    "top stories",
+    "more news",
+    "most read",
+    "trending",
+    "você pode gostar",
+    "leia também",
+    "veja também",
+    "lesen sie auch",
+    "mehr zum thema",
+    "das könnte sie auch interessieren",
+    "à lire aussi",
+    "lire aussi",
+    "sur le même sujet",
+    "te puede interesar",
+    "también te puede interesar",
+    "noticias relacionadas",
+    "potrebbe interessarti",
+    "leggi anche",
+    "articoli correlati",
+    "читайте также",
+];
+
+/// Whether the container's first element is a heading announcing related content ("You may
+/// also like...", a `related-posts-title` class): the whole container is then a teaser list.
+fn headed_as_related(arena: &Arena, i: usize) -> bool {
+    let n = &arena.nodes[i];
+    let Some(&first) = n
+        .children
+        .iter()
+        .find(|&&c| !arena.nodes[c].is_text() || !arena.nodes[c].text.trim().is_empty())
+    else {
+        return false;
+    };
+    let f = &arena.nodes[first];
+    if f.text_len == 0 || f.text_len > 60 || n.text_len < f.text_len * 4 {
+        return false;
+    }
+    if compact(&f.hints).contains("related") {
+        return true;
+    }
+    // Only real headings (by tag or class): a first `div` saying "Trending" may be a
+    // site-wide bar above the whole page.
+    let heading = matches!(f.tag.as_str(), "h2" | "h3" | "h4" | "h5" | "h6")
+        || f.hints.contains("title")
+        || f.hints.contains("heading");
+    if !heading {
+        return false;
+    }
+    let text: String = arena
+        .descendants(first)
+        .into_iter()
+        .filter(|&d| arena.nodes[d].is_text())
+        .map(|d| arena.nodes[d].text.as_str())
+        .collect::<String>()
+        .to_lowercase();
+    let text = text.trim().trim_end_matches(['.', ':', '…']);
+    RELATED_HEADINGS.iter().any(|h| text.starts_with(h))
 }
 
 /// Text measures recomputed without the dropped elements.
@@ -534,8 +615,30 @@ fn link_block(arena: &Arena, eff: &Effective, i: usize) -> bool {
     let ld = eff.link_density(i);
     match n.tag.as_str() {
         "p" => ld >= 0.9 && eff.text[i] < 200,
-        "ul" | "ol" | "dl" => ld > 0.4,
-        "div" | "section" | "table" | "span" | "figure" | "center" => {
+        "ul" | "ol" | "dl" => {
+            // Navigation lists are links and little else; lists of linked headlines each
+            // followed by a sentence (digests) are article text.
+            let items = n
+                .children
+                .iter()
+                .filter(|&&c| matches!(arena.nodes[c].tag.as_str(), "li" | "dt" | "dd"))
+                .count()
+                .max(1);
+            let unlinked = eff.text[i] - eff.link[i].min(eff.text[i]);
+            ld > 0.75 || ld > 0.4 && unlinked / items < 50
+        }
+        // An inline wrapper around one link (`<span class="link">`) is part of its sentence;
+        // one around several links is a pop-up or a link bar.
+        "span" => {
+            ld > 0.5
+                && arena
+                    .descendants(i)
+                    .iter()
+                    .filter(|&&d| arena.nodes[d].tag == "a")
+                    .count()
+                    >= 3
+        }
+        "div" | "section" | "table" | "figure" | "center" => {
             ld > 0.5 && eff.para[i] < 200
                 || (eff.text[i] > 0 && ld > 0.33 && n.p_count == 0 && eff.text[i] < 200)
         }
@@ -665,13 +768,28 @@ fn is_boilerplate(p: &str, title: Option<&str>) -> bool {
     if title.is_some_and(|t| t == p) {
         return true;
     }
-    if p.chars().count() > 120 {
+    // Tag lists ("Tags stock car, interlagos, ...") whatever their length.
+    if (p.starts_with("Tags ") || p.starts_with("Tags:") || p.starts_with("TAGS"))
+        && !p.ends_with('.')
+    {
+        return true;
+    }
+    let chars = p.chars().count();
+    if chars > 120 {
         return false;
+    }
+    // A line that is only a date (and time) is the byline's timestamp.
+    if chars < 70 && super::date::first_date_in_text(p).is_some() {
+        let words = p.split_whitespace().count();
+        let digits = p.chars().filter(char::is_ascii_digit).count();
+        if words <= 9 && digits >= 4 && !p.ends_with('.') {
+            return true;
+        }
     }
     let l = p.to_lowercase();
     const STARTS: &[&str] = &[
-        "advertisement",
-        "advertising",
+        "advert",
+        "tell us what you think",
         "sponsored",
         "share this",
         "share on",

@@ -88,11 +88,10 @@ const META_KEYS: &[&str] = &[
     "bt:pubdate",
     "prism.publicationdate",
     "article:post_date",
-    "created",
-    "date",
-    "displaydate",
-    "dc.created",
 ];
+
+/// Generic `<meta>` keys: a page's own byline `<time>` is more specific than these.
+const GENERIC_META_KEYS: &[&str] = &["date", "created", "displaydate", "dc.created"];
 
 fn sel(s: &str) -> Selector {
     Selector::parse(s).expect("static selector")
@@ -137,7 +136,7 @@ pub fn find(html: &Html, raw: &str, meta: &Meta) -> Option<(Date, DateSource)> {
     if let Some(d) = from_json_ld(&meta.json_ld, cx) {
         return Some((d, DateSource::JsonLd));
     }
-    if let Some(d) = from_meta(meta, cx) {
+    if let Some(d) = from_meta(meta, META_KEYS, cx) {
         return Some((d, DateSource::Meta));
     }
     if let Some(d) = from_itemprop(html, cx) {
@@ -145,6 +144,9 @@ pub fn find(html: &Html, raw: &str, meta: &Meta) -> Option<(Date, DateSource)> {
     }
     if let Some(d) = from_time(html, cx) {
         return Some((d, DateSource::Time));
+    }
+    if let Some(d) = from_meta(meta, GENERIC_META_KEYS, cx) {
+        return Some((d, DateSource::Meta));
     }
     if let Some(d) = from_json_keys(raw, cx) {
         return Some((d, DateSource::JsonLd));
@@ -211,8 +213,8 @@ fn from_json_ld(objs: &[Value], cx: Ctx) -> Option<Date> {
         })
 }
 
-fn from_meta(meta: &Meta, cx: Ctx) -> Option<Date> {
-    for key in META_KEYS {
+fn from_meta(meta: &Meta, keys: &[&str], cx: Ctx) -> Option<Date> {
+    for key in keys {
         for (k, v) in &meta.metas {
             if k == key {
                 if let Some(d) = parse_value(v, cx) {
@@ -528,7 +530,8 @@ fn from_text(html: &Html, cx: Ctx) -> Option<Date> {
                 while !text.is_char_boundary(end) {
                     end -= 1;
                 }
-                if let Some(d) = first_date(&text[start..end], cx) {
+                // Lowercasing kept the length but may have moved boundaries: read safely.
+                if let Some(d) = text.get(start..end).and_then(|t| first_date(t, cx)) {
                     return Some(d);
                 }
                 from = start;

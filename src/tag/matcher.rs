@@ -1,12 +1,16 @@
 //! The multi-pattern matcher behind [`super::tag`]: one Aho-Corasick automaton per entity kind,
-//! leftmost-longest and ASCII-case-insensitive, whose raw matches are then held to the case
-//! rules, the word boundaries and the context rules of [`super::rules`].
+//! leftmost-longest, whose raw matches are then held to the word boundaries and the context
+//! rules of [`super::rules`].
 //!
-//! The automaton folds ASCII case so that one pass finds "Ministry of State Security" and
-//! "Ministry of state security" alike; the case rules then decide: an all-capital form (an
-//! acronym) matches only as written, any other form needs its capital initial. When the longest
-//! raw match fails those checks, shorter patterns starting at the same place are tried before
-//! the scan moves on, so a rejected long form never hides a valid short one.
+//! Case rules: an all-capital form (an acronym such as "RAW" or "U.S.") matches only as
+//! written; any other form matches as written, in capitals ("TURKEY" in a shouting headline) and
+//! with every word capitalised ("Ministry Of State Security"), but never in lower case ("raw
+//! data", "turkey", "fine china"). These variants are patterns of their own in a case-sensitive
+//! automaton: folding case in the automaton instead would make every "us" inside "because" and
+//! "oman" inside "woman" a raw match to reject, which costs more than the extra patterns.
+//! When the longest raw match fails the boundary or context checks, shorter patterns starting
+//! at the same place are tried before the scan moves on, so a rejected long form never hides a
+//! valid short one.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Anchored, Input, MatchKind, StartKind};
 
@@ -35,8 +39,6 @@ pub(crate) struct Candidate {
     /// The alias as written in the table (or its curly-apostrophe variant).
     pub alias: String,
     pub form: Form,
-    /// Matches only as written (all-capital forms, or forms with a lower-case initial).
-    exact: bool,
     start_boundary: bool,
     end_boundary: bool,
 }
@@ -52,8 +54,16 @@ pub(crate) struct Hit {
 /// An automaton over every alias of one entity kind, with the candidates behind each pattern.
 pub(crate) struct Matcher {
     ac: AhoCorasick,
-    /// Per automaton pattern, the aliases that fold to it (same text up to ASCII case).
+    /// Per automaton pattern, the aliases written that way (several entities may share one
+    /// written form only if it is a stop phrase for one of them).
     candidates: Vec<Vec<Candidate>>,
+}
+
+/// Whether a form may start at this byte: every form starts with an ASCII capital or a
+/// non-ASCII character (checked by the tests), so the scan runs the automaton only from those
+/// bytes, a few in a hundred in English text, instead of feeding it every byte.
+pub(crate) fn may_start_form(b: u8) -> bool {
+    b.is_ascii_uppercase() || b >= 0xC0
 }
 
 /// Scripts written without spaces between words: their forms need no word boundary.
@@ -88,7 +98,6 @@ impl Candidate {
         let last = alias.chars().next_back().unwrap_or(' ');
         Candidate {
             entity,
-            exact: is_exact(&alias),
             start_boundary: is_word_char(first) && !is_unspaced_script(first),
             end_boundary: is_word_char(last) && !is_unspaced_script(last),
             alias,
@@ -96,18 +105,9 @@ impl Candidate {
         }
     }
 
-    /// The case rule and the word boundaries for the raw match `text[start..end]`.
+    /// The word boundaries for the raw match `text[start..end]` (the automaton is case-sensitive,
+    /// so the case rules hold already).
     fn fits(&self, text: &str, start: usize, end: usize) -> bool {
-        let span = &text[start..end];
-        let case_ok = if self.exact {
-            span == self.alias
-        } else {
-            // The automaton already matched the rest up to ASCII case: only the initial is left.
-            span.chars().next() == self.alias.chars().next()
-        };
-        if !case_ok {
-            return false;
-        }
         if self.start_boundary && text[..start].chars().next_back().is_some_and(is_word_char) {
             return false;
         }
@@ -118,13 +118,30 @@ impl Candidate {
     }
 }
 
-/// The variants of an alias worth matching: as written, and with typographic apostrophes
-/// ("China’s spy agency"), which scraped pages use as often as straight ones.
+/// The written variants of an alias that match: as written; for forms that are not all
+/// capitals, also in capitals and with every word capitalised; each also with typographic
+/// apostrophes ("China’s spy agency"), which scraped pages use as often as straight ones.
 fn variants(alias: &str) -> Vec<String> {
     let mut out = vec![alias.to_string()];
-    if alias.contains('\'') {
-        out.push(alias.replace('\'', "\u{2019}"));
+    if !is_exact(alias) {
+        out.push(alias.to_uppercase());
+        let title: Vec<String> = alias
+            .split(' ')
+            .map(|w| {
+                let mut cs = w.chars();
+                cs.next()
+                    .map_or(String::new(), |c| c.to_uppercase().chain(cs).collect())
+            })
+            .collect();
+        out.push(title.join(" "));
     }
+    for v in out.clone() {
+        if v.contains('\'') {
+            out.push(v.replace('\'', "\u{2019}"));
+        }
+    }
+    out.sort();
+    out.dedup();
     out
 }
 
@@ -140,7 +157,7 @@ impl Matcher {
         let mut index: std::collections::HashMap<String, usize> = Default::default();
         for (entity, alias, form) in entries {
             for variant in variants(alias) {
-                let key = variant.to_ascii_lowercase();
+                let key = variant.clone();
                 let slot = *index.entry(key).or_insert_with(|| {
                     patterns.push(variant.clone());
                     candidates.push(Vec::new());
@@ -157,8 +174,7 @@ impl Matcher {
         }
         let ac = AhoCorasickBuilder::new()
             .match_kind(MatchKind::LeftmostLongest)
-            .ascii_case_insensitive(true)
-            .start_kind(StartKind::Both)
+            .start_kind(StartKind::Anchored)
             .build(&patterns)
             .unwrap_or_else(|e| panic!("bug: the alias automaton does not build: {e}"));
         Matcher { ac, candidates }
@@ -196,13 +212,23 @@ impl Matcher {
     where
         F: Fn(&str, usize, usize, &Candidate) -> bool,
     {
+        let bytes = text.as_bytes();
         let mut hits = Vec::new();
         let mut pos = 0;
-        while pos < text.len() {
-            let Some(m) = self.ac.find(Input::new(text).range(pos..)) else {
-                break;
+        while let Some(off) = bytes[pos..].iter().position(|&b| may_start_form(b)) {
+            let start = pos + off;
+            pos = start + text[start..].chars().next().map_or(1, char::len_utf8);
+            // An ASCII capital inside a word ("McDonald") starts no form: all of them need a
+            // word boundary there.
+            if bytes[start].is_ascii()
+                && text[..start].chars().next_back().is_some_and(is_word_char)
+            {
+                continue;
+            }
+            let here = Input::new(text).range(start..).anchored(Anchored::Yes);
+            let Some(m) = self.ac.find(here) else {
+                continue;
             };
-            let start = m.start();
             let (mut end, mut pid) = (m.end(), m.pattern().as_usize());
             let outcome = loop {
                 if let Some(found) = self.accept(text, start, end, pid, &keep) {
@@ -223,7 +249,7 @@ impl Matcher {
                     pos = end;
                 }
                 Some(None) => pos = end,
-                None => pos = start + text[start..].chars().next().map_or(1, char::len_utf8),
+                None => {}
             }
         }
         hits

@@ -97,7 +97,11 @@ static MATCHERS: LazyLock<Matchers> = LazyLock::new(|| {
             .iter()
             .chain(&a.native)
             .map(move |n| (id, *n, Form::Name));
-        let acronyms = a.acronyms.iter().map(move |n| (id, *n, Form::Acronym));
+        let acronyms = a
+            .acronyms
+            .iter()
+            .chain(&a.shared)
+            .map(move |n| (id, *n, Form::Acronym));
         let informal = a.informal.iter().map(move |n| (id, *n, Form::Informal));
         names.chain(acronyms).chain(informal)
     });
@@ -119,14 +123,71 @@ static MATCHERS: LazyLock<Matchers> = LazyLock::new(|| {
     }
 });
 
+/// Hard-wrapped text ("South\nAfrica"), tabs and no-break spaces would hide multi-word forms
+/// from the automaton, whose patterns have single spaces. Such text is matched on a copy in
+/// which each whitespace run is one space, or one line break where the run holds a blank line
+/// (a paragraph ends there, which the context rules need to know); the map gives each copied
+/// byte's original offset. Text that needs no change (the usual passage) is not copied.
+fn single_spaced(text: &str) -> Option<(String, Vec<usize>)> {
+    let mut prev_space = false;
+    let needed = text.chars().any(|c| {
+        let odd = c.is_whitespace() && (c != ' ' || prev_space);
+        prev_space = c.is_whitespace();
+        odd
+    });
+    if !needed {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut map = Vec::with_capacity(text.len());
+    let mut run: Option<(usize, usize)> = None; // (start of the run, line breaks in it)
+    for (i, c) in text.char_indices() {
+        if c.is_whitespace() {
+            let (from, breaks) = run.unwrap_or((i, 0));
+            run = Some((from, breaks + usize::from(c == '\n')));
+            continue;
+        }
+        if let Some((from, breaks)) = run.take() {
+            out.push(if breaks >= 2 { '\n' } else { ' ' });
+            map.push(from);
+        }
+        out.push(c);
+        map.extend(i..i + c.len_utf8());
+    }
+    Some((out, map))
+}
+
 /// Tags a text (a passage or a title): every agency and country it names, with the mentions.
 pub fn tag(text: &str) -> Tags {
+    tag_in(text, &rules::Context::new(&[text]))
+}
+
+/// Tags the texts of one document (an article's title and paragraphs), each apart, with the
+/// context rules reading the whole document: "Lisa Monaco" in one paragraph makes "Monaco said"
+/// in the next the person, and a document that spells out "National Security Adviser (NSA)"
+/// uses the acronym that way throughout. One `Tags` per text, in order.
+pub fn tag_document<S: AsRef<str>>(texts: &[S]) -> Vec<Tags> {
+    let texts: Vec<&str> = texts.iter().map(AsRef::as_ref).collect();
+    let ctx = rules::Context::new(&texts);
+    texts.iter().map(|t| tag_in(t, &ctx)).collect()
+}
+
+fn tag_in(text: &str, ctx: &rules::Context) -> Tags {
     let m = &*MATCHERS;
-    let ctx = rules::Context::new(text);
+    let spaced = single_spaced(text);
+    let work = spaced.as_ref().map_or(text, |(s, _)| s.as_str());
+    // Offsets in `work` back to `text`; a form never ends in whitespace, so its last byte is
+    // a copied byte.
+    let original = |start: usize, end: usize| match &spaced {
+        Some((_, map)) => (map[start], map[end - 1] + 1),
+        None => (start, end),
+    };
     let agency_hits = m
         .agencies
-        .find(text, |t, s, e, c| rules::keep_agency(&ctx, t, s, e, c));
-    let country_hits = m.countries.find(text, rules::keep_country);
+        .find(work, |t, s, e, c| rules::keep_agency(ctx, t, s, e, c));
+    let country_hits = m
+        .countries
+        .find(work, |t, s, e, c| rules::keep_country(ctx, t, s, e, c));
     let mut tags = Tags::default();
     let hits = agency_hits
         .iter()
@@ -137,12 +198,13 @@ pub fn tag(text: &str) -> Tags {
             EntityKind::Agency => tags.agencies.push(h.entity),
             EntityKind::Country => tags.countries.push(h.entity),
         }
+        let (start, end) = original(h.start, h.end);
         tags.mentions.push(Mention {
             kind,
             id: h.entity,
-            start: h.start,
-            end: h.end,
-            surface: text[h.start..h.end].to_string(),
+            start,
+            end,
+            surface: text[start..end].to_string(),
         });
     }
     for ids in [&mut tags.agencies, &mut tags.countries] {
@@ -185,11 +247,14 @@ fn lookup_table<'a>(
 }
 
 static AGENCY_LOOKUP: LazyLock<HashMap<String, Option<&'static str>>> = LazyLock::new(|| {
-    // IDs first: an ID always resolves to itself.
+    // IDs first: an ID always resolves to itself. Shared acronyms stay with their owner.
     let ids = agencies().iter().map(|a| (a.id, a.id));
-    let aliases = agencies()
-        .iter()
-        .flat_map(|a| a.names.iter().map(move |n| (a.id, *n)));
+    let aliases = agencies().iter().flat_map(|a| {
+        a.names
+            .iter()
+            .filter(|n| !a.shared.contains(n))
+            .map(move |n| (a.id, *n))
+    });
     lookup_table(ids.chain(aliases))
 });
 

@@ -2,403 +2,212 @@
 //! something else in the next. The matcher calls them only for a match that already fits its
 //! case and boundary rules, so they cost nothing on text without such words.
 //!
-//! - "Jordan", "Chad", "Georgia" (and the agency "Aman") followed by a capitalised surname are
-//!   people ("Jordan Ellis, a spokesperson"), except in a title-case headline.
+//! - Stop phrases (`stops.txt`): "Indian Ocean", "New Mexico", "Georgia Tech", "Turkey dinner"
+//!   contain a form but name nothing; the matcher finds and skips them.
+//! - People: "Jordan", "Chad", "Georgia", "Washington", "Paris" (and the agency "Aman") followed
+//!   by a capitalised surname are first names ("Jordan Ellis, a spokesperson"), except in a
+//!   title-case headline; "Monaco", "Holland", "London", "Jordan"... after a given name or a
+//!   title are surnames ("Lisa Monaco", "Mr Holland"), and then every bare mention of that word
+//!   in the same text is the person too.
 //! - "Georgia" is the US state next to a US city ("Savannah, Georgia"), with US institutions
-//!   ("Georgia Tech", "Georgia's governor") or in a sentence about Atlanta.
+//!   ("Georgia's governor", "Georgia voters") or in a sentence about Atlanta.
 //! - "NSA" is a national security adviser (or India's National Security Act) before a person's
 //!   name ("NSA Ajit Doval"), in "NSA-level talks", after another country ("India's NSA"), after
 //!   "under the", or anywhere in a text that defines it that way.
-//! - "Turkey" after "roast", "wild", "Thanksgiving" is the bird (fixed phrases such as "Turkey
-//!   dinner" are stop phrases in [`STOP_COUNTRY`]).
+//! - "Turkey" after "roast", "wild", "Thanksgiving" is the bird.
+//! - "CSIS" is the Washington think tank in a document that names the Center for Strategic and
+//!   International Studies and not Canada; "NIA" is India's National Investigation Agency in a
+//!   document that spells it out, else Nigeria's National Intelligence Agency.
 //! - A country name in "Peru-based" or "Russia-headquartered" only says where a company sits, so
 //!   it is not tagged (the issue names it as a trap that generic recognisers fall into).
-//! - "Washington" after a given name or before "state" is not the US government.
 
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
+use std::collections::HashMap;
+use std::sync::LazyLock;
 
 use super::matcher::{is_word_char, Candidate, Form};
 
-/// Phrases that contain a country form but name no country, matched and skipped. Geographic
-/// names that only borrow a country's name, regions of other countries, and fixed phrases.
-pub(crate) const STOP_COUNTRY: &[&str] = &[
-    // seas, continents and regions
-    "Indian Ocean",
-    "Latin America",
-    "Latin American",
-    "Latin Americans",
-    "South America",
-    "South American",
-    "South Americans",
-    "North America",
-    "North American",
-    "North Americans",
-    "Central America",
-    "Central American",
-    "Central Americans",
-    "Pan-American",
-    "Pan American",
-    "Gulf of Guinea",
-    "New Guinea",
-    "Niger Delta",
-    "Niger River",
-    "New Britain",
-    // US and Australian states, cities and peoples
-    "New Mexico",
-    "New Mexican",
-    "New England",
-    "New Jersey",
-    "Jersey City",
-    "New South Wales",
-    "Native American",
-    "Native Americans",
-    "American Indian",
-    "American Indians",
-    "Indian tribe",
-    "Indian tribes",
-    "Indian reservation",
-    "Indian reservations",
-    "Indian Country",
-    "West Indian",
-    "West Indians",
-    "East Indian",
-    "Panama City Beach",
-    "Panama City, Florida",
-    "Athens, Georgia",
-    "Athens, Ohio",
-    "Paris, Texas",
-    "London, Ontario",
-    "Holland Tunnel",
-    "Georgia Tech",
-    "Georgia State",
-    "University of Georgia",
-    "Georgia Power",
-    "Georgia Southern",
-    "Georgia Bulldogs",
-    "Georgia Bureau of Investigation",
-    "Georgia Institute of Technology",
-    "Georgian era",
-    "Georgian-era",
-    "Georgian architecture",
-    "Georgian house",
-    "Georgian terrace",
-    "Washington Post",
-    "Washington Times",
-    "Washington Examiner",
-    "Washington Free Beacon",
-    "Washington Monthly",
-    "Washington Institute",
-    "Washington state",
-    "Washington State",
-    "University of Washington",
-    "George Washington",
-    "Denzel Washington",
-    "Booker T. Washington",
-    "Washington Irving",
-    "Washington Redskins",
-    "Washington Commanders",
-    "Washington Nationals",
-    "Washington Wizards",
-    "Washington Capitals",
-    "Washington Consensus",
-    "Mount Washington",
-    "Lake Washington",
-    "Washington Square",
-    // people named after places
-    "Paris Hilton",
-    "Jack London",
-    "Irving Berlin",
-    "Isaiah Berlin",
-    "Tom Holland",
-    // treaties, clubs and syndromes named after a capital rather than its government
-    "Rome Statute",
-    "Treaty of Rome",
-    "Club of Rome",
-    "Paris Agreement",
-    "Paris Club",
-    "Havana syndrome",
-    "Havana Syndrome",
-    // food, animals and things
-    "Guinea pig",
-    "Guinea pigs",
-    "Turkey dinner",
-    "Turkey sandwich",
-    "Turkey sandwiches",
-    "Turkey Day",
-    "Turkey Trot",
-    "Turkey vulture",
-    "Turkey vultures",
-    "Turkey breast",
-    "Turkey bacon",
-    "Turkey burger",
-    "Turkey burgers",
-    "Turkey leg",
-    "Turkey legs",
-    "Turkey hunting",
-    "French fries",
-    "French fry",
-    "French toast",
-    "French kiss",
-    "French horn",
-    "French press",
-    "French doors",
-    "French windows",
-    "French bread",
-    "French braid",
-    "French manicure",
-    "Dutch oven",
-    "Dutch courage",
-    "Dutch auction",
-    "Dutch uncle",
-    "Danish pastry",
-    "Danish pastries",
-    "Swiss cheese",
-    "Swiss Army knife",
-    "Swiss army knife",
-    "Turkish delight",
-    "Turkish bath",
-    "Turkish baths",
-    "Brazil nut",
-    "Brazil nuts",
-    "Russian roulette",
-    "Russian doll",
-    "Russian dolls",
-    "Russian dressing",
-    "Mexican wave",
-    "Mexican standoff",
-    "Spanish flu",
-    "German measles",
-    "German shepherd",
-    "German shepherds",
-    "Irish coffee",
-    "Japanese knotweed",
-    "Indian summer",
-    "Indian ink",
-    "Greek yogurt",
-    "Greek yoghurt",
-    "Chinese whispers",
-    "Chinese checkers",
-    "Chinese lantern",
-    "Chinese lanterns",
-    "Panama hat",
-    "Panama hats",
-    "Chile pepper",
-    "Chile peppers",
-    "Peking duck",
-    "Canada goose",
-    "Canada geese",
-];
+const STOPS_TXT: &str = include_str!("stops.txt");
+
+/// The stop phrases of one section of `stops.txt`.
+fn stops(section: &str) -> Vec<&'static str> {
+    let mut current = "";
+    let mut out = Vec::new();
+    for line in STOPS_TXT.lines().map(str::trim) {
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            current = name;
+        } else if current == section {
+            out.push(line);
+        }
+    }
+    out
+}
+
+/// Phrases that contain a country form but name no country.
+pub(crate) static STOP_COUNTRY: LazyLock<Vec<&'static str>> = LazyLock::new(|| stops("country"));
 
 /// Phrases that contain an agency form but name no agency.
-pub(crate) const STOP_AGENCY: &[&str] = &[
-    "NIS Directive",
-    "NIS 2",
-    "Langley Air Force Base",
-    "Joint Base Langley-Eustis",
-    "Langley Research Center",
-    "RAW file",
-    "RAW files",
-    "RAW format",
-    "RAW image",
-    "RAW images",
-    "RAW photo",
-    "RAW photos",
-];
+pub(crate) static STOP_AGENCY: LazyLock<Vec<&'static str>> = LazyLock::new(|| stops("agency"));
 
 /// Words after "Jordan", "Georgia", "Chad" (capitalised) that keep it a place, not a person.
+#[rustfmt::skip]
 const PLACE_WORDS: &[&str] = &[
-    "Air",
-    "Airport",
-    "Armed",
-    "Army",
-    "Basin",
-    "Bay",
-    "Border",
-    "Cabinet",
-    "Central",
-    "Chamber",
-    "Coast",
-    "Court",
-    "Crown",
-    "Daily",
-    "Defence",
-    "Defense",
-    "Delta",
-    "Dream",
-    "Embassy",
-    "Football",
-    "Foreign",
-    "Government",
-    "Gulf",
-    "House",
-    "Intelligence",
-    "King",
-    "Lake",
-    "Minister",
-    "Ministry",
-    "National",
-    "News",
-    "Ocean",
-    "Olympic",
-    "Parliament",
-    "Police",
-    "Post",
-    "President",
-    "Prime",
-    "Queen",
-    "Radio",
-    "Red",
-    "Rift",
-    "River",
-    "Royal",
-    "Sea",
-    "Security",
-    "Senate",
-    "Strait",
-    "Television",
-    "Times",
-    "Today",
-    "University",
-    "Valley",
+    "Air", "Airport", "Airways", "Armed", "Army", "Basin", "Bay", "Border", "Cabinet", "Central",
+    "Chamber", "Coast", "Court", "Crown", "Daily", "Defence", "Defense", "Delta", "Dream",
+    "Embassy", "Football", "Foreign", "Government", "Gulf", "House", "Intelligence", "King",
+    "Lake", "Minister", "Ministry", "National", "News", "Ocean", "Olympic", "Parliament",
+    "Police", "Post", "President", "Prime", "Queen", "Radio", "Red", "Rift", "River", "Royal",
+    "Saint", "Sea", "Security", "Senate", "Strait", "Television", "Times", "Today",
+    "University", "Valley",
+];
+
+/// Country and capital forms that are also common first names.
+const FIRST_NAME_FORMS: &[&str] = &["Jordan", "Chad", "Georgia", "Washington", "Paris"];
+
+/// Country and capital forms that are also surnames.
+#[rustfmt::skip]
+const SURNAME_FORMS: &[&str] = &[
+    "Berlin", "England", "France", "Holland", "Ireland", "Israel", "Jordan", "London", "Monaco",
+    "Scotland", "Wales", "Washington",
+];
+
+/// Given names and titles that, capitalised right before a [`SURNAME_FORMS`] word, make it a
+/// person's surname. Common English given names and those of people often in the news.
+#[rustfmt::skip]
+const GIVEN_NAMES: &[&str] = &[
+    "Aaron", "Adam", "Agnieszka", "Alan", "Albert", "Alex", "Alexander", "Alice", "Amanda", "Amy",
+    "Anatole", "Andrea", "Andrew", "Angela", "Ann", "Anna", "Anne", "Anthony", "Arthur", "Ashley",
+    "Barbara", "Ben", "Benjamin", "Betty", "Bill", "Bob", "Brenda", "Brian", "Bruce", "Carl",
+    "Carol", "Catherine", "Charles", "Charlotte", "Chris", "Christian", "Christine",
+    "Christopher", "Claire", "Craig", "Cynthia", "Dan", "Daniel", "Dave", "David", "Deborah",
+    "Dennis", "Diana", "Diane", "Donald", "Donna", "Dorothy", "Douglas", "Ed", "Edward",
+    "Elizabeth", "Emily", "Emma", "Eric", "Frances", "Frank", "Gary", "George", "Gerald", "Grace",
+    "Greg", "Gregory", "Hannah", "Harold", "Harry", "Heather", "Helen", "Henry", "Ian", "Irving",
+    "Isaiah", "Jack", "Jacob", "James", "Jane", "Janet", "Jason", "Jean", "Jeff", "Jeffrey",
+    "Jennifer", "Jeremy", "Jerry", "Jessica", "Jim", "Jimmy", "Joan", "Joe", "John", "Jon",
+    "Jonathan", "Joseph", "Joshua", "Joyce", "Judith", "Julia", "Julie", "Justin", "Karen",
+    "Kate", "Katherine", "Kathleen", "Keith", "Kelly", "Ken", "Kenneth", "Kevin", "Kim", "Larry",
+    "Laura", "Lauren", "Lawrence", "Linda", "Lisa", "Louis", "Margaret", "Maria", "Marie", "Mark",
+    "Martha", "Martin", "Mary", "Matt", "Matthew", "Megan", "Melissa", "Michael", "Michelle",
+    "Mike", "Nancy", "Nathan", "Nicholas", "Nick", "Nicole", "Olivia", "Pamela", "Patricia",
+    "Patrick", "Paul", "Peter", "Philip", "Rachel", "Ralph", "Raymond", "Rebecca", "Richard",
+    "Rick", "Robert", "Roger", "Ron", "Ronald", "Roy", "Russell", "Ruth", "Ryan", "Sam", "Samuel",
+    "Sandra", "Sarah", "Scott", "Sean", "Sharon", "Simon", "Stephen", "Steve", "Steven", "Susan",
+    "Ted", "Terry", "Thomas", "Tim", "Timothy", "Tom", "Tony", "Victoria", "Virginia", "Walter",
+    "Wayne", "William",
+    // titles
+    "Mr", "Mrs", "Ms", "Dr", "Sen", "Rep", "Gov", "Gen", "Prof", "Judge", "Senator",
+    "Representative", "Governor", "Congressman", "Congresswoman",
 ];
 
 /// Words after "Georgia" that make it the US state.
+#[rustfmt::skip]
 const GEORGIA_US_AFTER: &[&str] = &[
-    "Aquarium",
-    "Assembly",
-    "Democrat",
-    "Democrats",
-    "Democratic",
-    "Dome",
-    "GOP",
-    "Governor",
-    "Legislature",
-    "Republican",
-    "Republicans",
-    "Senator",
-    "Supreme",
-    "county",
-    "County",
-    "governor",
-    "legislature",
-    "lawmakers",
-    "voters",
-    "senator",
-    "senators",
-    "secretary",
-    "Secretary",
-    "election",
-    "elections",
-    "runoff",
-    "runoffs",
-    "primary",
-    "congressman",
-    "congresswoman",
-    "prosecutors",
-    "sheriff",
-    "attorney",
+    "Aquarium", "Assembly", "Democrat", "Democrats", "Democratic", "Dome", "GOP", "Governor",
+    "Legislature", "Republican", "Republicans", "Senator", "Supreme", "county", "County",
+    "governor", "legislature", "lawmakers", "voters", "senator", "senators", "secretary",
+    "Secretary", "election", "elections", "runoff", "runoffs", "primary", "congressman",
+    "congresswoman", "prosecutors", "sheriff", "attorney",
 ];
 
 /// Words before "Georgia" that make it the US state ("state of Georgia").
+#[rustfmt::skip]
 const GEORGIA_US_BEFORE: &[&str] = &[
-    "state of",
-    "State of",
-    "governor of",
-    "Governor of",
-    "southern",
-    "northern",
-    "rural",
-    "north",
-    "south",
-    "Atlanta,",
-    "Atlanta",
+    "state of", "State of", "governor of", "Governor of", "southern", "northern", "rural",
+    "north", "south", "Atlanta,", "Atlanta",
 ];
 
 /// Cities of the country Georgia: "Tbilisi, Georgia" is the country, unlike "Savannah, Georgia".
+#[rustfmt::skip]
 const GEORGIAN_CITIES: &[&str] = &[
-    "Tbilisi",
-    "Batumi",
-    "Kutaisi",
-    "Rustavi",
-    "Gori",
-    "Zugdidi",
-    "Poti",
-    "Sukhumi",
-    "Tskhinvali",
-    "Telavi",
-    "Borjomi",
+    "Tbilisi", "Batumi", "Kutaisi", "Rustavi", "Gori", "Zugdidi", "Poti", "Sukhumi",
+    "Tskhinvali", "Telavi", "Borjomi",
 ];
 
 /// Places whose presence in a sentence makes "Georgia" the US state.
+#[rustfmt::skip]
 const US_GEORGIA_PLACES: &[&str] = &[
-    "Atlanta",
-    "Savannah",
-    "Fulton County",
-    "Macon",
-    "Peach State",
-    "Cobb County",
-    "DeKalb County",
-    "Gwinnett",
+    "Atlanta", "Savannah", "Fulton County", "Macon", "Peach State", "Cobb County",
+    "DeKalb County", "Gwinnett",
 ];
 
 /// Words after "NSA" that keep it the agency (its offices, people and programs).
+#[rustfmt::skip]
 const NSA_AGENCY_AFTER: &[&str] = &[
-    "Agency",
-    "Analyst",
-    "Building",
-    "Chief",
-    "Contractor",
-    "Cyber",
-    "Cybersecurity",
-    "Deputy",
-    "Director",
-    "Documents",
-    "Files",
-    "General",
-    "Headquarters",
-    "Inspector",
-    "Leaks",
-    "Office",
-    "Officials",
-    "Operations",
-    "Program",
-    "Programme",
-    "Programs",
-    "Red",
-    "Surveillance",
-    "Whistleblower",
-    "Tailored",
-    "Security",
-    "National",
+    "Agency", "Analyst", "Building", "Chief", "Contractor", "Cyber", "Cybersecurity", "Deputy",
+    "Director", "Documents", "Files", "General", "Headquarters", "Inspector", "Leaks", "Office",
+    "Officials", "Operations", "Program", "Programme", "Programs", "Red", "Surveillance",
+    "Whistleblower", "Tailored", "Security", "National",
 ];
 
-/// Document-level facts, computed on first use and shared by every rule on one text.
+/// Document-level facts, computed on first use and shared by every rule on the texts of one
+/// document (an article's title and paragraphs, or a single text).
 pub(crate) struct Context<'t> {
-    text: &'t str,
+    texts: &'t [&'t str],
     nsa_not_agency: OnceCell<bool>,
+    csis_think_tank: OnceCell<bool>,
+    nia_indian: OnceCell<bool>,
+    /// Per [`SURNAME_FORMS`] word: whether the document uses it as someone's surname.
+    surnames: RefCell<HashMap<&'static str, bool>>,
 }
 
 impl<'t> Context<'t> {
-    pub(crate) fn new(text: &'t str) -> Context<'t> {
+    pub(crate) fn new(texts: &'t [&'t str]) -> Context<'t> {
         Context {
-            text,
+            texts,
             nsa_not_agency: OnceCell::new(),
+            csis_think_tank: OnceCell::new(),
+            nia_indian: OnceCell::new(),
+            surnames: RefCell::new(HashMap::new()),
         }
     }
 
-    /// The text spells "NSA" out as an adviser or an act, and never as the agency.
+    fn any(&self, needle: &str) -> bool {
+        self.texts.iter().any(|t| t.contains(needle))
+    }
+
+    /// Whether `form` follows a given name or a title somewhere in the document ("Lisa
+    /// Monaco"): then its other mentions ("Monaco said") are the same person.
+    fn is_surname_here(&self, form: &'static str) -> bool {
+        if let Some(&known) = self.surnames.borrow().get(form) {
+            return known;
+        }
+        let found = self.texts.iter().any(|text| {
+            text.match_indices(form)
+                .any(|(at, _)| after_given_name(text, at))
+        });
+        self.surnames.borrow_mut().insert(form, found);
+        found
+    }
+
+    /// The document spells "NSA" out as an adviser or an act, and never as the agency.
     fn nsa_defined_otherwise(&self) -> bool {
         *self.nsa_not_agency.get_or_init(|| {
-            let lower = self.text.to_lowercase();
-            let defined = [
-                "security adviser (nsa)",
-                "security advisor (nsa)",
-                "security act (nsa)",
-            ]
-            .iter()
-            .any(|d| lower.contains(d))
-                || lower.contains("nsa (national security advis");
-            defined && !lower.contains("national security agency")
+            let lower: Vec<String> = self.texts.iter().map(|t| t.to_lowercase()).collect();
+            let has = |needle: &str| lower.iter().any(|t| t.contains(needle));
+            let defined = has("security adviser (nsa)")
+                || has("security advisor (nsa)")
+                || has("security act (nsa)")
+                || has("nsa (national security advis");
+            defined && !has("national security agency")
+        })
+    }
+
+    /// "CSIS" is the Washington think tank (Center for Strategic and International Studies)
+    /// in a document that names it and never Canada.
+    fn csis_is_think_tank(&self) -> bool {
+        *self
+            .csis_think_tank
+            .get_or_init(|| self.any("Strategic and International Studies") && !self.any("Canad"))
+    }
+
+    /// "NIA" is India's National Investigation Agency in a document that spells that out.
+    fn nia_is_indian(&self) -> bool {
+        *self.nia_indian.get_or_init(|| {
+            self.any("National Investigation Agency") && !self.any("National Intelligence Agency")
         })
     }
 }
@@ -427,7 +236,8 @@ fn before(text: &str, start: usize, max: usize) -> &str {
 /// "'s" ("India's NSA" gives "India").
 fn prev_word(text: &str, start: usize) -> &str {
     let head = before(text, start, 64);
-    let head = head.strip_suffix(',').unwrap_or(head).trim_end();
+    let head = head.strip_suffix(',').unwrap_or(head);
+    let head = head.trim_end_matches([' ', '\t', '\u{a0}']);
     let head = head
         .strip_suffix("'s")
         .or_else(|| head.strip_suffix("\u{2019}s"))
@@ -486,6 +296,20 @@ fn is_given_name(text: &str, start: usize, end: usize) -> bool {
         && !PLACE_WORDS.contains(&next)
         && super::resolve_country(next).is_none();
     surname_like && !is_title_case(text, start, end)
+}
+
+/// "Lisa Monaco", "Mr. Holland": a capitalised given name or title right before `start`.
+fn after_given_name(text: &str, start: usize) -> bool {
+    let Some(head) = text[..start].strip_suffix(' ') else {
+        return false;
+    };
+    let head = head.strip_suffix('.').unwrap_or(head);
+    let from = head
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !is_word_char(c))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    GIVEN_NAMES.contains(&&head[from..])
 }
 
 fn georgia_is_us_state(text: &str, start: usize, end: usize) -> bool {
@@ -561,17 +385,30 @@ fn nsa_is_not_agency(ctx: &Context, text: &str, start: usize, end: usize) -> boo
 }
 
 /// The context rule for a country match that fits its case and boundaries.
-pub(crate) fn keep_country(text: &str, start: usize, end: usize, cand: &Candidate) -> bool {
+pub(crate) fn keep_country(
+    ctx: &Context,
+    text: &str,
+    start: usize,
+    end: usize,
+    cand: &Candidate,
+) -> bool {
     let after = &text[end..];
     let place = matches!(cand.form, Form::Name | Form::Capital);
     if place && (after.starts_with("-based") || after.starts_with("-headquartered")) {
         return false;
     }
-    match cand.alias.as_str() {
-        "Jordan" | "Chad" => !is_given_name(text, start, end),
-        "Georgia" => !georgia_is_us_state(text, start, end) && !is_given_name(text, start, end),
+    let alias = cand.alias.as_str();
+    if FIRST_NAME_FORMS.contains(&alias) && is_given_name(text, start, end) {
+        return false;
+    }
+    if let Some(&form) = SURNAME_FORMS.iter().find(|&&f| f == alias) {
+        if ctx.is_surname_here(form) {
+            return false;
+        }
+    }
+    match alias {
+        "Georgia" => !georgia_is_us_state(text, start, end),
         "Turkey" => !turkey_is_bird(text, start),
-        "Washington" => !is_given_name(text, start, end),
         _ => true,
     }
 }
@@ -586,6 +423,9 @@ pub(crate) fn keep_agency(
 ) -> bool {
     match cand.alias.as_str() {
         "NSA" => !nsa_is_not_agency(ctx, text, start, end),
+        "CSIS" => !ctx.csis_is_think_tank(),
+        // Two services share the acronym: the document decides which one it is.
+        "NIA" => (cand.entity == Some("NIA-IN")) == ctx.nia_is_indian(),
         "Aman" => !is_given_name(text, start, end),
         _ => true,
     }

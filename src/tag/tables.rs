@@ -27,6 +27,9 @@ pub struct Agency {
     pub acronyms: Vec<&'static str>,
     /// Informal forms used by the press ("French foreign intelligence").
     pub informal: Vec<&'static str>,
+    /// Acronyms this service shares with another one that owns them; a mention is this service
+    /// only when the document's context says so (see `rules.rs`), and lookups give the owner.
+    pub shared: Vec<&'static str>,
     /// For a historical service, the ID of the service that took over its work.
     pub successor: Option<&'static str>,
     /// For a historical service, the year it ended.
@@ -78,6 +81,8 @@ struct AgencyRow {
     acronyms: Vec<String>,
     #[serde(default)]
     informal: Vec<String>,
+    #[serde(default)]
+    shared_acronyms: Vec<String>,
     successor: Option<String>,
     dissolved: Option<u16>,
 }
@@ -104,6 +109,7 @@ pub(crate) fn parse_agencies(text: &str) -> Result<Vec<Agency>, String> {
         let native = leak_all(row.native);
         let acronyms = leak_all(row.acronyms);
         let informal = leak_all(row.informal);
+        let shared = leak_all(row.shared_acronyms);
         let mut names: Vec<&'static str> = Vec::new();
         for n in english
             .iter()
@@ -123,6 +129,7 @@ pub(crate) fn parse_agencies(text: &str) -> Result<Vec<Agency>, String> {
             native,
             acronyms,
             informal,
+            shared,
             successor: row.successor.map(leak),
             dissolved: row.dissolved,
         });
