@@ -29,12 +29,16 @@ impl Article {
     pub fn from_bytes(path: PathBuf, bytes: &[u8], kind: Kind) -> Result<Article, Skip> {
         let extracted = extract::extract(bytes, kind)?;
         let passages = passage::split(&extracted.paragraphs);
+        // Title and paragraphs are tagged as one document, so context rules see all of it.
+        let texts: Vec<&str> = extracted
+            .title
+            .iter()
+            .chain(&extracted.paragraphs)
+            .map(String::as_str)
+            .collect();
         let mut tags = Tags::default();
-        if let Some(title) = &extracted.title {
-            tags.merge(&tag::tag(title));
-        }
-        for p in &extracted.paragraphs {
-            tags.merge(&tag::tag(p));
+        for t in tag::tag_document(&texts) {
+            tags.merge(&t);
         }
         Ok(Article {
             id: content_id(bytes),
