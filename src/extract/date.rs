@@ -28,6 +28,8 @@ pub enum DateSource {
     Byline,
     /// The URL path (`/2020/07/13/`).
     Url,
+    /// A Markdown file's front matter (`date:`).
+    FrontMatter,
     /// A date in the text (plain-text headers, or the page text as a last resort).
     Text,
 }
@@ -41,6 +43,7 @@ impl DateSource {
             DateSource::Time => "time",
             DateSource::Byline => "byline",
             DateSource::Url => "url",
+            DateSource::FrontMatter => "front-matter",
             DateSource::Text => "text",
         }
     }

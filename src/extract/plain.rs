@@ -10,10 +10,10 @@ const DATE_LINES: usize = 8;
 
 /// Extracts a text or Markdown file.
 pub fn extract_text(text: &str, markdown: bool) -> Extracted {
-    let text = if markdown {
-        strip_front_matter(text)
+    let (front, text) = if markdown {
+        split_front_matter(text)
     } else {
-        text
+        (FrontMatter::default(), text)
     };
     let mut blocks: Vec<String> = Vec::new();
     let mut current: Vec<&str> = Vec::new();
@@ -37,7 +37,15 @@ pub fn extract_text(text: &str, markdown: bool) -> Extracted {
         blocks.push(current.join("\n"));
     }
 
-    let mut out = Extracted::default();
+    let mut out = Extracted {
+        title: front.title,
+        published: front.published,
+        published_source: front.published.map(|_| DateSource::FrontMatter),
+        url: front.url,
+        site: front.site,
+        language: front.language,
+        ..Extracted::default()
+    };
     let mut header_lines = 0;
     // Header lines such as "Date: 2020-07-13" and the title come first.
     let mut paragraphs: Vec<String> = Vec::new();
@@ -64,6 +72,10 @@ pub fn extract_text(text: &str, markdown: bool) -> Extracted {
         }
         let para = normalize_ws(&kept_lines.join(" "));
         if para.is_empty() {
+            continue;
+        }
+        if paragraphs.is_empty() && out.title.as_deref() == Some(para.as_str()) {
+            // The front matter's title repeated as the first heading.
             continue;
         }
         if out.title.is_none() && paragraphs.is_empty() {
@@ -112,17 +124,80 @@ fn header_date(line: &str) -> Option<time::Date> {
     date::first_date_in_text(value)
 }
 
-/// Skips a YAML/TOML front-matter block at the top of a Markdown file.
-fn strip_front_matter(text: &str) -> &str {
+/// What a Markdown file's front matter says about it.
+#[derive(Default)]
+struct FrontMatter {
+    title: Option<String>,
+    published: Option<time::Date>,
+    url: Option<String>,
+    site: Option<String>,
+    language: Option<String>,
+}
+
+/// Splits a YAML (`---`) or TOML (`+++`) front-matter block from the top of a Markdown file
+/// and reads its flat `key: value` / `key = value` lines; nested structures are ignored.
+fn split_front_matter(text: &str) -> (FrontMatter, &str) {
+    let mut front = FrontMatter::default();
+    let body = text.trim_start_matches('\u{feff}');
     for fence in ["---", "+++"] {
-        if let Some(rest) = text.strip_prefix(fence) {
-            if let Some(end) = rest.find(&format!("\n{fence}")) {
-                let after = &rest[end + 1 + fence.len()..];
-                return after;
+        let Some(rest) = body.strip_prefix(fence) else {
+            continue;
+        };
+        let Some(rest) = rest
+            .strip_prefix('\n')
+            .or_else(|| rest.strip_prefix("\r\n"))
+        else {
+            continue;
+        };
+        let Some(end) = rest.find(&format!("\n{fence}")).map(|e| e + 1).or_else(|| {
+            // The closing fence right after the opening one: an empty block.
+            rest.starts_with(fence).then_some(0)
+        }) else {
+            continue;
+        };
+        for line in rest[..end].lines() {
+            let Some((key, value)) = line.split_once(if fence == "---" { ':' } else { '=' }) else {
+                continue;
+            };
+            if key.starts_with([' ', '\t']) {
+                continue;
+            }
+            let value = unquote(value.trim());
+            if value.is_empty() {
+                continue;
+            }
+            match key.trim().to_ascii_lowercase().as_str() {
+                "title" => front.title = Some(normalize_ws(value)),
+                "date" | "published" | "pubdate" | "publishdate" | "date_published" => {
+                    front.published = date::first_date_in_text(value).or(front.published);
+                }
+                "canonical" | "canonical_url" | "url" | "link" | "permalink"
+                    if value.starts_with("http") =>
+                {
+                    front.url = Some(value.to_string());
+                }
+                "site" | "site_name" | "publication" | "source" => {
+                    front.site = Some(normalize_ws(value));
+                }
+                "lang" | "language" => front.language = Some(value.to_string()),
+                _ => {}
             }
         }
+        let after = &rest[end..];
+        let after = after.strip_prefix(fence).unwrap_or(after);
+        return (front, after);
     }
-    text
+    (front, text)
+}
+
+/// A front-matter value without its surrounding quotes.
+fn unquote(v: &str) -> &str {
+    for q in ['"', '\''] {
+        if let Some(inner) = v.strip_prefix(q).and_then(|v| v.strip_suffix(q)) {
+            return inner;
+        }
+    }
+    v
 }
 
 /// Removes heading marks, emphasis, inline code marks, images and link targets.
@@ -213,5 +288,24 @@ mod tests {
             e.paragraphs,
             vec!["See the report by the agency.", "one item"]
         );
+    }
+
+    #[test]
+    fn front_matter_fields_outrank_the_text() {
+        let e = extract_text(
+            "---\ntitle: \"Spies: a history\"\ndate: 2021-05-31T08:00:00Z\ncanonical: https://x.example/a\ntags: [a, b]\n  nested: 1999-01-01\n---\n\n# Spies: a history\n\nWritten in 1998, revised 2003.\n",
+            true,
+        );
+        assert_eq!(e.title.as_deref(), Some("Spies: a history"));
+        assert_eq!(e.published.unwrap().to_string(), "2021-05-31");
+        assert_eq!(e.published_source, Some(DateSource::FrontMatter));
+        assert_eq!(e.url.as_deref(), Some("https://x.example/a"));
+        assert_eq!(e.paragraphs, vec!["Written in 1998, revised 2003."]);
+
+        let toml = extract_text("+++\ndate = \"2004-02-03\"\n+++\nBody text here.\n", true);
+        assert_eq!(toml.published.unwrap().to_string(), "2004-02-03");
+        // Plain text keeps a leading fence as text.
+        let plain = extract_text("---\ndate: 2004-02-03\n---\n", false);
+        assert_eq!(plain.published_source, Some(DateSource::Text));
     }
 }
