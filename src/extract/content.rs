@@ -765,7 +765,35 @@ fn paragraphs(text: &str, title: Option<&str>) -> Vec<String> {
 /// Short paragraphs that are page furniture in any article: share prompts, ad labels,
 /// copyright lines, comment prompts.
 fn is_boilerplate(p: &str, title: Option<&str>) -> bool {
-    if title.is_some_and(|t| t == p) {
+    if let Some(rest) = title.and_then(|t| p.strip_prefix(t)) {
+        // The headline, alone or run together with its byline ("... By A. Writer
+        // Published: 05/28/2001") where both share one block.
+        let rest = rest.trim();
+        if rest.is_empty()
+            || rest.chars().count() < 100
+                && (rest.starts_with("By ") || super::date::first_date_in_text(rest).is_some())
+        {
+            return true;
+        }
+    }
+    let l = p.to_lowercase();
+    // Labels that introduce a list of links, whatever the list's length ("Related stories:
+    // headline (date) headline (date) ...").
+    const LIST_LABELS: &[&str] = &[
+        "related stories",
+        "related articles",
+        "related links",
+        "related:",
+        "more stories",
+        "more from",
+        "you may also like",
+        "you might also like",
+        "recommended for you",
+        "see also:",
+        "also read:",
+        "read more:",
+    ];
+    if LIST_LABELS.iter().any(|s| l.starts_with(s)) {
         return true;
     }
     // Tag lists ("Tags stock car, interlagos, ...") whatever their length.
@@ -786,7 +814,8 @@ fn is_boilerplate(p: &str, title: Option<&str>) -> bool {
             return true;
         }
     }
-    let l = p.to_lowercase();
+    // Link bars written in brackets or between bars: "[ Print this article | E-mail ]".
+    let l = l.trim_start_matches(['[', '(', '|', ' ', '\u{2022}']);
     const STARTS: &[&str] = &[
         "advert",
         "tell us what you think",
@@ -831,6 +860,9 @@ fn is_boilerplate(p: &str, title: Option<&str>) -> bool {
         "comments",
         "print this",
         "email this",
+        "e-mail this",
+        "e-mail to a friend",
+        "email to a friend",
         "report an error",
         "get the latest",
         "don't miss",
@@ -914,5 +946,22 @@ mod tests {
             None
         ));
         assert!(!is_boilerplate(P1, None));
+        assert!(is_boilerplate(
+            "[ Print this article | E-mail to a friend ]",
+            None
+        ));
+        let related = "Related stories: Court Told Handler Met Source in Morocco (08/06/1999) \
+            How the Service Built a Network Inside Argentina (08/16/2001) Why the Agency Is \
+            Struggling to Recruit (09/06/2001)";
+        assert!(is_boilerplate(related, None));
+        let title = Some("What We Know About the Campaign");
+        assert!(is_boilerplate(
+            "What We Know About the Campaign By A. Writer Published: 05/28/2001",
+            title
+        ));
+        assert!(!is_boilerplate(
+            "What We Know About the Campaign is the question the committee asked first.",
+            title
+        ));
     }
 }
