@@ -12,14 +12,14 @@ use std::time::{Duration, Instant};
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::columnar::StrColumn;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query as TantivyQuery,
-    RangeQuery, TermQuery, TermSetQuery,
+    AllQuery, BitSetDocSet, BooleanQuery, BoostQuery, ConstScoreQuery, ConstScorer, EnableScoring,
+    Explanation, Occur, PhraseQuery, Query as TantivyQuery, RangeQuery, Scorer, TermQuery, Weight,
 };
 use tantivy::schema::{Field as TField, IndexRecordOption, Term, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{
-    DateTime, DocAddress, DocId, Index, IndexReader, ReloadPolicy, Score, SegmentReader,
+    BitSet, DateTime, DocAddress, DocId, Index, IndexReader, ReloadPolicy, Score, SegmentReader,
     TantivyDocument,
 };
 use time::Date;
@@ -264,10 +264,10 @@ impl Searcher {
             c
         } else {
             let articles = searcher.search(&*self.article_query(query)?, &ArticleIdCollector)?;
-            let terms = articles
-                .iter()
-                .map(|id| Term::from_field_text(f.article_id, id));
-            let mut c = vec![(Occur::Must, filter(Box::new(TermSetQuery::new(terms))))];
+            let set = ArticleSetQuery {
+                ids: std::sync::Arc::new(articles),
+            };
+            let mut c = vec![(Occur::Must, filter(Box::new(set)))];
             let mut words = Vec::new();
             for node in nodes {
                 self.positive_leaves(node, &mut words)?;
@@ -538,8 +538,14 @@ impl Collector for ArticleIdCollector {
         false
     }
 
-    fn merge_fruits(&self, fruits: Vec<Vec<String>>) -> tantivy::Result<Vec<String>> {
-        let mut all: Vec<String> = fruits.into_iter().flatten().collect();
+    fn merge_fruits(
+        &self,
+        fruits: Vec<std::io::Result<Vec<String>>>,
+    ) -> tantivy::Result<Vec<String>> {
+        let mut all = Vec::new();
+        for fruit in fruits {
+            all.extend(fruit?);
+        }
         all.sort_unstable();
         all.dedup();
         Ok(all)
@@ -547,7 +553,7 @@ impl Collector for ArticleIdCollector {
 }
 
 impl SegmentCollector for ArticleIdSegment {
-    type Fruit = Vec<String>;
+    type Fruit = std::io::Result<Vec<String>>;
 
     fn collect(&mut self, doc: DocId, _: Score) {
         if let Some(ord) = self.ids.as_ref().and_then(|c| c.ords().first(doc)) {
@@ -555,19 +561,89 @@ impl SegmentCollector for ArticleIdSegment {
         }
     }
 
-    fn harvest(mut self) -> Vec<String> {
+    fn harvest(mut self) -> std::io::Result<Vec<String>> {
         let Some(col) = &self.ids else {
-            return Vec::new();
+            return Ok(Vec::new());
         };
         self.ords.sort_unstable();
         self.ords.dedup();
-        self.ords
-            .iter()
-            .filter_map(|&ord| {
-                let mut s = String::new();
-                matches!(col.ord_to_str(ord, &mut s), Ok(true)).then_some(s)
-            })
-            .collect()
+        // One pass over the dictionary's blocks for all ordinals: looking each up apart
+        // decodes a block per ordinal and dominated searches that match thousands of articles.
+        let mut out = Vec::with_capacity(self.ords.len());
+        col.dictionary()
+            .sorted_ords_to_term_cb(&self.ords, |bytes| {
+                out.push(String::from_utf8_lossy(bytes).into_owned());
+            })?;
+        Ok(out)
+    }
+}
+
+/// The documents of a set of articles, found through the `article_id` fast field: per segment,
+/// one merge of the sorted ids with the column's dictionary, then one pass over its documents.
+/// A term-set query over thousands of ids looked each one up and cost more than the search.
+#[derive(Clone, Debug)]
+struct ArticleSetQuery {
+    /// Sorted, distinct article ids.
+    ids: std::sync::Arc<Vec<String>>,
+}
+
+impl TantivyQuery for ArticleSetQuery {
+    fn weight(&self, _: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(self.clone()))
+    }
+}
+
+impl ArticleSetQuery {
+    fn docs(&self, reader: &SegmentReader) -> tantivy::Result<BitSet> {
+        let mut docs = BitSet::with_max_value(reader.max_doc());
+        let (Some(col), Some(first), Some(last)) = (
+            reader.fast_fields().str("article_id")?,
+            self.ids.first(),
+            self.ids.last(),
+        ) else {
+            return Ok(docs);
+        };
+        let mut allowed = BitSet::with_max_value(col.num_terms() as u32);
+        let mut any = false;
+        let mut stream = col.dictionary().range().ge(first).le(last).into_stream()?;
+        let mut ids = self.ids.iter().map(String::as_bytes).peekable();
+        while stream.advance() {
+            let key = stream.key();
+            while ids.next_if(|id| *id < key).is_some() {}
+            if ids.peek() == Some(&key) {
+                allowed.insert(stream.term_ord() as u32);
+                any = true;
+            }
+        }
+        if any {
+            for doc in 0..reader.max_doc() {
+                if col
+                    .ords()
+                    .first(doc)
+                    .is_some_and(|o| allowed.contains(o as u32))
+                {
+                    docs.insert(doc);
+                }
+            }
+        }
+        Ok(docs)
+    }
+}
+
+impl Weight for ArticleSetQuery {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let docs = BitSetDocSet::from(self.docs(reader)?);
+        Ok(Box::new(ConstScorer::new(docs, boost)))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        if self.docs(reader)?.contains(doc) {
+            Ok(Explanation::new("article of a matching article", 1.0))
+        } else {
+            Err(tantivy::TantivyError::InvalidArgument(format!(
+                "document {doc} is not in a matching article"
+            )))
+        }
     }
 }
 
