@@ -13,9 +13,10 @@
 //! with the documents a clean run gives. A lock file keeps a second writer out.
 
 mod docs;
+mod merge;
 mod record;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -33,6 +34,7 @@ use crate::error::{Error, Result};
 use crate::extract::{kind_of, Kind};
 use crate::schema::{self, Fields, SCHEMA_VERSION};
 use docs::{documents, id_term};
+use merge::CappedMerges;
 use record::{FileState, FilesRecord};
 
 const META_FILE: &str = "dossier.json";
@@ -41,7 +43,9 @@ const LOCK_FILE: &str = "dossier.lock";
 /// Results waiting for the writer at most; bounds the memory of a run whatever the corpus.
 const CHANNEL: usize = 32;
 /// The writer's memory budget when none is given, in megabytes.
-pub const DEFAULT_MEMORY_MB: usize = 200;
+pub const DEFAULT_MEMORY_MB: usize = 128;
+/// Documents (articles and passages) a merge writes at most; see [`merge`].
+const MAX_MERGE_DOCS: u32 = 100_000;
 /// Seconds between commits when none is given.
 pub const DEFAULT_COMMIT_SECS: f64 = 30.0;
 
@@ -239,6 +243,7 @@ pub fn run(opts: &IndexOptions, on_event: &mut dyn FnMut(Event)) -> Result<Summa
         dirty: record.pending.clone(),
         record,
         touched: BTreeSet::new(),
+        modified: false,
         files_path,
         seq,
         commit_every: opts.commit_every,
@@ -296,7 +301,10 @@ fn writer(index: &Index, opts: &IndexOptions) -> Result<IndexWriter> {
         .num_merge_threads(1)
         .build();
     match index.writer_with_options(options) {
-        Ok(w) => Ok(w),
+        Ok(w) => {
+            w.set_merge_policy(Box::new(CappedMerges::new(MAX_MERGE_DOCS)));
+            Ok(w)
+        }
         Err(tantivy::TantivyError::LockFailure(..)) => Err(Error::Locked(opts.index.clone())),
         Err(e) => Err(e.into()),
     }
@@ -437,6 +445,8 @@ struct Run {
     dirty: BTreeSet<String>,
     /// Ids whose documents changed since the last commit.
     touched: BTreeSet<String>,
+    /// The record changed since it was last written.
+    modified: bool,
     files_path: PathBuf,
     /// Sequence number of the next commit, stored on the documents it adds.
     seq: u64,
@@ -450,7 +460,6 @@ impl Run {
     /// files to read.
     fn scan(&mut self, roots: &[PathBuf], on_event: &mut dyn FnMut(Event)) -> Vec<Work> {
         let mut to_read = Vec::new();
-        let mut seen: HashSet<PathBuf> = HashSet::new();
         for root in roots {
             let root_abs = corpus::absolute(root);
             if !root_abs.exists() {
@@ -467,25 +476,29 @@ impl Run {
                         size,
                         mtime_ns,
                     } => {
-                        if seen.contains(&path) {
-                            continue;
-                        }
-                        match self.record.files.get(&path) {
-                            Some(s) if s.size == size && s.mtime_ns == mtime_ns => {
-                                match s.skipped.clone() {
-                                    None => self.summary.unchanged += 1,
-                                    Some(reason) => self.skip(on_event, &path, &reason),
+                        let known = match self.record.files.get_mut(&path) {
+                            // Found already under an overlapping root.
+                            Some(s) if s.seen => continue,
+                            Some(s) => {
+                                s.seen = true;
+                                if s.size == size && s.mtime_ns == mtime_ns {
+                                    match s.skipped.clone() {
+                                        None => self.summary.unchanged += 1,
+                                        Some(reason) => self.skip(on_event, &path, &reason),
+                                    }
+                                    continue;
                                 }
+                                Some(s.id.clone())
                             }
-                            known => to_read.push(Work {
-                                path: path.clone(),
-                                kind,
-                                size,
-                                mtime_ns,
-                                known: known.map(|s| s.id.clone()),
-                            }),
-                        }
-                        seen.insert(path);
+                            None => None,
+                        };
+                        to_read.push(Work {
+                            path,
+                            kind,
+                            size,
+                            mtime_ns,
+                            known,
+                        });
                     }
                 }
             }
@@ -494,7 +507,7 @@ impl Run {
                 .files
                 .range(root_abs.clone()..)
                 .take_while(|(p, _)| p.starts_with(&root_abs))
-                .filter(|(p, _)| !seen.contains(*p))
+                .filter(|(_, s)| !s.seen)
                 .map(|(p, _)| p.clone())
                 .collect();
             for path in gone {
@@ -502,6 +515,9 @@ impl Run {
                 self.summary.removed += 1;
             }
         }
+        // A new file under two overlapping roots is read once.
+        to_read.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+        to_read.dedup_by(|a, b| a.path == b.path);
         to_read
     }
 
@@ -513,6 +529,7 @@ impl Run {
     /// Drops a file from the record; its article must then be rewritten without it.
     fn forget(&mut self, path: &Path) -> Option<FileState> {
         let state = self.record.files.remove(path)?;
+        self.modified = true;
         if let Some(id) = state.article() {
             if let Some(n) = self.counts.get_mut(id) {
                 *n -= 1;
@@ -555,6 +572,7 @@ impl Run {
             mtime_ns: w.mtime_ns,
             id,
             skipped,
+            seen: true,
         };
         match outcome {
             Outcome::Failed(reason) => {
@@ -562,6 +580,7 @@ impl Run {
                 self.forget(&w.path);
             }
             Outcome::Same => {
+                self.modified = true;
                 let s = self.record.files.get_mut(&w.path).expect("known file");
                 s.size = w.size;
                 s.mtime_ns = w.mtime_ns;
@@ -571,6 +590,7 @@ impl Run {
                 }
             }
             Outcome::Refused(id, reason) => {
+                self.modified = true;
                 self.skip(on_event, &w.path, &reason);
                 self.forget(&w.path);
                 self.record
@@ -578,6 +598,7 @@ impl Run {
                     .insert(w.path.clone(), state(id, Some(reason)));
             }
             Outcome::Article(article) => {
+                self.modified = true;
                 let was_known = self.forget(&w.path).is_some();
                 let id = article.id.clone();
                 self.record
@@ -660,8 +681,12 @@ impl Run {
     }
 
     /// Commits: first the record with every id this commit may touch marked pending, then
-    /// Tantivy, then the record with only the ids still to rewrite.
+    /// Tantivy, then the record with only the ids still to rewrite. With nothing changed there is
+    /// nothing to write.
     fn commit(&mut self) -> Result<()> {
+        if !self.modified && self.touched.is_empty() && self.dirty.is_empty() {
+            return Ok(());
+        }
         let mut pending = self.dirty.clone();
         pending.extend(self.touched.iter().cloned());
         self.record.save(&self.files_path, pending)?;
@@ -672,6 +697,7 @@ impl Run {
         self.touched.clear();
         self.record.save(&self.files_path, self.dirty.clone())?;
         self.summary.commits += 1;
+        self.modified = false;
         self.last_commit = Instant::now();
         Ok(())
     }

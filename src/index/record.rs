@@ -29,6 +29,9 @@ pub(crate) struct FileState {
     /// Why extraction refused the file, if it did; such a file has no documents.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skipped: Option<String>,
+    /// Found by this run's walk (not stored): what is left unseen under a root is gone.
+    #[serde(skip)]
+    pub seen: bool,
 }
 
 impl FileState {
@@ -110,6 +113,7 @@ mod tests {
             mtime_ns: 2,
             id: id.to_string(),
             skipped: skipped.map(str::to_string),
+            seen: false,
         }
     }
 
@@ -141,6 +145,7 @@ mod tests {
             mtime_ns,
             id: id.to_string(),
             skipped: None,
+            seen: false,
         }
     }
 
