@@ -4,6 +4,8 @@ use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
+use std::time::Duration;
+
 use anyhow::{Context, Result};
 use dossier::article::Article;
 use dossier::corpus::{self, Entry};
@@ -12,6 +14,7 @@ use dossier::printer::{human::HumanPrinter, json::JsonPrinter, Printer};
 use dossier::query::Query;
 use dossier::search::{SearchOptions, Searcher};
 use dossier::tag;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 use termcolor::{Ansi, NoColor};
 
@@ -24,46 +27,93 @@ const QUIET_REASONS: &[&str] = &[
 ];
 
 pub fn index(path: &Path, args: IndexArgs) -> Result<ExitCode> {
+    limit_malloc_arenas();
+    let commit_every = Duration::try_from_secs_f64(args.commit_interval).map_err(|_| {
+        anyhow::anyhow!(
+            "--commit-interval: expected a number of seconds, 0 or more, got '{}'",
+            args.commit_interval
+        )
+    })?;
     let opts = IndexOptions {
         index: path.to_path_buf(),
         roots: args.dirs,
         rebuild: args.rebuild,
         memory_mb: args.memory,
+        commit_every,
     };
     let mut problems = 0;
     let quiet = args.quiet;
-    let progress = !quiet && io::stderr().is_terminal();
+    let bar = progress_bar(quiet);
+    let mut to_read = 0;
     let summary = index::run(&opts, &mut |event| match event {
         Event::Skipped(path, reason) => {
             if reason.starts_with("cannot read") || reason == "no such file or folder" {
                 problems += 1;
             }
             if !quiet && !QUIET_REASONS.contains(&reason) {
-                eprintln!("dossier: skipped {}: {reason}", path.display());
+                bar.suspend(|| eprintln!("dossier: skipped {}: {reason}", path.display()));
             }
         }
-        Event::Progress { done, total, bytes } => {
-            if progress {
-                eprint!("\r{done}/{total} files, {:.1} MB", bytes as f64 / 1e6);
-            }
+        Event::Start { files, bytes } => {
+            to_read = files;
+            bar.set_length(bytes);
+            bar.set_message(format!("0/{files} files"));
+            bar.reset_eta();
+        }
+        Event::Progress {
+            files,
+            bytes,
+            skipped,
+        } => {
+            bar.set_position(bytes);
+            bar.set_message(format!("{files}/{to_read} files, {skipped} skipped"));
         }
     })
     .with_context(|| format!("indexing into '{}'", path.display()))?;
-    if progress {
-        eprint!("\r\x1b[K");
-    }
+    bar.finish_and_clear();
     match args.format {
         Format::Human => eprintln!("{}", summary_line(&summary, path)),
-        Format::Json => println!("{}", serde_json::to_string(&summary)?),
+        Format::Json => {
+            let mut v = serde_json::to_value(&summary)?;
+            v["type"] = "index".into();
+            v["index"] = path.display().to_string().into();
+            println!("{v}");
+        }
     }
     Ok(ExitCode::from(if problems > 0 { 2 } else { 0 }))
 }
 
+/// Indexing runs a dozen threads that allocate and free large buffers; glibc gives each busy
+/// thread an arena of its own and keeps what is freed in it, which adds to the peak memory.
+fn limit_malloc_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only changes allocator tuning; it is called before the indexing threads
+    // start.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 2);
+    }
+}
+
+/// The bar on stderr: bytes done of those to read, rate, ETA and files; hidden with `--quiet` or
+/// when stderr is not a terminal.
+fn progress_bar(quiet: bool) -> ProgressBar {
+    if quiet || !io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+    let style = ProgressStyle::with_template(
+        "{bar:30} {percent:>3}% {msg}, {binary_bytes_per_sec}, ETA {eta}",
+    )
+    .expect("valid template");
+    bar.set_style(style);
+    bar
+}
+
 fn summary_line(s: &Summary, path: &Path) -> String {
-    let indexed = s.new + s.changed;
+    let indexed = s.new + s.changed + s.duplicate;
     let mut line = format!(
-        "indexed {indexed} files ({} new, {} changed, {} unchanged, {} removed)",
-        s.new, s.changed, s.unchanged, s.removed
+        "indexed {indexed} files ({} new, {} changed, {} duplicate, {} unchanged, {} removed)",
+        s.new, s.changed, s.duplicate, s.unchanged, s.removed
     );
     let skipped = s.skipped_total();
     if skipped > 0 {
@@ -71,8 +121,9 @@ fn summary_line(s: &Summary, path: &Path) -> String {
         line += &format!(", skipped {skipped} ({})", reasons.join(", "));
     }
     line += &format!(
-        ", {} passages, {:.1} MB read, in {:.2} s into {}",
+        ", {} passages, {} files ({:.1} MB) read, in {:.2} s into {}",
         s.passages,
+        s.files_read,
         s.bytes_read as f64 / 1e6,
         s.seconds,
         path.display()

@@ -46,8 +46,11 @@ pub struct IndexArgs {
     #[arg(long)]
     pub rebuild: bool,
     /// Memory for the index writer, in MB
-    #[arg(long, value_name = "MB", default_value_t = 200)]
+    #[arg(long, value_name = "MB", default_value_t = dossier::index::DEFAULT_MEMORY_MB)]
     pub memory: usize,
+    /// Seconds between commits: searches see the last commit, a killed run loses at most this
+    #[arg(long, value_name = "SECS", default_value_t = dossier::index::DEFAULT_COMMIT_SECS)]
+    pub commit_interval: f64,
     /// No progress and no per-file messages, only errors and the summary
     #[arg(long, short)]
     pub quiet: bool,

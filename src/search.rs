@@ -64,8 +64,10 @@ pub struct Hit {
     pub article_id: String,
     /// Passage number within the article, from 0.
     pub passage: u64,
-    /// Source file.
+    /// Source file (the first of `paths`).
     pub path: String,
+    /// Every file holding these bytes, sorted: identical files are stored once.
+    pub paths: Vec<String>,
     /// Canonical URL, when known.
     pub url: Option<String>,
     /// Site name, when known.
@@ -217,6 +219,7 @@ impl Searcher {
                 .and_then(|v| v.as_u64())
                 .unwrap_or(0),
             path: first_str(doc, f.path).unwrap_or_default(),
+            paths: all_str(doc, f.path),
             url: first_str(doc, f.url),
             site: first_str(doc, f.site),
             title: first_str(doc, f.title).unwrap_or_default(),

@@ -189,6 +189,7 @@ mod tests {
                 article_id: "ab".into(),
                 passage: 0,
                 path: "/x/a.html".into(),
+                paths: vec!["/x/a.html".into()],
                 url: None,
                 site: None,
                 title: "Spy \x1b[2J scandal".into(),

@@ -2,7 +2,8 @@
 //!
 //! One object a line, tagged by `"type"`:
 //!
-//! - `{"type":"hit","rank":1,"score":7.1,"article_id":"…","passage":3,"path":"…","url":"…"|null,
+//! - `{"type":"hit","rank":1,"score":7.1,"article_id":"…","passage":3,"path":"…",
+//!   "paths":["…",…],"url":"…"|null,
 //!   "site":"…"|null,"title":"…","published":"YYYY-MM-DD"|null,"agencies":["DGSE"],
 //!   "countries":["FR"],"text":"…","highlights":[[start,end],…]}` for each passage, in rank
 //!   order; `highlights` are byte offsets into `text`, end exclusive.
@@ -32,6 +33,7 @@ struct HitLine<'a> {
     article_id: &'a str,
     passage: u64,
     path: &'a str,
+    paths: &'a [String],
     url: Option<&'a str>,
     site: Option<&'a str>,
     title: &'a str,
@@ -84,6 +86,7 @@ impl<W: Write> JsonPrinter<W> {
             article_id: &hit.article_id,
             passage: hit.passage,
             path: &hit.path,
+            paths: &hit.paths,
             url: hit.url.as_deref(),
             site: hit.site.as_deref(),
             title: &hit.title,

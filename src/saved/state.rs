@@ -377,6 +377,7 @@ mod tests {
             article_id: art.into(),
             passage,
             path: format!("/c/{art}.html"),
+            paths: vec![format!("/c/{art}.html")],
             url: None,
             site: None,
             title: String::new(),

@@ -1,0 +1,70 @@
+//! Turns an article into Tantivy documents: one article document holding the whole text, then
+//! one document per passage. Every document lists all the paths where the same bytes were found,
+//! so identical files are stored once.
+
+use std::path::PathBuf;
+
+use tantivy::schema::Term;
+use tantivy::{DateTime, TantivyDocument};
+
+use crate::article::Article;
+use crate::schema::{Fields, KIND_ARTICLE, KIND_PASSAGE};
+
+/// The term every document of an article carries, to delete them all at once.
+pub(crate) fn id_term(fields: &Fields, id: &str) -> Term {
+    Term::from_field_text(fields.article_id, id)
+}
+
+/// The documents of `article`, listing `paths` (sorted) as its sources.
+pub(crate) fn documents(
+    fields: &Fields,
+    article: &Article,
+    paths: &[PathBuf],
+    indexed_at: DateTime,
+    seq: u64,
+) -> Vec<TantivyDocument> {
+    let ex = &article.extracted;
+    let paths: Vec<_> = paths.iter().map(|p| p.to_string_lossy()).collect();
+    let published = ex
+        .published
+        .map(|d| DateTime::from_timestamp_secs(d.midnight().assume_utc().unix_timestamp()));
+    let common = |kind: u64| {
+        let mut doc = TantivyDocument::default();
+        doc.add_u64(fields.kind, kind);
+        doc.add_text(fields.article_id, &article.id);
+        for p in &paths {
+            doc.add_text(fields.path, p);
+        }
+        if let Some(url) = &ex.url {
+            doc.add_text(fields.url, url);
+        }
+        if let Some(site) = &ex.site {
+            doc.add_text(fields.site, site);
+        }
+        doc.add_text(fields.title, ex.title.as_deref().unwrap_or(""));
+        for a in &article.tags.agencies {
+            doc.add_text(fields.agency, a);
+        }
+        for c in &article.tags.countries {
+            doc.add_text(fields.country, c);
+        }
+        if let Some(p) = published {
+            doc.add_date(fields.published, p);
+        }
+        doc.add_date(fields.indexed_at, indexed_at);
+        doc.add_u64(fields.seq, seq);
+        doc
+    };
+    let mut whole = common(KIND_ARTICLE);
+    for text in &article.passages {
+        whole.add_text(fields.body, text);
+    }
+    let mut docs = vec![whole];
+    docs.extend(article.passages.iter().enumerate().map(|(i, text)| {
+        let mut doc = common(KIND_PASSAGE);
+        doc.add_u64(fields.passage, i as u64);
+        doc.add_text(fields.text, text);
+        doc
+    }));
+    docs
+}

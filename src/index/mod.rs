@@ -1,0 +1,704 @@
+//! Writes articles into the Tantivy index and keeps it in step with the folders it came from.
+//!
+//! A run walks the roots and compares each file with the record of the last run (`files.json`,
+//! see [`record`]): a file whose size and modification time are unchanged is not opened; one
+//! whose timestamp moved is hashed, and left alone if its bytes are the same. Changed files
+//! replace their article's documents, files gone from an indexed root lose theirs, and identical
+//! bytes found at several paths make one article listing every path.
+//!
+//! Reading, decoding, extraction and tagging run on every core (rayon) and feed Tantivy's writer
+//! through a bounded channel, so memory stays flat however many files there are. The writer
+//! commits at intervals; before each commit the record is written with the ids that commit may
+//! touch, so a run killed at any moment leaves the last commit searchable and the next run ends
+//! with the documents a clean run gives. A lock file keeps a second writer out.
+
+mod docs;
+mod merge;
+mod record;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fs::File;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use tantivy::indexer::IndexWriterOptions;
+use tantivy::{DateTime, Index, IndexWriter};
+
+use crate::article::{content_id, Article};
+use crate::corpus::{self, Entry};
+use crate::error::{Error, Result};
+use crate::extract::{kind_of, Kind};
+use crate::schema::{self, Fields, SCHEMA_VERSION};
+use docs::{documents, id_term};
+use merge::CappedMerges;
+use record::{FileState, FilesRecord};
+
+const META_FILE: &str = "dossier.json";
+const FILES_FILE: &str = "files.json";
+const LOCK_FILE: &str = "dossier.lock";
+/// Results waiting for the writer at most; bounds the memory of a run whatever the corpus.
+const CHANNEL: usize = 32;
+/// The writer's memory budget when none is given, in megabytes.
+pub const DEFAULT_MEMORY_MB: usize = 128;
+/// Documents (articles and passages) a merge writes at most; see [`merge`].
+const MAX_MERGE_DOCS: u32 = 100_000;
+/// Seconds between commits when none is given.
+pub const DEFAULT_COMMIT_SECS: f64 = 30.0;
+
+/// The default index location: `$DOSSIER_INDEX` is handled by the CLI; this is the user's data
+/// directory (`~/.local/share/dossier/index` on Linux).
+pub fn default_path() -> PathBuf {
+    dirs::data_dir()
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join("dossier")
+        .join("index")
+}
+
+/// What `dossier.json` beside the Tantivy files records.
+#[derive(Serialize, Deserialize)]
+struct Meta {
+    schema_version: u32,
+}
+
+/// Options of one `dossier index` run.
+#[derive(Debug, Clone)]
+pub struct IndexOptions {
+    /// Where the index lives.
+    pub index: PathBuf,
+    /// Folders (or single files) to index.
+    pub roots: Vec<PathBuf>,
+    /// Start from an empty index.
+    pub rebuild: bool,
+    /// Memory budget of Tantivy's writer, in megabytes.
+    pub memory_mb: usize,
+    /// Time between commits: what a killed run can lose at most.
+    pub commit_every: Duration,
+}
+
+impl IndexOptions {
+    /// Options with the default memory budget and commit interval.
+    pub fn new(index: PathBuf, roots: Vec<PathBuf>) -> IndexOptions {
+        IndexOptions {
+            index,
+            roots,
+            rebuild: false,
+            memory_mb: DEFAULT_MEMORY_MB,
+            commit_every: Duration::from_secs_f64(DEFAULT_COMMIT_SECS),
+        }
+    }
+}
+
+/// Counts of one run. Every file found falls in exactly one of `new`, `changed`, `unchanged`,
+/// `duplicate` and `skipped`; `removed` counts files gone since the last run.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct Summary {
+    /// Files seen for the first time.
+    pub new: usize,
+    /// Files whose content changed.
+    pub changed: usize,
+    /// Files left as they were (a moved timestamp over the same bytes included).
+    pub unchanged: usize,
+    /// New or changed files whose bytes another path already holds: stored once, both listed.
+    pub duplicate: usize,
+    /// Files gone from an indexed root, removed from the index.
+    pub removed: usize,
+    /// Files skipped, by reason.
+    pub skipped: BTreeMap<String, usize>,
+    /// Files whose contents were read (opened and hashed) in this run.
+    pub files_read: usize,
+    /// Bytes read from disk.
+    pub bytes_read: u64,
+    /// Passages written in this run.
+    pub passages: usize,
+    /// Commits made (at intervals and at the end).
+    pub commits: usize,
+    /// Wall time of the run, in seconds.
+    pub seconds: f64,
+}
+
+impl Summary {
+    /// Total files skipped.
+    pub fn skipped_total(&self) -> usize {
+        self.skipped.values().sum()
+    }
+}
+
+/// Something a caller may want to show while a run goes on.
+pub enum Event<'a> {
+    /// A file was skipped; the run goes on.
+    Skipped(&'a Path, &'a str),
+    /// Files to read are known: how many and how many bytes.
+    Start {
+        /// Files that will be read.
+        files: usize,
+        /// Their size in all.
+        bytes: u64,
+    },
+    /// One more file done.
+    Progress {
+        /// Files done so far.
+        files: usize,
+        /// Bytes of those files.
+        bytes: u64,
+        /// Files skipped so far.
+        skipped: usize,
+    },
+}
+
+/// Opens the index at `path`, checking its schema version.
+pub fn open(path: &Path) -> Result<Index> {
+    let meta_path = path.join(META_FILE);
+    let raw = match std::fs::read(&meta_path) {
+        Ok(raw) => raw,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Error::NoIndex(path.to_path_buf()))
+        }
+        Err(e) => return Err(Error::io(meta_path, e)),
+    };
+    let meta: Meta = serde_json::from_slice(&raw)
+        .map_err(|e| Error::Index(format!("{}: {e}", meta_path.display())))?;
+    if meta.schema_version != SCHEMA_VERSION {
+        return Err(Error::SchemaVersion {
+            path: path.to_path_buf(),
+            found: meta.schema_version,
+            expected: SCHEMA_VERSION,
+        });
+    }
+    let index = Index::open_in_dir(path)
+        .map_err(|e| Error::Index(format!("cannot open '{}': {e}", path.display())))?;
+    schema::register(&index);
+    Ok(index)
+}
+
+fn create(path: &Path) -> Result<Index> {
+    let index = Index::create_in_dir(path, schema::build())
+        .map_err(|e| Error::Index(format!("cannot create '{}': {e}", path.display())))?;
+    schema::register(&index);
+    let meta = serde_json::to_vec(&Meta {
+        schema_version: SCHEMA_VERSION,
+    })
+    .expect("meta serializes");
+    write_atomic(&path.join(META_FILE), &meta)?;
+    Ok(index)
+}
+
+/// Writes a file by writing a temporary sibling and renaming it over, so readers see the old or
+/// the new content, never half of one.
+pub fn write_atomic(path: &Path, data: &[u8]) -> Result<()> {
+    write_atomic_with(path, |w| w.write_all(data))
+}
+
+/// Like [`write_atomic`], streaming the content through a buffered writer.
+pub(crate) fn write_atomic_with(
+    path: &Path,
+    fill: impl FnOnce(&mut std::io::BufWriter<File>) -> std::io::Result<()>,
+) -> Result<()> {
+    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    let write = || -> std::io::Result<()> {
+        let mut w = std::io::BufWriter::new(File::create(&tmp)?);
+        fill(&mut w)?;
+        w.into_inner().map_err(|e| e.into_error())?.sync_all()
+    };
+    write().map_err(|e| Error::io(&tmp, e))?;
+    std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+}
+
+/// The commit sequence number the index last committed (0 for a new index).
+pub fn committed_seq(index: &Index) -> Result<u64> {
+    let metas = index.load_metas()?;
+    Ok(metas
+        .payload
+        .as_deref()
+        .and_then(|p| p.strip_prefix("seq="))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0))
+}
+
+/// Indexes the roots into the index, creating it if needed.
+pub fn run(opts: &IndexOptions, on_event: &mut dyn FnMut(Event)) -> Result<Summary> {
+    let started = Instant::now();
+    std::fs::create_dir_all(&opts.index).map_err(|e| Error::io(&opts.index, e))?;
+    let _lock = lock(&opts.index)?;
+    if opts.rebuild {
+        remove_index(&opts.index)?;
+    }
+    let index = match open(&opts.index) {
+        Ok(index) => index,
+        Err(Error::NoIndex(_)) => create(&opts.index)?,
+        Err(e) => return Err(e),
+    };
+    let fields = Fields::from_schema(&index.schema())?;
+    let writer = writer(&index, opts)?;
+    let files_path = opts.index.join(FILES_FILE);
+    let record = FilesRecord::load(&files_path)?;
+    let seq = committed_seq(&index)? + 1;
+    let mut run = Run {
+        fields,
+        writer,
+        counts: record.id_counts(),
+        dirty: record.pending.clone(),
+        record,
+        touched: BTreeSet::new(),
+        modified: false,
+        files_path,
+        seq,
+        commit_every: opts.commit_every,
+        last_commit: Instant::now(),
+        summary: Summary::default(),
+    };
+    let to_read = run.scan(&opts.roots, on_event);
+    let bytes = to_read.iter().map(|w| w.size).sum();
+    on_event(Event::Start {
+        files: to_read.len(),
+        bytes,
+    });
+    run.read_all(&to_read, on_event)?;
+    drop(to_read);
+    run.resolve(on_event)?;
+    run.commit()?;
+    let Run {
+        writer,
+        mut summary,
+        ..
+    } = run;
+    writer.wait_merging_threads()?;
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(summary)
+}
+
+/// Holds the index's lock file for as long as the returned file lives; a second writer fails at
+/// once rather than waiting.
+fn lock(dir: &Path) -> Result<File> {
+    let path = dir.join(LOCK_FILE);
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| Error::io(&path, e))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(Error::Locked(dir.to_path_buf())),
+        Err(std::fs::TryLockError::Error(e)) => Err(Error::io(&path, e)),
+    }
+}
+
+/// Tantivy's writer: one indexing thread per core sharing the memory budget.
+fn writer(index: &Index, opts: &IndexOptions) -> Result<IndexWriter> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(8);
+    let budget = opts.memory_mb.saturating_mul(1_000_000);
+    let per_thread = (budget / threads).clamp(15_000_000, 4_000_000_000);
+    let options = IndexWriterOptions::builder()
+        .num_worker_threads(threads)
+        .memory_budget_per_thread(per_thread)
+        .num_merge_threads(1)
+        .build();
+    match index.writer_with_options(options) {
+        Ok(w) => {
+            w.set_merge_policy(Box::new(CappedMerges::new(MAX_MERGE_DOCS)));
+            Ok(w)
+        }
+        Err(tantivy::TantivyError::LockFailure(..)) => Err(Error::Locked(opts.index.clone())),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Removes everything in the index folder but the lock file.
+fn remove_index(path: &Path) -> Result<()> {
+    for entry in std::fs::read_dir(path).map_err(|e| Error::io(path, e))? {
+        let entry = entry.map_err(|e| Error::io(path, e))?;
+        let p = entry.path();
+        if entry.file_name() == LOCK_FILE {
+            continue;
+        }
+        let res = if p.is_dir() {
+            std::fs::remove_dir_all(&p)
+        } else {
+            std::fs::remove_file(&p)
+        };
+        res.map_err(|e| Error::io(&p, e))?;
+    }
+    Ok(())
+}
+
+/// A file to read: it is new, or its size or timestamp moved.
+struct Work {
+    path: PathBuf,
+    kind: Kind,
+    size: u64,
+    mtime_ns: i128,
+    /// The content hash the record holds for this path.
+    known: Option<String>,
+}
+
+/// What reading a file found.
+enum Outcome {
+    /// Same bytes as recorded.
+    Same,
+    /// An article to index.
+    Article(Box<Article>),
+    /// Extraction refused the bytes (hash, reason).
+    Refused(String, String),
+    /// The file could not be read.
+    Failed(String),
+}
+
+fn read_file(w: &Work) -> (Outcome, u64) {
+    let bytes = match std::fs::read(&w.path) {
+        Ok(b) => b,
+        Err(e) => return (Outcome::Failed(format!("cannot read: {e}")), 0),
+    };
+    let len = bytes.len() as u64;
+    let id = content_id(&bytes);
+    if w.known.as_deref() == Some(id.as_str()) {
+        return (Outcome::Same, len);
+    }
+    let outcome = match Article::from_bytes(w.path.clone(), &bytes, w.kind) {
+        Ok(a) => Outcome::Article(Box::new(a)),
+        Err(skip) => Outcome::Refused(id, skip.to_string()),
+    };
+    (outcome, len)
+}
+
+/// An article whose documents must be rewritten: its paths changed.
+struct Rewrite {
+    id: String,
+    paths: Vec<PathBuf>,
+}
+
+/// What re-reading an article's first path found.
+enum Reread {
+    Article(Box<Article>, u64),
+    /// The bytes are no longer those of the id (the file changed during the run).
+    Moved,
+}
+
+fn reread(r: &Rewrite) -> Reread {
+    let path = &r.paths[0];
+    let Some(kind) = kind_of(path) else {
+        return Reread::Moved;
+    };
+    let Ok(bytes) = std::fs::read(path) else {
+        return Reread::Moved;
+    };
+    if content_id(&bytes) != r.id {
+        return Reread::Moved;
+    }
+    match Article::from_bytes(path.clone(), &bytes, kind) {
+        Ok(a) => Reread::Article(Box::new(a), bytes.len() as u64),
+        Err(_) => Reread::Moved,
+    }
+}
+
+/// Runs `work` over `items` on the rayon pool and `handle` on this thread, in completion order,
+/// with at most [`CHANNEL`] results waiting. After an error from `handle` the workers stop taking
+/// items and the error is returned.
+fn pipeline<T: Sync, R: Send>(
+    items: &[T],
+    work: impl Fn(&T) -> R + Sync,
+    mut handle: impl FnMut(&T, R) -> Result<()>,
+) -> Result<()> {
+    let stop = AtomicBool::new(false);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, R)>(CHANNEL);
+    let mut result = Ok(());
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            items
+                .par_iter()
+                .enumerate()
+                .for_each_with(tx, |tx, (i, item)| {
+                    if stop.load(Ordering::Relaxed) {
+                        return;
+                    }
+                    if tx.send((i, work(item))).is_err() {
+                        stop.store(true, Ordering::Relaxed);
+                    }
+                });
+        });
+        for (i, r) in rx {
+            if result.is_ok() {
+                result = handle(&items[i], r);
+                if result.is_err() {
+                    stop.store(true, Ordering::Relaxed);
+                }
+            }
+        }
+    });
+    result
+}
+
+/// The state of one run.
+struct Run {
+    fields: Fields,
+    writer: IndexWriter,
+    record: FilesRecord,
+    /// Recorded files per article id.
+    counts: HashMap<String, u32>,
+    /// Ids whose documents do not list the recorded paths: rewritten or deleted at the end.
+    dirty: BTreeSet<String>,
+    /// Ids whose documents changed since the last commit.
+    touched: BTreeSet<String>,
+    /// The record changed since it was last written.
+    modified: bool,
+    files_path: PathBuf,
+    /// Sequence number of the next commit, stored on the documents it adds.
+    seq: u64,
+    commit_every: Duration,
+    last_commit: Instant,
+    summary: Summary,
+}
+
+impl Run {
+    /// Walks the roots: counts unchanged files, forgets files gone from a root, and returns the
+    /// files to read.
+    fn scan(&mut self, roots: &[PathBuf], on_event: &mut dyn FnMut(Event)) -> Vec<Work> {
+        let mut to_read = Vec::new();
+        for root in roots {
+            let root_abs = corpus::absolute(root);
+            if !root_abs.exists() {
+                // A missing root forgets nothing: it may be an unmounted disk.
+                self.skip(on_event, root, "no such file or folder");
+                continue;
+            }
+            for entry in corpus::walk(&root_abs) {
+                match entry {
+                    Entry::Skipped { path, reason } => self.skip(on_event, &path, &reason),
+                    Entry::Article {
+                        path,
+                        kind,
+                        size,
+                        mtime_ns,
+                    } => {
+                        let known = match self.record.files.get_mut(&path) {
+                            // Found already under an overlapping root.
+                            Some(s) if s.seen => continue,
+                            Some(s) => {
+                                s.seen = true;
+                                if s.size == size && s.mtime_ns == mtime_ns {
+                                    match s.skipped.clone() {
+                                        None => self.summary.unchanged += 1,
+                                        Some(reason) => self.skip(on_event, &path, &reason),
+                                    }
+                                    continue;
+                                }
+                                Some(s.id.clone())
+                            }
+                            None => None,
+                        };
+                        to_read.push(Work {
+                            path,
+                            kind,
+                            size,
+                            mtime_ns,
+                            known,
+                        });
+                    }
+                }
+            }
+            let gone: Vec<PathBuf> = self
+                .record
+                .files
+                .range(root_abs.clone()..)
+                .take_while(|(p, _)| p.starts_with(&root_abs))
+                .filter(|(_, s)| !s.seen)
+                .map(|(p, _)| p.clone())
+                .collect();
+            for path in gone {
+                self.forget(&path);
+                self.summary.removed += 1;
+            }
+        }
+        // A new file under two overlapping roots is read once.
+        to_read.sort_unstable_by(|a, b| a.path.cmp(&b.path));
+        to_read.dedup_by(|a, b| a.path == b.path);
+        to_read
+    }
+
+    fn skip(&mut self, on_event: &mut dyn FnMut(Event), path: &Path, reason: &str) {
+        on_event(Event::Skipped(path, reason));
+        *self.summary.skipped.entry(reason.to_string()).or_default() += 1;
+    }
+
+    /// Drops a file from the record; its article must then be rewritten without it.
+    fn forget(&mut self, path: &Path) -> Option<FileState> {
+        let state = self.record.files.remove(path)?;
+        self.modified = true;
+        if let Some(id) = state.article() {
+            if let Some(n) = self.counts.get_mut(id) {
+                *n -= 1;
+                if *n == 0 {
+                    self.counts.remove(id);
+                }
+            }
+            self.dirty.insert(id.to_string());
+        }
+        Some(state)
+    }
+
+    /// Reads the new and changed files in parallel and indexes what they hold.
+    fn read_all(&mut self, to_read: &[Work], on_event: &mut dyn FnMut(Event)) -> Result<()> {
+        let mut done = 0;
+        let mut bytes = 0;
+        pipeline(to_read, read_file, |w, (outcome, len)| {
+            self.summary.files_read += 1;
+            self.summary.bytes_read += len;
+            self.file_read(w, outcome, on_event)?;
+            done += 1;
+            bytes += w.size;
+            on_event(Event::Progress {
+                files: done,
+                bytes,
+                skipped: self.summary.skipped_total(),
+            });
+            self.maybe_commit()
+        })
+    }
+
+    fn file_read(
+        &mut self,
+        w: &Work,
+        outcome: Outcome,
+        on_event: &mut dyn FnMut(Event),
+    ) -> Result<()> {
+        let state = |id: String, skipped: Option<String>| FileState {
+            size: w.size,
+            mtime_ns: w.mtime_ns,
+            id,
+            skipped,
+            seen: true,
+        };
+        match outcome {
+            Outcome::Failed(reason) => {
+                self.skip(on_event, &w.path, &reason);
+                self.forget(&w.path);
+            }
+            Outcome::Same => {
+                self.modified = true;
+                let s = self.record.files.get_mut(&w.path).expect("known file");
+                s.size = w.size;
+                s.mtime_ns = w.mtime_ns;
+                match s.skipped.clone() {
+                    None => self.summary.unchanged += 1,
+                    Some(reason) => self.skip(on_event, &w.path, &reason),
+                }
+            }
+            Outcome::Refused(id, reason) => {
+                self.modified = true;
+                self.skip(on_event, &w.path, &reason);
+                self.forget(&w.path);
+                self.record
+                    .files
+                    .insert(w.path.clone(), state(id, Some(reason)));
+            }
+            Outcome::Article(article) => {
+                self.modified = true;
+                let was_known = self.forget(&w.path).is_some();
+                let id = article.id.clone();
+                self.record
+                    .files
+                    .insert(w.path.clone(), state(id.clone(), None));
+                let n = self.counts.entry(id.clone()).or_default();
+                *n += 1;
+                if *n > 1 {
+                    // Another path holds these bytes: one article lists both, rewritten at the end.
+                    self.summary.duplicate += 1;
+                    self.dirty.insert(id);
+                } else {
+                    if was_known {
+                        self.summary.changed += 1;
+                    } else {
+                        self.summary.new += 1;
+                    }
+                    self.write(&article, std::slice::from_ref(&w.path))?;
+                    self.dirty.remove(&id);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Rewrites or deletes the documents of every id whose paths changed.
+    fn resolve(&mut self, on_event: &mut dyn FnMut(Event)) -> Result<()> {
+        let dirty = std::mem::take(&mut self.dirty);
+        let mut rewrites = Vec::new();
+        for (id, paths) in self.record.paths_of(&dirty) {
+            if paths.is_empty() {
+                self.writer.delete_term(id_term(&self.fields, &id));
+                self.touched.insert(id);
+            } else {
+                rewrites.push(Rewrite { id, paths });
+            }
+        }
+        // Until rewritten, these ids stay pending in any record written by a commit.
+        self.dirty = rewrites.iter().map(|r| r.id.clone()).collect();
+        pipeline(&rewrites, reread, |r, outcome| {
+            match outcome {
+                Reread::Article(article, len) => {
+                    self.summary.files_read += 1;
+                    self.summary.bytes_read += len;
+                    self.write(&article, &r.paths)?;
+                }
+                Reread::Moved => {
+                    // Forgetting the paths makes the next run read them afresh.
+                    self.writer.delete_term(id_term(&self.fields, &r.id));
+                    self.touched.insert(r.id.clone());
+                    for p in &r.paths {
+                        self.forget(p);
+                        self.skip(on_event, p, "changed while indexing; read again next run");
+                    }
+                }
+            }
+            self.dirty.remove(&r.id);
+            self.maybe_commit()
+        })
+    }
+
+    /// Replaces the documents of `article` by new ones listing `paths`.
+    fn write(&mut self, article: &Article, paths: &[PathBuf]) -> Result<()> {
+        let indexed_at =
+            DateTime::from_timestamp_secs(time::OffsetDateTime::now_utc().unix_timestamp());
+        self.writer.delete_term(id_term(&self.fields, &article.id));
+        for doc in documents(&self.fields, article, paths, indexed_at, self.seq) {
+            self.writer.add_document(doc)?;
+        }
+        self.summary.passages += article.passages.len();
+        self.touched.insert(article.id.clone());
+        Ok(())
+    }
+
+    fn maybe_commit(&mut self) -> Result<()> {
+        if self.last_commit.elapsed() >= self.commit_every {
+            self.commit()?;
+        }
+        Ok(())
+    }
+
+    /// Commits: first the record with every id this commit may touch marked pending, then
+    /// Tantivy, then the record with only the ids still to rewrite. With nothing changed there is
+    /// nothing to write.
+    fn commit(&mut self) -> Result<()> {
+        if !self.modified && self.touched.is_empty() && self.dirty.is_empty() {
+            return Ok(());
+        }
+        let mut pending = self.dirty.clone();
+        pending.extend(self.touched.iter().cloned());
+        self.record.save(&self.files_path, pending)?;
+        let mut prepared = self.writer.prepare_commit()?;
+        prepared.set_payload(&format!("seq={}", self.seq));
+        prepared.commit()?;
+        self.seq += 1;
+        self.touched.clear();
+        self.record.save(&self.files_path, self.dirty.clone())?;
+        self.summary.commits += 1;
+        self.modified = false;
+        self.last_commit = Instant::now();
+        Ok(())
+    }
+}
