@@ -48,6 +48,9 @@ pub struct IndexArgs {
     /// Memory for the index writer, in MB
     #[arg(long, value_name = "MB", default_value_t = 200)]
     pub memory: usize,
+    /// Skip files larger than this (e.g. 500K, 64MB, 2G; decimal units)
+    #[arg(long, value_name = "SIZE", default_value = "64MB", value_parser = dossier::corpus::parse_size)]
+    pub max_file_size: u64,
     /// No progress and no per-file messages, only errors and the summary
     #[arg(long, short)]
     pub quiet: bool,

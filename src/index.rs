@@ -70,6 +70,8 @@ pub struct IndexOptions {
     pub rebuild: bool,
     /// Memory budget of Tantivy's writer, in megabytes.
     pub memory_mb: usize,
+    /// Files larger than this many bytes are skipped.
+    pub max_file_size: u64,
 }
 
 /// Counts of one run, for the summary line.
@@ -126,7 +128,7 @@ pub fn open(path: &Path) -> Result<Index> {
         Err(e) => return Err(Error::io(meta_path, e)),
     };
     let meta: Meta = serde_json::from_slice(&raw)
-        .map_err(|e| Error::Index(format!("{}: {e}", meta_path.display())))?;
+        .map_err(|e| Error::damaged(path, format_args!("{}: {e}", meta_path.display())))?;
     if meta.schema_version != SCHEMA_VERSION {
         return Err(Error::SchemaVersion {
             path: path.to_path_buf(),
@@ -134,8 +136,8 @@ pub fn open(path: &Path) -> Result<Index> {
             expected: SCHEMA_VERSION,
         });
     }
-    let index = Index::open_in_dir(path)
-        .map_err(|e| Error::Index(format!("cannot open '{}': {e}", path.display())))?;
+    let index =
+        Index::open_in_dir(path).map_err(|e| Error::damaged(path, crate::error::describe(&e)))?;
     schema::register(&index);
     Ok(index)
 }
@@ -189,7 +191,7 @@ pub fn run(opts: &IndexOptions, on_event: &mut dyn FnMut(Event)) -> Result<Summa
         Err(tantivy::TantivyError::LockFailure(..)) => {
             return Err(Error::Locked(opts.index.clone()))
         }
-        Err(e) => return Err(e.into()),
+        Err(e) => return Err(Error::damaged(&opts.index, crate::error::describe(&e))),
     };
     let files_path = opts.index.join(FILES_FILE);
     let mut record: FilesRecord = match std::fs::read(&files_path) {
@@ -224,6 +226,15 @@ pub fn run(opts: &IndexOptions, on_event: &mut dyn FnMut(Event)) -> Result<Summa
                     if !seen.insert(path.clone()) {
                         continue;
                     }
+                    if size > opts.max_file_size {
+                        let reason = corpus::too_large(opts.max_file_size);
+                        on_event(Event::Skipped(&path, &reason));
+                        *summary.skipped.entry(reason).or_default() += 1;
+                        if record.files.remove(&path).is_some() {
+                            writer.delete_term(path_term(&fields, &path));
+                        }
+                        continue;
+                    }
                     match record.files.get(&path) {
                         Some(s) if s.size == size && s.mtime_ns == mtime_ns => {
                             summary.unchanged += 1
@@ -253,7 +264,8 @@ pub fn run(opts: &IndexOptions, on_event: &mut dyn FnMut(Event)) -> Result<Summa
         let results: Vec<_> = batch
             .par_iter()
             .map(|(path, kind, size, mtime_ns)| {
-                (path, *size, *mtime_ns, read_article(path, *kind, &record))
+                let read = read_article(path, *kind, &record, opts.max_file_size);
+                (path, *size, *mtime_ns, read)
             })
             .collect();
         let indexed_at =
@@ -353,10 +365,10 @@ enum Read {
     Skipped(String),
 }
 
-fn read_article(path: &Path, kind: Kind, record: &FilesRecord) -> Read {
-    let bytes = match std::fs::read(path) {
+fn read_article(path: &Path, kind: Kind, record: &FilesRecord, max_size: u64) -> Read {
+    let bytes = match corpus::read_limited(path, max_size) {
         Ok(b) => b,
-        Err(e) => return Read::Skipped(format!("cannot read: {e}")),
+        Err(reason) => return Read::Skipped(reason),
     };
     let len = bytes.len() as u64;
     if let Some(state) = record.files.get(path) {
