@@ -40,6 +40,7 @@ pub fn index(path: &Path, args: IndexArgs) -> Result<ExitCode> {
         rebuild: args.rebuild,
         memory_mb: args.memory,
         commit_every,
+        max_file_size: args.max_file_size,
     };
     let mut problems = 0;
     let quiet = args.quiet;
@@ -47,11 +48,13 @@ pub fn index(path: &Path, args: IndexArgs) -> Result<ExitCode> {
     let mut to_read = 0;
     let summary = index::run(&opts, &mut |event| match event {
         Event::Skipped(path, reason) => {
-            if reason.starts_with("cannot read") || reason == "no such file or folder" {
+            // A root that does not exist is a mistake on the command line; a file that cannot
+            // be read is a skip like any other.
+            if reason == "no such file or folder" {
                 problems += 1;
             }
             if !quiet && !QUIET_REASONS.contains(&reason) {
-                bar.suspend(|| eprintln!("dossier: skipped {}: {reason}", path.display()));
+                bar.suspend(|| eprintln!("dossier: skipped {}: {reason}", show_path(path)));
             }
         }
         Event::Start { files, bytes } => {
@@ -107,6 +110,11 @@ fn progress_bar(quiet: bool) -> ProgressBar {
     .expect("valid template");
     bar.set_style(style);
     bar
+}
+
+/// A path for a message on the terminal: a file name may hold a newline or an escape sequence.
+fn show_path(path: &Path) -> String {
+    dossier::printer::sanitize::one_line(&path.to_string_lossy()).into_owned()
 }
 
 fn summary_line(s: &Summary, path: &Path) -> String {
@@ -254,13 +262,13 @@ pub fn extract(args: &ExtractArgs) -> Result<ExitCode> {
                     continue;
                 }
             };
-            let result = match std::fs::read(&path) {
+            let result = match corpus::read_limited(&path, corpus::DEFAULT_MAX_FILE_SIZE) {
                 Ok(bytes) => {
                     Article::from_bytes(path.clone(), &bytes, kind).map_err(|s| s.to_string())
                 }
-                Err(e) => {
-                    failed = true;
-                    Err(format!("cannot read: {e}"))
+                Err(reason) => {
+                    failed |= reason.starts_with("cannot read");
+                    Err(reason)
                 }
             };
             print_extract(&mut out, args.format, &path, result)?;
@@ -320,12 +328,18 @@ fn print_extract(
                     skipped,
                 },
             };
-            serde_json::to_writer(&mut *out, &line)?;
-            writeln!(out)?;
+            let json = serde_json::to_string(&line)?;
+            writeln!(out, "{}", dossier::printer::sanitize::escape_json(&json))?;
         }
         Format::Human => match &article {
-            None => writeln!(out, "{shown}: skipped: {}\n", skipped.unwrap_or_default())?,
+            None => writeln!(
+                out,
+                "{}: skipped: {}\n",
+                show_path(path),
+                skipped.unwrap_or_default()
+            )?,
             Some(a) => {
+                let shown = show_path(path);
                 let e = &a.extracted;
                 let clean = |s: &str| dossier::printer::sanitize::sanitize(s).into_owned();
                 writeln!(out, "{shown}")?;

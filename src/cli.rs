@@ -51,6 +51,9 @@ pub struct IndexArgs {
     /// Seconds between commits: searches see the last commit, a killed run loses at most this
     #[arg(long, value_name = "SECS", default_value_t = dossier::index::DEFAULT_COMMIT_SECS)]
     pub commit_interval: f64,
+    /// Skip files larger than this (e.g. 500K, 64MB, 2G; decimal units)
+    #[arg(long, value_name = "SIZE", default_value = "64MB", value_parser = dossier::corpus::parse_size)]
+    pub max_file_size: u64,
     /// No progress and no per-file messages, only errors and the summary
     #[arg(long, short)]
     pub quiet: bool,

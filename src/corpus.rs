@@ -1,11 +1,87 @@
 //! Walks the folders given to `dossier index` and sorts what it finds into articles to read and
-//! files to skip (with the reason), so the summary can account for every file.
+//! files to skip (with the reason), so the summary can account for every file. It also reads
+//! them, within a size limit: a file that cannot be read, vanished since the walk, or is too
+//! large becomes a skip reason, never an error that stops the run.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
 use crate::extract::{kind_of, Kind};
+
+/// The default of `--max-file-size`: 64 MB. Scraped article pages are rarely past 5 MB, and
+/// extraction holds about 25 times a page's size in memory while it works (1.3 GB for a 50 MB
+/// page), on every indexing thread at once; past this a file is a dump or an archive.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 64_000_000;
+
+/// Parses a size such as `100MB`, `64M`, `500k`, `2G` or `1048576` (bytes). Units are decimal
+/// (k = 1000), as in the byte counts the summary prints.
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let digits = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let bad = || format!("bad size '{s}'; use a number of bytes or e.g. 500K, 64MB, 2G");
+    let n: u64 = t[..digits].parse().map_err(|_| bad())?;
+    let unit = match t[digits..].trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" => 1_000,
+        "m" | "mb" => 1_000_000,
+        "g" | "gb" => 1_000_000_000,
+        _ => return Err(bad()),
+    };
+    match n.checked_mul(unit) {
+        Some(0) => Err(format!("bad size '{s}'; it must be more than 0")),
+        Some(v) => Ok(v),
+        None => Err(bad()),
+    }
+}
+
+/// The size as a short decimal figure: `100MB`, `1.5GB`, `512B`.
+pub fn show_size(n: u64) -> String {
+    for (unit, name) in [(1_000_000_000, "GB"), (1_000_000, "MB"), (1_000, "KB")] {
+        if n >= unit {
+            let v = n as f64 / unit as f64;
+            return if n.is_multiple_of(unit) {
+                format!("{}{name}", n / unit)
+            } else {
+                format!("{v:.1}{name}")
+            };
+        }
+    }
+    format!("{n}B")
+}
+
+/// The skip reason of a file past the limit. It names the limit, not the file's size, so the
+/// summary counts all such files under one reason.
+pub fn too_large(max: u64) -> String {
+    format!("larger than --max-file-size {}", show_size(max))
+}
+
+/// Reads a file of at most `max` bytes. The walk already left out larger files; the limit is
+/// checked again here because a file may grow between the walk and the read.
+pub fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>, String> {
+    let file = std::fs::File::open(path).map_err(|e| read_reason(&e))?;
+    let mut bytes = Vec::new();
+    file.take(max.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| read_reason(&e))?;
+    if bytes.len() as u64 > max {
+        return Err(too_large(max));
+    }
+    Ok(bytes)
+}
+
+/// Why a file could not be read, in words that hold for any file (so the summary can count
+/// them under one reason).
+pub fn read_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::NotFound => "cannot read: gone since the folder was listed".to_string(),
+        ErrorKind::PermissionDenied => "cannot read: permission denied".to_string(),
+        ErrorKind::IsADirectory => "cannot read: a folder".to_string(),
+        _ => format!("cannot read: {e}"),
+    }
+}
 
 /// A file found under a root.
 #[derive(Debug)]
@@ -44,9 +120,19 @@ pub fn walk(root: &Path) -> Vec<Entry> {
             Ok(e) => e,
             Err(err) => {
                 let path = err.path().unwrap_or(root).to_path_buf();
-                let reason = match err.io_error() {
-                    Some(io) => io.to_string(),
-                    None => err.to_string(),
+                let reason = if err.loop_ancestor().is_some() {
+                    "symlink loop: links back to a folder above it".to_string()
+                } else {
+                    match err.io_error() {
+                        Some(io) if io.kind() == std::io::ErrorKind::NotFound => {
+                            "broken symlink or gone since the folder was listed".to_string()
+                        }
+                        Some(io) if io.kind() == std::io::ErrorKind::PermissionDenied => {
+                            "cannot read: permission denied".to_string()
+                        }
+                        Some(io) => io.to_string(),
+                        None => err.to_string(),
+                    }
                 };
                 out.push(Entry::Skipped { path, reason });
                 continue;
@@ -70,6 +156,15 @@ pub fn walk(root: &Path) -> Vec<Entry> {
             });
             continue;
         };
+        if path.to_str().is_none() {
+            // The index stores paths as text, and two such names could read the same once
+            // their bad bytes are replaced: refuse rather than mix two files up.
+            out.push(Entry::Skipped {
+                path,
+                reason: "file name is not valid UTF-8; rename the file to index it".to_string(),
+            });
+            continue;
+        }
         let (size, mtime_ns) = match entry.metadata() {
             Ok(m) => (m.len(), mtime_ns(&m)),
             Err(e) => {

@@ -45,6 +45,13 @@ pub enum Error {
     },
     /// Tantivy failed: a corrupt or unreadable index.
     Index(String),
+    /// The index exists but its files are damaged or missing; rebuilding it is the way out.
+    Damaged {
+        /// Where the index lives.
+        path: PathBuf,
+        /// What was found wrong, as the storage layer reports it.
+        detail: String,
+    },
     /// The saved-queries file is not valid TOML, or an entry in it is wrong, at this place.
     QueriesFile {
         /// The queries file.
@@ -93,11 +100,17 @@ impl fmt::Display for Error {
                 p.display()
             ),
             Error::Query { query, pos, msg } => {
-                write!(f, "bad query '{query}' at column {}: {msg}", pos + 1)
+                let column = query.get(..*pos).map_or(*pos, |q| q.chars().count()) + 1;
+                write!(f, "bad query '{}' at column {column}: {msg}", excerpt(query, *pos))
             }
             Error::Argument(msg) => f.write_str(msg),
             Error::Io { path, source } => write!(f, "{}: {source}", path.display()),
             Error::Index(msg) => write!(f, "index error: {msg}"),
+            Error::Damaged { path, detail } => write!(
+                f,
+                "index '{}' is damaged ({detail}); rebuild it with 'dossier index --rebuild DIR'",
+                path.display()
+            ),
             Error::QueriesFile { path, line, column, msg } => {
                 write!(f, "{}:{line}:{column}: {msg}", path.display())
             }
@@ -117,6 +130,39 @@ impl fmt::Display for Error {
     }
 }
 
+/// Characters of a long query shown on each side of the position of an error.
+const EXCERPT_CHARS: usize = 30;
+
+/// The query as shown in an error: whole when short, else the part around `pos` with `...`
+/// where it was cut, so a pasted page does not fill the terminal.
+fn excerpt(query: &str, pos: usize) -> String {
+    if query.chars().count() <= 2 * EXCERPT_CHARS + 20 {
+        return query.to_string();
+    }
+    let pos = (0..=pos.min(query.len()))
+        .rev()
+        .find(|&p| query.is_char_boundary(p))
+        .unwrap_or(0);
+    let (before, after) = query.split_at(pos);
+    let head: String = {
+        let mut v: Vec<char> = before.chars().rev().take(EXCERPT_CHARS + 1).collect();
+        let cut = v.len() > EXCERPT_CHARS;
+        v.truncate(EXCERPT_CHARS);
+        v.reverse();
+        let s: String = v.into_iter().collect();
+        if cut {
+            format!("...{s}")
+        } else {
+            s
+        }
+    };
+    let mut tail: String = after.chars().take(EXCERPT_CHARS).collect();
+    if after.chars().nth(EXCERPT_CHARS).is_some() {
+        tail.push_str("...");
+    }
+    head + &tail
+}
+
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
@@ -128,16 +174,87 @@ impl std::error::Error for Error {
 
 impl From<tantivy::TantivyError> for Error {
     fn from(e: tantivy::TantivyError) -> Self {
-        Error::Index(e.to_string())
+        Error::Index(describe(&e))
+    }
+}
+
+/// Tantivy's error in a few words: the files it names are the index's own, so the file name
+/// alone says which (its messages carry Debug output and advice about old tantivy versions).
+pub fn describe(e: &tantivy::TantivyError) -> String {
+    use std::io::ErrorKind;
+    use tantivy::directory::error::OpenReadError;
+    let name = |p: &std::path::Path| {
+        p.file_name().map_or_else(
+            || p.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        )
+    };
+    match e {
+        tantivy::TantivyError::OpenReadError(OpenReadError::FileDoesNotExist(p)) => {
+            format!("file '{}' is missing", name(p))
+        }
+        tantivy::TantivyError::OpenReadError(OpenReadError::IoError { io_error, filepath }) => {
+            match io_error.kind() {
+                ErrorKind::InvalidData | ErrorKind::UnexpectedEof => {
+                    format!("file '{}' is truncated or corrupt", name(filepath))
+                }
+                _ => format!("cannot read file '{}': {io_error}", name(filepath)),
+            }
+        }
+        other => other.to_string(),
     }
 }
 
 impl Error {
+    /// The index at `path` is damaged: `detail` says how (one line, whatever the source).
+    pub fn damaged(path: &std::path::Path, detail: impl fmt::Display) -> Self {
+        let detail = detail.to_string();
+        Error::Damaged {
+            path: path.to_path_buf(),
+            detail: detail.split_whitespace().collect::<Vec<_>>().join(" "),
+        }
+    }
+
     /// Wraps an I/O error with the path it concerns.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {
             path: path.into(),
             source,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn query_error(query: &str, pos: usize) -> String {
+        Error::Query {
+            query: query.to_string(),
+            pos,
+            msg: "what".to_string(),
+        }
+        .to_string()
+    }
+
+    #[test]
+    fn query_errors_count_columns_in_characters() {
+        assert_eq!(
+            query_error("émigré )", 9),
+            "bad query 'émigré )' at column 8: what"
+        );
+    }
+
+    #[test]
+    fn long_queries_are_cut_around_the_position() {
+        let q = format!("{}X{}", "a".repeat(500), "b".repeat(500));
+        assert_eq!(
+            query_error(&q, 500),
+            format!(
+                "bad query '...{}X{}...' at column 501: what",
+                "a".repeat(30),
+                "b".repeat(29)
+            )
+        );
     }
 }

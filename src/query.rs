@@ -11,7 +11,15 @@ use std::str::FromStr;
 use time::{Date, Month};
 
 use crate::error::{Error, Result};
+use crate::schema;
 use crate::tag;
+
+/// The longest query string accepted, in bytes. A query is typed or saved by a person; one this
+/// long is a pasted document, whose thousands of required words could only match nothing, slowly.
+pub const MAX_QUERY_BYTES: usize = 10_000;
+
+/// How deeply parentheses may nest.
+pub const MAX_NESTING: usize = 32;
 
 /// A field a word or phrase is restricted to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -86,9 +94,10 @@ impl fmt::Display for Node {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Node::Word(field, w) => {
-                let quote = w.contains(|c: char| c.is_whitespace() || c == '"' || c == '(')
+                let quote = w.contains(|c: char| c.is_whitespace() || matches!(c, '"' | '(' | ')'))
                     || w == "OR"
-                    || w.starts_with('-');
+                    || w.starts_with('-')
+                    || field_name(w).is_some();
                 if quote {
                     write!(f, "{}\"{}\"", field.prefix(), w)
                 } else {
@@ -122,14 +131,28 @@ impl fmt::Display for Node {
     }
 }
 
+/// The `name` of a word shaped like `name:value` (letters, then a colon), which the parser
+/// reads as a field and rejects when it is not one it knows.
+fn field_name(word: &str) -> Option<&str> {
+    let (name, _) = word.split_once(':')?;
+    (!name.is_empty() && name.chars().all(|c| c.is_ascii_alphabetic())).then_some(name)
+}
+
 struct Parser<'a> {
     src: &'a str,
     pos: usize,
+    depth: usize,
+    analyzer: tantivy::tokenizer::TextAnalyzer,
 }
 
 impl<'a> Parser<'a> {
     fn new(src: &'a str) -> Self {
-        Parser { src, pos: 0 }
+        Parser {
+            src,
+            pos: 0,
+            depth: 0,
+            analyzer: schema::analyzer(),
+        }
     }
 
     fn err(&self, pos: usize, msg: impl Into<String>) -> Error {
@@ -150,6 +173,19 @@ impl<'a> Parser<'a> {
     }
 
     fn parse(mut self) -> Result<Expr> {
+        if self.src.len() > MAX_QUERY_BYTES {
+            let mut at = MAX_QUERY_BYTES;
+            while !self.src.is_char_boundary(at) {
+                at -= 1;
+            }
+            return Err(self.err(
+                at,
+                format!(
+                    "the query is {} bytes long, more than the {MAX_QUERY_BYTES} allowed",
+                    self.src.len()
+                ),
+            ));
+        }
         let nodes = self.parse_seq(false)?;
         Ok(Expr(nodes))
     }
@@ -225,15 +261,24 @@ impl<'a> Parser<'a> {
     fn parse_atom(&mut self) -> Result<Node> {
         let start = self.pos;
         if self.rest().starts_with('(') {
+            if self.depth == MAX_NESTING {
+                return Err(self.err(
+                    start,
+                    format!("parentheses nest more than {MAX_NESTING} deep"),
+                ));
+            }
             self.pos += 1;
-            let mut inner = self.parse_seq(true)?;
+            self.depth += 1;
+            let inner = self.parse_seq(true);
+            self.depth -= 1;
+            let mut inner = inner?;
             return match inner.len() {
                 0 => Err(self.err(start, "empty group '()'")),
                 1 => Ok(inner.pop().expect("one node")),
                 _ => Ok(Node::And(inner)),
             };
         }
-        let field = self.parse_field();
+        let field = self.parse_field()?;
         let value_start = self.pos;
         if self.rest().starts_with('"') {
             let body = &self.rest()[1..];
@@ -259,8 +304,9 @@ impl<'a> Parser<'a> {
         self.finish(field, word, false, value_start)
     }
 
-    /// `title:`, `agency:`, `country:`, `site:` prefixes; anything else with a colon is a word.
-    fn parse_field(&mut self) -> Field {
+    /// `title:`, `agency:`, `country:`, `site:` prefixes. Any other `letters:` prefix is an
+    /// error rather than a word, so a mistyped filter never becomes a search for its text.
+    fn parse_field(&mut self) -> Result<Field> {
         for (name, field) in [
             ("title:", Field::Title),
             ("agency:", Field::Agency),
@@ -270,13 +316,60 @@ impl<'a> Parser<'a> {
             let head = self.rest().get(..name.len());
             if head.is_some_and(|h| h.eq_ignore_ascii_case(name)) {
                 self.pos += name.len();
-                return field;
+                return Ok(field);
             }
         }
-        Field::Any
+        let word_end = self
+            .rest()
+            .find(|c: char| c.is_whitespace() || c == '(' || c == ')' || c == '"')
+            .unwrap_or(self.rest().len());
+        if let Some(name) = field_name(&self.rest()[..word_end]) {
+            return Err(self.err(
+                self.pos,
+                format!(
+                    "unknown field '{name}:'; the fields are title:, agency:, country: and site: \
+                     (put the word in quotes to search for it as text)"
+                ),
+            ));
+        }
+        Ok(Field::Any)
+    }
+
+    /// Checks that a word or phrase leaves something to search once the index's analyzer has
+    /// split it: a clause that analyses to nothing would otherwise vanish from the query.
+    fn searchable(&self, value: &str, pos: usize) -> Result<()> {
+        let raw = value
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .count();
+        if raw == 0 {
+            return Err(self.err(
+                pos,
+                format!("'{value}' has no letters or digits to search for"),
+            ));
+        }
+        let mut analyzer = self.analyzer.clone();
+        let mut stream = analyzer.token_stream(value);
+        let mut kept = 0;
+        while stream.advance() {
+            kept += 1;
+        }
+        if kept < raw {
+            return Err(self.err(
+                pos,
+                format!(
+                    "a word in '{value}' is longer than the {} bytes the index keeps of a word",
+                    schema::MAX_WORD_BYTES - 1
+                ),
+            ));
+        }
+        Ok(())
     }
 
     fn finish(&self, field: Field, value: String, quoted: bool, pos: usize) -> Result<Node> {
+        if matches!(field, Field::Any | Field::Title) {
+            self.searchable(&value, pos)?;
+        }
         match field {
             Field::Agency => {
                 let id = tag::resolve_agency(&value).ok_or_else(|| {
@@ -333,32 +426,44 @@ impl DateSpec {
 impl FromStr for DateSpec {
     type Err = Error;
     fn from_str(s: &str) -> Result<DateSpec> {
-        let bad = || {
+        let bad = |what: String| {
             Error::Argument(format!(
-                "bad date '{s}'; use YYYY, YYYY-MM or YYYY-MM-DD (e.g. 2017 or 2017-03-01)"
+                "bad date '{s}': {what}; use YYYY, YYYY-MM or YYYY-MM-DD (e.g. 2017 or 2017-03-01)"
             ))
         };
         let parts: Vec<&str> = s.trim().split('-').collect();
-        let num = |p: &str, len: usize| -> Result<u32> {
+        if parts.len() > 3 {
+            return Err(bad("more than three parts".into()));
+        }
+        let num = |p: &str, name: &str, len: usize| -> Result<u32> {
             if p.len() != len || !p.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(bad());
+                return Err(bad(format!("the {name} '{p}' is not {len} digits")));
             }
-            p.parse().map_err(|_| bad())
+            p.parse()
+                .map_err(|_| bad(format!("the {name} '{p}' is not a number")))
         };
-        let year = num(parts[0], 4)? as i32;
+        let year = num(parts[0], "year", 4)? as i32;
         let month = match parts.get(1) {
-            Some(p) => Some(Month::try_from(num(p, 2)? as u8).map_err(|_| bad())?),
+            Some(p) => {
+                let m = num(p, "month", 2)?;
+                Some(
+                    Month::try_from(m as u8)
+                        .map_err(|_| bad(format!("there is no month {m:02} (01 to 12)")))?,
+                )
+            }
             None => None,
         };
         let day = match parts.get(2) {
-            Some(p) => Some(num(p, 2)? as u8),
+            Some(p) => Some(num(p, "day", 2)? as u8),
             None => None,
         };
-        if parts.len() > 3 {
-            return Err(bad());
-        }
         if let (Some(m), Some(d)) = (month, day) {
-            Date::from_calendar_date(year, m, d).map_err(|_| bad())?;
+            if Date::from_calendar_date(year, m, d).is_err() {
+                return Err(bad(format!(
+                    "{m} {year} has no day {d:02} (it has {})",
+                    m.length(year)
+                )));
+            }
         }
         Ok(DateSpec { year, month, day })
     }
@@ -509,6 +614,71 @@ mod tests {
                 other => panic!("{q}: {other:?}"),
             }
         }
+    }
+
+    fn error_of(q: &str) -> (usize, String) {
+        match q.parse::<Expr>() {
+            Err(Error::Query { pos, msg, .. }) => (pos + 1, msg),
+            other => panic!("{q}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn unknown_fields_are_errors_not_words() {
+        let (col, msg) = error_of("spy auther:smith");
+        assert_eq!(col, 5);
+        assert!(msg.starts_with("unknown field 'auther:'"), "{msg}");
+        let (col, _) = error_of("(date:2024)");
+        assert_eq!(col, 2);
+        // Quoted, it is text; a colon after digits is not a field.
+        assert_eq!(
+            roundtrip("\"auther:smith\" 10:30"),
+            "\"auther:smith\" 10:30"
+        );
+    }
+
+    #[test]
+    fn clauses_that_analyse_to_nothing_are_errors() {
+        let (col, msg) = error_of("spy -!!!");
+        assert_eq!(col, 6);
+        assert_eq!(msg, "'!!!' has no letters or digits to search for");
+        let long = "x".repeat(40);
+        let (col, msg) = error_of(&format!("title:{long}"));
+        assert_eq!(col, 7);
+        assert!(
+            msg.ends_with("longer than the 39 bytes the index keeps of a word"),
+            "{msg}"
+        );
+        assert!("x".repeat(39).parse::<Expr>().is_ok());
+    }
+
+    #[test]
+    fn size_and_nesting_limits() {
+        let huge = "spy ".repeat(25_600);
+        let (col, msg) = error_of(&huge);
+        assert_eq!(col, MAX_QUERY_BYTES + 1);
+        assert_eq!(
+            msg,
+            "the query is 102400 bytes long, more than the 10000 allowed"
+        );
+        let deep = format!("{}a{}", "(".repeat(40), ")".repeat(40));
+        let (col, msg) = error_of(&deep);
+        assert_eq!(col, MAX_NESTING + 1);
+        assert_eq!(msg, "parentheses nest more than 32 deep");
+        let ok = format!("{}a b{}", "(".repeat(32), ")".repeat(32));
+        assert!(ok.parse::<Expr>().is_ok());
+    }
+
+    #[test]
+    fn bad_dates_say_what_is_wrong() {
+        let msg = |s: &str| s.parse::<DateSpec>().unwrap_err().to_string();
+        assert_eq!(
+            msg("2024-13-45"),
+            "bad date '2024-13-45': there is no month 13 (01 to 12); use YYYY, YYYY-MM or YYYY-MM-DD (e.g. 2017 or 2017-03-01)"
+        );
+        assert!(msg("2017-02-30")
+            .starts_with("bad date '2017-02-30': February 2017 has no day 30 (it has 28)"));
+        assert!(msg("2017-3").starts_with("bad date '2017-3': the month '3' is not 2 digits"));
     }
 
     #[test]

@@ -118,12 +118,15 @@ pub fn build() -> Schema {
     b.build()
 }
 
+/// Words of this many bytes or more are left out of the index (and so cannot be searched).
+pub const MAX_WORD_BYTES: usize = 40;
+
 /// The text analyzer: words, accents folded (so "securite" finds "sécurité", and folding before
 /// lower-casing turns the Turkish "MİT" into "mit", not "mi̇t"), lower case,
 /// English stemming (so "officers" finds "officer").
 pub fn analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(40))
+        .filter(RemoveLongFilter::limit(MAX_WORD_BYTES))
         .filter(AsciiFoldingFilter)
         .filter(LowerCaser)
         .filter(Stemmer::new(Language::English))

@@ -103,6 +103,7 @@ pub struct Results {
 
 /// A handle on an open index for searching.
 pub struct Searcher {
+    path: std::path::PathBuf,
     index: Index,
     reader: IndexReader,
     fields: Fields,
@@ -116,9 +117,11 @@ impl Searcher {
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
-            .try_into()?;
+            .try_into()
+            .map_err(|e| Error::damaged(path, crate::error::describe(&e)))?;
         let fields = Fields::from_schema(&index.schema())?;
         Ok(Searcher {
+            path: path.to_path_buf(),
             index,
             reader,
             fields,
@@ -138,6 +141,14 @@ impl Searcher {
     /// rendition". Its passages are then ranked by the query's words, so the passage that holds
     /// most of them comes first. A query with one word needs no first step.
     pub fn search(&self, query: &Query, opts: &SearchOptions) -> Result<Results> {
+        // Once the index is open, a storage error means files went missing or bad under it.
+        self.search_unchecked(query, opts).map_err(|e| match e {
+            Error::Index(detail) => Error::damaged(&self.path, detail),
+            other => other,
+        })
+    }
+
+    fn search_unchecked(&self, query: &Query, opts: &SearchOptions) -> Result<Results> {
         let started = Instant::now();
         // Read the commit number first, then take a fresh snapshot: the snapshot holds at least
         // that commit, so `Results.seq` never claims passages the search could not see (a saved

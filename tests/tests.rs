@@ -5,6 +5,7 @@ mod util;
 
 mod cli;
 mod corpus;
+mod hostile;
 mod incremental;
 mod quality;
 mod saved;

@@ -1,8 +1,12 @@
 //! Bytes to text: a byte-order mark wins, then the charset the page declares in its first
 //! bytes (`<meta charset>` or an http-equiv Content-Type), then detection with chardetng.
 //!
-//! A declaration is trusted except when it says UTF-8 and the bytes are not valid UTF-8: pages
-//! saved by hand often keep the template's declaration over a re-encoded body.
+//! A declaration is trusted except when the bytes contradict it: pages saved by hand often keep
+//! the template's declaration over a re-encoded body. A page declared UTF-8 whose bytes are not
+//! goes to detection; a page declared in a single-byte legacy charset whose bytes are valid UTF-8 with
+//! non-ASCII characters is UTF-8 (such bytes are all but impossible in real legacy text). A page
+//! that is UTF-8 but for a few broken sequences (a truncated copy, a bad splice) stays UTF-8 with
+//! U+FFFD for the broken bytes, rather than turning every accent into mojibake.
 
 use encoding_rs::{Encoding, UTF_8};
 
@@ -28,13 +32,30 @@ pub fn decode(bytes: &[u8], kind: Kind) -> (String, &'static str) {
     };
     let utf8_ok = std::str::from_utf8(bytes).is_ok();
     let enc = match declared {
-        Some(enc) if enc == UTF_8 && !utf8_ok => detect(bytes),
+        Some(enc) if enc == UTF_8 && !utf8_ok => detect_or_mostly_utf8(bytes),
+        Some(enc) if enc.is_single_byte() && utf8_ok && !bytes.is_ascii() => UTF_8,
         Some(enc) => enc,
         None if utf8_ok => UTF_8,
-        None => detect(bytes),
+        None => detect_or_mostly_utf8(bytes),
     };
     let (text, _) = enc.decode_without_bom_handling(bytes);
     (text.into_owned(), enc.name())
+}
+
+/// UTF-8 when valid multi-byte characters outnumber broken sequences two to one, else
+/// detection. Legacy text read as UTF-8 is nearly all broken sequences (each accented letter is
+/// one) and almost never a valid multi-byte one.
+fn detect_or_mostly_utf8(bytes: &[u8]) -> &'static Encoding {
+    let (mut valid, mut broken) = (0usize, 0usize);
+    for chunk in bytes.utf8_chunks() {
+        valid += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        broken += usize::from(!chunk.invalid().is_empty());
+    }
+    if valid >= 2 * broken {
+        UTF_8
+    } else {
+        detect(bytes)
+    }
 }
 
 fn detect(bytes: &[u8]) -> &'static Encoding {
@@ -112,6 +133,29 @@ mod tests {
 
     fn decoded(bytes: &[u8]) -> (String, &'static str) {
         decode(bytes, Kind::Html)
+    }
+
+    #[test]
+    fn wrong_legacy_declaration_over_utf8_bytes() {
+        let bytes = "<meta charset=\"iso-8859-1\"><p>Le ministère a confirmé l’arrestation</p>";
+        let (text, name) = decoded(bytes.as_bytes());
+        assert_eq!(name, "UTF-8");
+        assert!(text.contains("ministère a confirmé l’arrestation"));
+    }
+
+    #[test]
+    fn a_few_broken_bytes_keep_a_page_utf8() {
+        let mut bytes = "<meta charset=utf-8><p>Le ministère a confirmé l’arrestation "
+            .as_bytes()
+            .to_vec();
+        bytes.extend_from_slice(b"\xff\xfe\xc3");
+        bytes.extend_from_slice("de l’espion présumé à Genève</p>".as_bytes());
+        let (text, name) = decoded(&bytes);
+        assert_eq!(name, "UTF-8");
+        assert!(
+            text.contains("confirmé l’arrestation \u{FFFD}\u{FFFD}\u{FFFD}de l’espion présumé"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -135,6 +135,13 @@ impl Arena {
                                 skipping = Some(node.id());
                                 continue;
                             }
+                            if stack.len() > super::depth::MAX_DEPTH * 2 {
+                                // The parser nested deeper than the cap let through (formatting
+                                // elements can be re-opened): keep the text one level up, so the
+                                // recursive html2text never sees the depth.
+                                stack.push(parent);
+                                continue;
+                            }
                             let mut hints = String::new();
                             if let Some(c) = el.attr("class") {
                                 hints.push_str(&c.to_ascii_lowercase());

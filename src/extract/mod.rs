@@ -11,6 +11,7 @@
 mod charset;
 mod content;
 mod date;
+mod depth;
 mod dom;
 mod meta;
 mod plain;
@@ -120,6 +121,7 @@ pub fn extract(bytes: &[u8], kind: Kind) -> Result<Extracted, Skip> {
 }
 
 fn extract_html(text: &str) -> Extracted {
+    let text = &*depth::cap_depth(text);
     let html = scraper::Html::parse_document(text);
     let meta = meta::read(&html);
     let arena = dom::Arena::build(&html);
@@ -160,12 +162,27 @@ fn looks_binary(bytes: &[u8]) -> bool {
     controls * 20 > head.len().max(1)
 }
 
-/// Collapses runs of whitespace (including non-breaking spaces) into one space and trims.
+/// Invisible characters that change no word: zero-width space and word joiner, byte-order
+/// mark, soft hyphen, and the bidirectional marks, embeddings, overrides and isolates. Pages use
+/// them for line-break hints, or to make "s\u{200B}py" look like "spy" to a reader while a search
+/// for "spy" misses it; and an override can reorder the text printed after it.
+pub(crate) fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' | '\u{200E}' | '\u{200F}' | '\u{061C}'
+    ) || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Collapses runs of whitespace (including non-breaking spaces) into one space, drops
+/// [invisible](is_invisible) characters, and trims.
 pub(crate) fn normalize_ws(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut pending = false;
     for c in s.chars() {
-        if c.is_whitespace() || c == '\u{200B}' || c == '\u{FEFF}' {
+        if is_invisible(c) {
+            continue;
+        }
+        if c.is_whitespace() {
             pending = !out.is_empty();
         } else {
             if pending {
@@ -210,6 +227,10 @@ mod tests {
     #[test]
     fn normalizes_whitespace() {
         assert_eq!(normalize_ws("  a\u{a0}\n b\t\tc  "), "a b c");
+        assert_eq!(
+            normalize_ws("s\u{200B}py \u{202E}ring\u{202C} \u{FEFF}x\u{00AD}y \u{200B} z"),
+            "spy ring xy z"
+        );
     }
 
     #[test]

@@ -77,6 +77,8 @@ pub struct IndexOptions {
     pub memory_mb: usize,
     /// Time between commits: what a killed run can lose at most.
     pub commit_every: Duration,
+    /// Files larger than this many bytes are skipped.
+    pub max_file_size: u64,
 }
 
 impl IndexOptions {
@@ -88,6 +90,7 @@ impl IndexOptions {
             rebuild: false,
             memory_mb: DEFAULT_MEMORY_MB,
             commit_every: Duration::from_secs_f64(DEFAULT_COMMIT_SECS),
+            max_file_size: corpus::DEFAULT_MAX_FILE_SIZE,
         }
     }
 }
@@ -160,7 +163,7 @@ pub fn open(path: &Path) -> Result<Index> {
         Err(e) => return Err(Error::io(meta_path, e)),
     };
     let meta: Meta = serde_json::from_slice(&raw)
-        .map_err(|e| Error::Index(format!("{}: {e}", meta_path.display())))?;
+        .map_err(|e| Error::damaged(path, format_args!("{}: {e}", meta_path.display())))?;
     if meta.schema_version != SCHEMA_VERSION {
         return Err(Error::SchemaVersion {
             path: path.to_path_buf(),
@@ -168,8 +171,8 @@ pub fn open(path: &Path) -> Result<Index> {
             expected: SCHEMA_VERSION,
         });
     }
-    let index = Index::open_in_dir(path)
-        .map_err(|e| Error::Index(format!("cannot open '{}': {e}", path.display())))?;
+    let index =
+        Index::open_in_dir(path).map_err(|e| Error::damaged(path, crate::error::describe(&e)))?;
     schema::register(&index);
     Ok(index)
 }
@@ -247,6 +250,7 @@ pub fn run(opts: &IndexOptions, on_event: &mut dyn FnMut(Event)) -> Result<Summa
         files_path,
         seq,
         commit_every: opts.commit_every,
+        max_file_size: opts.max_file_size,
         last_commit: Instant::now(),
         summary: Summary::default(),
     };
@@ -306,7 +310,7 @@ fn writer(index: &Index, opts: &IndexOptions) -> Result<IndexWriter> {
             Ok(w)
         }
         Err(tantivy::TantivyError::LockFailure(..)) => Err(Error::Locked(opts.index.clone())),
-        Err(e) => Err(e.into()),
+        Err(e) => Err(Error::damaged(&opts.index, crate::error::describe(&e))),
     }
 }
 
@@ -350,10 +354,10 @@ enum Outcome {
     Failed(String),
 }
 
-fn read_file(w: &Work) -> (Outcome, u64) {
-    let bytes = match std::fs::read(&w.path) {
+fn read_file(w: &Work, max_size: u64) -> (Outcome, u64) {
+    let bytes = match corpus::read_limited(&w.path, max_size) {
         Ok(b) => b,
-        Err(e) => return (Outcome::Failed(format!("cannot read: {e}")), 0),
+        Err(reason) => return (Outcome::Failed(reason), 0),
     };
     let len = bytes.len() as u64;
     let id = content_id(&bytes);
@@ -451,6 +455,7 @@ struct Run {
     /// Sequence number of the next commit, stored on the documents it adds.
     seq: u64,
     commit_every: Duration,
+    max_file_size: u64,
     last_commit: Instant,
     summary: Summary,
 }
@@ -476,6 +481,12 @@ impl Run {
                         size,
                         mtime_ns,
                     } => {
+                        if size > self.max_file_size {
+                            // Too large now: what an earlier run indexed from it goes.
+                            self.forget(&path);
+                            self.skip(on_event, &path, &corpus::too_large(self.max_file_size));
+                            continue;
+                        }
                         let known = match self.record.files.get_mut(&path) {
                             // Found already under an overlapping root.
                             Some(s) if s.seen => continue,
@@ -546,19 +557,24 @@ impl Run {
     fn read_all(&mut self, to_read: &[Work], on_event: &mut dyn FnMut(Event)) -> Result<()> {
         let mut done = 0;
         let mut bytes = 0;
-        pipeline(to_read, read_file, |w, (outcome, len)| {
-            self.summary.files_read += 1;
-            self.summary.bytes_read += len;
-            self.file_read(w, outcome, on_event)?;
-            done += 1;
-            bytes += w.size;
-            on_event(Event::Progress {
-                files: done,
-                bytes,
-                skipped: self.summary.skipped_total(),
-            });
-            self.maybe_commit()
-        })
+        let max_size = self.max_file_size;
+        pipeline(
+            to_read,
+            |w| read_file(w, max_size),
+            |w, (outcome, len)| {
+                self.summary.files_read += 1;
+                self.summary.bytes_read += len;
+                self.file_read(w, outcome, on_event)?;
+                done += 1;
+                bytes += w.size;
+                on_event(Event::Progress {
+                    files: done,
+                    bytes,
+                    skipped: self.summary.skipped_total(),
+                });
+                self.maybe_commit()
+            },
+        )
     }
 
     fn file_read(

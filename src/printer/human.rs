@@ -5,7 +5,7 @@ use std::io;
 
 use termcolor::{Color, ColorSpec, WriteColor};
 
-use super::sanitize::sanitize;
+use super::sanitize::{one_line, sanitize};
 use crate::search::{Hit, Results};
 
 /// Writes aligned text to a colour-capable writer (`termcolor::Ansi` or `NoColor`).
@@ -59,7 +59,7 @@ impl<W: WriteColor> HumanPrinter<W> {
         } else {
             &hit.title
         };
-        writeln!(self.out, "{}", sanitize(title))?;
+        writeln!(self.out, "{}", one_line(title))?;
         self.out.reset()?;
 
         let mut meta = Vec::new();
@@ -83,7 +83,7 @@ impl<W: WriteColor> HumanPrinter<W> {
         writeln!(
             self.out,
             "{indent}{} (passage {})",
-            sanitize(&source),
+            one_line(&source),
             hit.passage + 1
         )?;
         self.out.reset()?;

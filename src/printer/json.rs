@@ -100,7 +100,9 @@ impl<W: Write> JsonPrinter<W> {
 
     /// Any serializable value as one line.
     pub fn line<T: Serialize>(&mut self, value: &T) -> io::Result<()> {
-        serde_json::to_writer(&mut self.out, value)?;
+        let line = serde_json::to_string(value)?;
+        self.out
+            .write_all(super::sanitize::escape_json(&line).as_bytes())?;
         self.out.write_all(b"\n")
     }
 
