@@ -178,7 +178,7 @@ pub fn run(ctx: &Ctx, file: &Path, args: &SavedRunArgs) -> Result<ExitCode> {
 fn select<'a>(saved: &'a SavedQueries, args: &SavedRunArgs) -> Result<Vec<&'a SavedQuery>> {
     if saved.is_empty() {
         bail!(
-            "no saved queries in {}; add one with 'dossier saved add NAME QUERY'",
+            "no saved queries: '{}' holds none; add one with 'dossier saved add NAME QUERY'",
             saved.path().display()
         );
     }

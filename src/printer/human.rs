@@ -106,7 +106,11 @@ impl<W: WriteColor> HumanPrinter<W> {
             "{} paragraphs, {} passages{}",
             a.paragraphs.len(),
             a.passages,
-            if a.indexed { "" } else { ", not indexed" }
+            if a.indexed {
+                ", from the index"
+            } else {
+                ", read from the file"
+            }
         ));
         self.out.set_color(ColorSpec::new().set_dimmed(true))?;
         writeln!(self.out, "{}", facts.join(" · "))?;
