@@ -52,7 +52,7 @@ pub enum Command {
     /// Show one article whole: metadata, tags and text, a query's words highlighted
     #[command(after_help = "Examples:
   dossier show 3f9c1a0b                    # an article id (or a unique prefix) from search
-  dossier show corpus/plain/note.txt --query 'defector OR mole'
+  dossier show ~/scrapes/wire/2020/article.html --query 'defector OR mole'
   dossier show 3f9c1a0b --format json | jq -r .text
 
 Through $PAGER (else less) when stdout is a terminal; --no-pager prints directly.")]

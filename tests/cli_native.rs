@@ -913,3 +913,40 @@ fn every_error_is_one_line_in_one_style() {
         assert!(before.contains(": ") && !hint.is_empty(), "{args:?}: {err}");
     }
 }
+
+/// `show` pages through `$PAGER` on a terminal only; `script` (util-linux) provides the
+/// terminal where it is installed.
+#[test]
+fn show_pages_on_a_terminal() {
+    let env = indexed();
+    let show = format!(
+        "{} --index {} show {} --color never",
+        env!("CARGO_BIN_EXE_dossier"),
+        env.index_path().display(),
+        plain()
+    );
+    let on_tty = |extra: &str| {
+        Command::new("script")
+            .args(["-qec", &format!("{show}{extra}"), "/dev/null"])
+            .env("PAGER", "sed -n 1,1p")
+            .env_remove("DOSSIER_CONFIG")
+            .env("XDG_CONFIG_HOME", env.path("none"))
+            .output()
+    };
+    let Ok(paged) = on_tty("") else {
+        eprintln!("skipping: 'script' is not installed to give dossier a terminal");
+        return;
+    };
+    let paged = String::from_utf8_lossy(&paged.stdout).into_owned();
+    assert_eq!(paged.trim_end().lines().count(), 1, "{paged}");
+    assert!(paged.starts_with("Georgia's spy-catchers"), "{paged}");
+    let direct = String::from_utf8_lossy(&on_tty(" --no-pager").unwrap().stdout).into_owned();
+    assert!(direct.lines().count() > 10, "{direct}");
+    // Not a terminal: no pager, whatever $PAGER says.
+    let piped = env
+        .cmd(&["show", &plain()])
+        .env("PAGER", "sed -n 1,1p")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&piped.stdout).lines().count() > 10);
+}
