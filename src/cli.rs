@@ -254,14 +254,28 @@ pub struct SavedArgs {
 #[derive(Subcommand, Debug)]
 pub enum SavedCommand {
     /// Save a query under a name: the query language and filters of `search`
+    #[command(after_help = "Examples:
+  dossier saved add mss-europe 'recruit officials -brexit' --agency MSS --country FR
+  dossier saved add gru-nl 'GRU hackers' --country NL --since 2018 --description 'GRU in NL'")]
     Add(SavedAddArgs),
     /// List the saved queries
+    #[command(after_help = "Examples:
+  dossier saved list
+  dossier saved list --format json | jq -r .name")]
     List(SavedListArgs),
     /// Print a saved query as TOML, in the canonical form `add` writes
+    #[command(after_help = "Examples:
+  dossier saved show mss-europe")]
     Show(SavedShowArgs),
     /// Remove a saved query and its --new watermark
+    #[command(after_help = "Examples:
+  dossier saved rm mss-europe")]
     Rm(SavedRmArgs),
     /// Run saved queries; with --new, only passages indexed since the query's last --new run
+    #[command(after_help = "Examples:
+  dossier saved run mss-europe
+  dossier saved run --all --new --format json >> new-hits.jsonl
+  dossier saved run --all --format csv > standing-queries.csv")]
     Run(SavedRunArgs),
 }
 

@@ -578,8 +578,8 @@ fn man_pages() {
         let text = std::fs::read_to_string(env.path("man").join(name)).expect(name);
         assert!(text.contains(".SH NAME"), "{name}");
     }
-    // `--help` of every command ends with examples.
-    for cmd in [
+    // `--help` of every command and saved subcommand ends with examples.
+    let commands = [
         "index",
         "search",
         "show",
@@ -591,9 +591,13 @@ fn man_pages() {
         "saved",
         "completions",
         "man",
-    ] {
-        let help = env.ok(&[cmd, "--help"], 0);
-        assert!(help.contains("Examples:\n  dossier "), "{cmd}: {help}");
+    ];
+    let saved = ["add", "list", "show", "rm", "run"].map(|s| vec!["saved", s]);
+    for cmd in commands.map(|c| vec![c]).into_iter().chain(saved) {
+        let mut args = cmd.clone();
+        args.push("--help");
+        let help = env.ok(&args, 0);
+        assert!(help.contains("Examples:\n  dossier "), "{cmd:?}: {help}");
     }
 }
 
