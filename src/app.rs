@@ -1,24 +1,123 @@
 //! The body of each subcommand: call the library, print, pick the exit status.
 
 use std::io::{self, BufWriter, IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use std::time::Duration;
 
 use anyhow::{Context, Result};
+use clap::CommandFactory;
 use dossier::article::Article;
+use dossier::config::{self, ColorChoice, Config};
 use dossier::corpus::{self, Entry};
 use dossier::index::{self, Event, IndexOptions, Summary};
-use dossier::printer::{human::HumanPrinter, json::JsonPrinter, Printer};
+use dossier::printer::csv::CsvPrinter;
+use dossier::printer::human::{summary_line, HumanPrinter};
+use dossier::printer::json::{write_line, ArticleLine, JsonPrinter};
+use dossier::printer::Printer;
 use dossier::query::Query;
 use dossier::search::{SearchOptions, Searcher};
+use dossier::show::{ArticleView, Target};
 use dossier::tag;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use serde::Serialize;
-use termcolor::{Ansi, NoColor};
+use termcolor::{Ansi, NoColor, WriteColor};
 
-use crate::cli::{ExtractArgs, FacetsArgs, Format, IndexArgs, LookupArgs, SearchArgs};
+use crate::cli::{
+    Cli, ExtractArgs, FacetsArgs, FilterArgs, Format, HitFormat, IndexArgs, LookupArgs, ManArgs,
+    SearchArgs, ShowArgs, StatusArgs,
+};
+
+/// What every command may need: the index path and settings resolved once.
+pub struct Ctx {
+    /// The index, from --index, $DOSSIER_INDEX, config.toml or the default.
+    pub index: PathBuf,
+    /// The configuration layers, for settings resolved per command.
+    pub config: Config,
+    /// --color, $DOSSIER_COLOR, config.toml or auto.
+    pub color: ColorChoice,
+}
+
+impl Ctx {
+    /// Whether stdout gets colour.
+    pub fn color(&self) -> bool {
+        config::use_color(
+            self.color,
+            io::stdout().is_terminal(),
+            std::env::var_os("NO_COLOR"),
+        )
+    }
+}
+
+/// A printer of hits on stdout in the chosen format; `named` adds a query column to CSV.
+pub fn hit_printer(format: HitFormat, color: bool, named: bool) -> Printer<Box<dyn WriteColor>> {
+    let stdout = BufWriter::new(io::stdout().lock());
+    let out: Box<dyn WriteColor> = if color && format == HitFormat::Human {
+        Box::new(Ansi::new(stdout))
+    } else {
+        Box::new(NoColor::new(stdout))
+    };
+    match format {
+        HitFormat::Human => Printer::Human(HumanPrinter::new(out, terminal_width())),
+        HitFormat::Json => Printer::Json(JsonPrinter::new(out)),
+        HitFormat::Csv => Printer::Csv(Box::new(CsvPrinter::new(out, named))),
+    }
+}
+
+/// The query string plus the filter flags, every alias resolved. Errors name the flag.
+pub fn build_query(text: &str, filters: &FilterArgs) -> Result<Query> {
+    let mut query = Query::parse(text)?;
+    for a in &filters.agency {
+        query = query.agency(a).context("--agency")?;
+    }
+    for c in &filters.country {
+        query = query.country(c).context("--country")?;
+    }
+    if let Some(s) = &filters.since {
+        query.since = Some(s.parse().context("--since")?);
+    }
+    if let Some(u) = &filters.until {
+        query.until = Some(u.parse().context("--until")?);
+    }
+    if let (Some(s), Some(u)) = query.date_range() {
+        if s > u {
+            anyhow::bail!("--since {s} is after --until {u}: nothing can match; swap them");
+        }
+    }
+    Ok(query)
+}
+
+/// Prints a command-line error as `dossier: bad command line: <what>; <hint>` (help and
+/// version go to stdout as clap writes them).
+pub fn clap_error(e: clap::Error) -> ExitCode {
+    if !e.use_stderr() {
+        let _ = e.print();
+        return ExitCode::SUCCESS;
+    }
+    let text = e.render().to_string();
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    let what = lines
+        .next()
+        .unwrap_or("")
+        .trim_start_matches("error: ")
+        .to_string();
+    let mut hint = None;
+    let mut command = "dossier".to_string();
+    for l in lines {
+        if let Some(t) = l.strip_prefix("tip: ") {
+            hint.get_or_insert_with(|| t.to_string());
+        } else if let Some(u) = l.strip_prefix("Usage: ") {
+            let words: Vec<&str> = u
+                .split_whitespace()
+                .take_while(|w| !w.starts_with(['[', '<', '-']))
+                .collect();
+            command = words.join(" ");
+        }
+    }
+    let hint = hint.unwrap_or_else(|| format!("see '{command} --help'"));
+    eprintln!("dossier: bad command line: {what}; {hint}");
+    ExitCode::from(2)
+}
 
 /// Skip reasons too ordinary to report file by file (they are counted in the summary).
 const QUIET_REASONS: &[&str] = &[
@@ -74,14 +173,10 @@ pub fn index(path: &Path, args: IndexArgs) -> Result<ExitCode> {
     })
     .with_context(|| format!("indexing into '{}'", path.display()))?;
     bar.finish_and_clear();
+    dossier::status::record_run(path, &opts.roots, opts.rebuild, &summary)?;
     match args.format {
-        Format::Human => eprintln!("{}", summary_line(&summary, path)),
-        Format::Json => {
-            let mut v = serde_json::to_value(&summary)?;
-            v["type"] = "index".into();
-            v["index"] = path.display().to_string().into();
-            println!("{v}");
-        }
+        Format::Human => eprintln!("{}", index_summary_line(&summary, path)),
+        Format::Json => write_line(&mut io::stdout().lock(), "index", &summary)?,
     }
     Ok(ExitCode::from(if problems > 0 { 2 } else { 0 }))
 }
@@ -117,7 +212,7 @@ fn show_path(path: &Path) -> String {
     dossier::printer::sanitize::one_line(&path.to_string_lossy()).into_owned()
 }
 
-fn summary_line(s: &Summary, path: &Path) -> String {
+fn index_summary_line(s: &Summary, path: &Path) -> String {
     let indexed = s.new + s.changed + s.duplicate;
     let mut line = format!(
         "indexed {indexed} files ({} new, {} changed, {} duplicate, {} unchanged, {} removed)",
@@ -139,30 +234,19 @@ fn summary_line(s: &Summary, path: &Path) -> String {
     line
 }
 
-pub fn search(path: &Path, query: &Query, args: &SearchArgs, color: bool) -> Result<ExitCode> {
-    let searcher = Searcher::open(path)?;
+pub fn search(ctx: &Ctx, query: &Query, args: &SearchArgs) -> Result<ExitCode> {
+    let searcher = Searcher::open(&ctx.index)?;
     let opts = SearchOptions {
-        limit: args.limit,
-        per_article: args.per_article,
+        limit: ctx.config.limit(args.limit),
+        per_article: ctx.config.per_article(args.per_article),
         after_seq: None,
     };
     let results = searcher.search(query, &opts)?;
-    let stdout = BufWriter::new(io::stdout().lock());
-    let width = terminal_width();
-    match (args.format, color) {
-        (Format::Json, _) => {
-            Printer::Json(JsonPrinter::new(NoColor::new(stdout))).results(&results, None)?
-        }
-        (Format::Human, true) => {
-            let mut p = Printer::Human(HumanPrinter::new(Ansi::new(stdout), width));
-            p.results(&results, None)?;
-            p.flush()?;
-        }
-        (Format::Human, false) => {
-            let mut p = Printer::Human(HumanPrinter::new(NoColor::new(stdout), width));
-            p.results(&results, None)?;
-            p.flush()?;
-        }
+    let mut printer = hit_printer(args.format, ctx.color(), false);
+    printer.results(&results, None)?;
+    printer.flush()?;
+    if args.format != HitFormat::Json {
+        eprintln!("{}", summary_line(&results, None));
     }
     Ok(ExitCode::from(if results.hits.is_empty() { 1 } else { 0 }))
 }
@@ -180,11 +264,7 @@ pub fn facets(path: &Path, query: &Query, args: &FacetsArgs) -> Result<ExitCode>
     let facets = searcher.facets(query)?;
     let mut out = BufWriter::new(io::stdout().lock());
     match args.format {
-        Format::Json => {
-            let mut v = serde_json::to_value(&facets)?;
-            v["type"] = "facets".into();
-            writeln!(out, "{v}")?;
-        }
+        Format::Json => write_line(&mut out, "facets", &facets)?,
         Format::Human => {
             writeln!(out, "{} articles", facets.articles)?;
             let top = args.top;
@@ -222,25 +302,6 @@ fn bars(out: &mut impl Write, title: &str, counts: &[dossier::facets::Count]) ->
         )?;
     }
     Ok(())
-}
-
-/// One line of `dossier extract --format json`.
-#[derive(Serialize)]
-struct ExtractLine<'a> {
-    path: String,
-    title: Option<&'a str>,
-    published: Option<String>,
-    published_source: Option<&'static str>,
-    url: Option<&'a str>,
-    site: Option<&'a str>,
-    language: Option<&'a str>,
-    encoding: Option<&'static str>,
-    agencies: Vec<&'static str>,
-    countries: Vec<&'static str>,
-    text: String,
-    paragraphs: &'a [String],
-    passages: usize,
-    skipped: Option<String>,
 }
 
 pub fn extract(args: &ExtractArgs) -> Result<ExitCode> {
@@ -285,103 +346,177 @@ fn print_extract(
     result: std::result::Result<Article, String>,
 ) -> Result<()> {
     let shown = path.display().to_string();
-    let (article, skipped) = match result {
-        Ok(a) => (Some(a), None),
-        Err(reason) => (None, Some(reason)),
-    };
-    match format {
-        Format::Json => {
-            let line = match &article {
-                Some(a) => {
-                    let e = &a.extracted;
-                    ExtractLine {
-                        path: shown,
-                        title: e.title.as_deref(),
-                        published: e.published.map(|d| d.to_string()),
-                        published_source: e.published_source.as_ref().map(|s| s.as_str()),
-                        url: e.url.as_deref(),
-                        site: e.site.as_deref(),
-                        language: e.language.as_deref(),
-                        encoding: Some(e.encoding),
-                        agencies: a.tags.agencies.clone(),
-                        countries: a.tags.countries.clone(),
-                        text: e.text(),
-                        paragraphs: &e.paragraphs,
-                        passages: a.passages.len(),
-                        skipped: None,
-                    }
-                }
-                None => ExtractLine {
-                    path: shown,
-                    title: None,
-                    published: None,
-                    published_source: None,
-                    url: None,
-                    site: None,
-                    language: None,
-                    encoding: None,
-                    agencies: vec![],
-                    countries: vec![],
-                    text: String::new(),
-                    paragraphs: &[],
-                    passages: 0,
-                    skipped,
-                },
-            };
-            let json = serde_json::to_string(&line)?;
-            writeln!(out, "{}", dossier::printer::sanitize::escape_json(&json))?;
+    match (format, result) {
+        (Format::Json, Ok(a)) => {
+            let view = ArticleView::from_article(&a);
+            write_line(out, "article", ArticleLine::new(&view))?;
         }
-        Format::Human => match &article {
-            None => writeln!(
-                out,
-                "{}: skipped: {}\n",
-                show_path(path),
-                skipped.unwrap_or_default()
-            )?,
-            Some(a) => {
-                let shown = show_path(path);
-                let e = &a.extracted;
-                let clean = |s: &str| dossier::printer::sanitize::sanitize(s).into_owned();
-                writeln!(out, "{shown}")?;
-                writeln!(
-                    out,
-                    "  title:     {}",
-                    clean(e.title.as_deref().unwrap_or("-"))
-                )?;
-                let date = match (&e.published, &e.published_source) {
-                    (Some(d), Some(s)) => format!("{d} (from {})", s.as_str()),
-                    (Some(d), None) => d.to_string(),
-                    _ => "-".to_string(),
-                };
-                writeln!(out, "  published: {date}")?;
-                writeln!(
-                    out,
-                    "  url:       {}",
-                    clean(e.url.as_deref().unwrap_or("-"))
-                )?;
-                writeln!(
-                    out,
-                    "  site:      {}",
-                    clean(e.site.as_deref().unwrap_or("-"))
-                )?;
-                writeln!(out, "  language:  {}", e.language.as_deref().unwrap_or("-"))?;
-                writeln!(out, "  encoding:  {}", e.encoding)?;
-                writeln!(out, "  agencies:  {}", a.tags.agencies.join(" "))?;
-                writeln!(out, "  countries: {}", a.tags.countries.join(" "))?;
-                writeln!(
-                    out,
-                    "  text:      {} paragraphs, {} passages",
-                    e.paragraphs.len(),
-                    a.passages.len()
-                )?;
-                for p in &e.paragraphs {
-                    writeln!(out, "\n    {}", clean(p))?;
-                }
-                writeln!(out)?;
-            }
-        },
+        (Format::Json, Err(reason)) => {
+            let line = serde_json::json!({ "path": shown, "reason": reason });
+            write_line(out, "skipped", line)?;
+        }
+        (Format::Human, Err(reason)) => writeln!(out, "{}: skipped: {reason}\n", show_path(path))?,
+        (Format::Human, Ok(a)) => {
+            let view = ArticleView::from_article(&a);
+            let mut p = HumanPrinter::new(NoColor::new(&mut *out), usize::MAX);
+            p.article(&view)?;
+            writeln!(out)?;
+        }
     }
     Ok(())
+}
+
+/// `dossier show`: from the index, else (a file never indexed) extracted on the spot.
+pub fn show(ctx: &Ctx, args: &ShowArgs) -> Result<ExitCode> {
+    let query = match &args.query {
+        Some(q) => Some(Query::parse(&crate::cli::unprotect(std::slice::from_ref(
+            q,
+        )))?),
+        None => None,
+    };
+    let target = Target::parse(&args.target);
+    let from_index = match Searcher::open(&ctx.index) {
+        Ok(s) => s.article(&target)?,
+        Err(dossier::Error::NoIndex(_)) if matches!(target, Target::Path(_)) => None,
+        Err(e) => return Err(e.into()),
+    };
+    let mut view = match (from_index, &target) {
+        (Some(v), _) => {
+            note_if_changed(&v);
+            v
+        }
+        (None, Target::Path(p)) if p.is_file() => {
+            eprintln!(
+                "dossier: note: '{}' is not in the index; extracted now",
+                args.target
+            );
+            extract_one(p)?
+        }
+        (None, _) => anyhow::bail!(
+            "no article '{}': neither an article id in '{}' nor a file; use an id from \
+             'dossier search' (or a prefix of one) or the path of an article file",
+            args.target,
+            ctx.index.display()
+        ),
+    };
+    if let Some(q) = &query {
+        view.highlight(q);
+    }
+    let color = ctx.color();
+    let pager = args.format == Format::Human && !args.no_pager && io::stdout().is_terminal();
+    crate::pager::output(pager, |out| match args.format {
+        Format::Json => write_line(out, "article", ArticleLine::new(&view)),
+        Format::Human if color => {
+            HumanPrinter::new(Ansi::new(out), terminal_width()).article(&view)
+        }
+        Format::Human => HumanPrinter::new(NoColor::new(out), terminal_width()).article(&view),
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn extract_one(path: &Path) -> Result<ArticleView> {
+    let kind = dossier::extract::kind_of(path).unwrap_or(dossier::extract::Kind::Text);
+    let bytes = std::fs::read(path).map_err(|e| dossier::Error::io(path, e))?;
+    let article = Article::from_bytes(path.to_path_buf(), &bytes, kind).map_err(|skip| {
+        anyhow::anyhow!(
+            "nothing to show in '{}': {skip}; check that it is an article",
+            path.display()
+        )
+    })?;
+    Ok(ArticleView::from_article(&article))
+}
+
+/// Warns when the file behind an indexed article no longer holds what was indexed.
+fn note_if_changed(view: &ArticleView) {
+    let path = Path::new(&view.path);
+    let now = std::fs::read(path).map(|b| dossier::article::content_id(&b));
+    let why = match now {
+        Ok(id) if id == view.article_id => return,
+        Ok(_) => "has changed since it was indexed",
+        Err(_) => "is gone",
+    };
+    eprintln!(
+        "dossier: note: '{}' {why}; this is the indexed text ('dossier index' updates it)",
+        view.path
+    );
+}
+
+/// `dossier status`.
+pub fn status(ctx: &Ctx, args: &StatusArgs) -> Result<ExitCode> {
+    let st = dossier::status::status(&ctx.index, args.top)?;
+    let mut out = BufWriter::new(io::stdout().lock());
+    match args.format {
+        Format::Json => write_line(&mut out, "status", &st)?,
+        Format::Human => {
+            let counts = |c: &[dossier::facets::Count]| {
+                let v: Vec<String> = c.iter().map(|c| format!("{} {}", c.key, c.count)).collect();
+                if v.is_empty() {
+                    "-".to_string()
+                } else {
+                    v.join(", ")
+                }
+            };
+            let folders: Vec<String> = st.folders.iter().map(|f| f.display().to_string()).collect();
+            let dates = match (st.earliest, st.latest) {
+                (Some(a), Some(b)) => format!("{a} to {b} ({} undated)", st.undated),
+                _ => format!("none ({} undated)", st.undated),
+            };
+            let last = match (&st.last_indexed, &st.last_run) {
+                (Some(t), Some(r)) => format!(
+                    "{t} ({} new, {} changed, {} unchanged, {} removed, {} skipped)",
+                    r.new, r.changed, r.unchanged, r.removed, r.skipped
+                ),
+                (Some(t), None) => t.clone(),
+                _ => "-".to_string(),
+            };
+            writeln!(out, "index:         {}", st.index.display())?;
+            writeln!(out, "schema:        version {}", st.schema_version)?;
+            writeln!(out, "articles:      {}", st.articles)?;
+            writeln!(out, "passages:      {}", st.passages)?;
+            writeln!(out, "size on disk:  {:.1} MB", st.size_bytes as f64 / 1e6)?;
+            writeln!(out, "last indexed:  {last}")?;
+            writeln!(
+                out,
+                "folders:       {}",
+                if folders.is_empty() {
+                    "-".into()
+                } else {
+                    folders.join(", ")
+                }
+            )?;
+            writeln!(out, "dates covered: {dates}")?;
+            writeln!(out, "top agencies:  {}", counts(&st.agencies))?;
+            writeln!(out, "top countries: {}", counts(&st.countries))?;
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `dossier completions SHELL`.
+pub fn completions(shell: clap_complete::Shell) -> Result<ExitCode> {
+    let mut out = BufWriter::new(io::stdout().lock());
+    clap_complete::generate(shell, &mut Cli::command(), "dossier", &mut out);
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `dossier man`: the main page on stdout, or every page into a folder.
+pub fn man(args: &ManArgs) -> Result<ExitCode> {
+    match &args.dir {
+        Some(dir) => {
+            std::fs::create_dir_all(dir).map_err(|e| dossier::Error::io(dir, e))?;
+            clap_mangen::generate_to(Cli::command(), dir)
+                .map_err(|e| dossier::Error::io(dir, e))?;
+            eprintln!("wrote manual pages into {}", dir.display());
+        }
+        None => {
+            let mut out = BufWriter::new(io::stdout().lock());
+            clap_mangen::Man::new(Cli::command()).render(&mut out)?;
+            out.flush()?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 pub fn agencies(args: &LookupArgs) -> Result<ExitCode> {
@@ -396,7 +531,7 @@ pub fn agencies(args: &LookupArgs) -> Result<ExitCode> {
                 let line = serde_json::json!({
                     "id": a.id, "country": a.country, "names": a.names, "successor": a.successor,
                 });
-                writeln!(out, "{line}")?;
+                write_line(&mut out, "agency", line)?;
             }
             Format::Human => writeln!(out, "{:<10} {:<3} {}", a.id, a.country, a.names.join("; "))?,
         }
@@ -416,7 +551,7 @@ pub fn countries(args: &LookupArgs) -> Result<ExitCode> {
             Format::Json => {
                 let line =
                     serde_json::json!({ "code": c.code, "name": c.name, "aliases": c.aliases });
-                writeln!(out, "{line}")?;
+                write_line(&mut out, "country", line)?;
             }
             Format::Human => {
                 writeln!(out, "{:<3} {:<24} {}", c.code, c.name, c.aliases.join("; "))?

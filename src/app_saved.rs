@@ -8,16 +8,16 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Result};
-use dossier::printer::{human::HumanPrinter, json::JsonPrinter, Printer};
+use dossier::printer::human::summary_line;
+use dossier::printer::json::write_line;
 use dossier::query::Query;
 use dossier::saved::state::{self, Mark, RunOptions, RunState};
 use dossier::saved::{SavedQueries, SavedQuery};
 use dossier::search::Searcher;
 use serde::Serialize;
-use termcolor::{Ansi, NoColor, WriteColor};
 
-use crate::app::terminal_width;
-use crate::cli::{Format, SavedAddArgs, SavedRunArgs, SavedShowArgs};
+use crate::app::{hit_printer, Ctx};
+use crate::cli::{Format, HitFormat, SavedAddArgs, SavedRunArgs, SavedShowArgs};
 
 /// `--queries`, else `$DOSSIER_QUERIES` (both handled by clap), else beside the index folder.
 pub fn queries_file(arg: Option<PathBuf>, index: &Path) -> PathBuf {
@@ -80,10 +80,7 @@ pub fn list(index: &Path, file: &Path, format: Format) -> Result<ExitCode> {
     let width = saved.iter().map(|q| q.name.len()).max().unwrap_or(0);
     for q in saved.iter() {
         match format {
-            Format::Json => {
-                serde_json::to_writer(&mut out, &QueryLine::new(q, &state))?;
-                writeln!(out)?;
-            }
+            Format::Json => write_line(&mut out, "saved_query", QueryLine::new(q, &state))?,
             Format::Human => {
                 writeln!(out, "{:<width$}  {}", q.name, q.command_line())?;
                 if let Some(d) = &q.description {
@@ -110,8 +107,7 @@ pub fn show(index: &Path, file: &Path, args: &SavedShowArgs) -> Result<ExitCode>
     match args.format {
         Format::Json => {
             let state = RunState::open(index, file)?;
-            serde_json::to_writer(&mut out, &QueryLine::new(q, &state))?;
-            writeln!(out)?;
+            write_line(&mut out, "saved_query", QueryLine::new(q, &state))?;
         }
         Format::Human => write!(out, "{}", q.to_toml())?,
     }
@@ -130,39 +126,38 @@ pub fn rm(index: &Path, file: &Path, name: &str) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn run(index: &Path, file: &Path, args: &SavedRunArgs) -> Result<ExitCode> {
-    let color = crate::use_color(args.color);
+pub fn run(ctx: &Ctx, file: &Path, args: &SavedRunArgs) -> Result<ExitCode> {
+    let index = &ctx.index;
     let saved = SavedQueries::load(file)?;
     let selected = select(&saved, args)?;
     let searcher = Searcher::open(index)?;
     let mut state = args.new.then(|| RunState::open(index, file)).transpose()?;
     let opts = RunOptions {
         new: args.new,
-        limit: args.limit,
-        per_article: args.per_article,
+        // Without --new, the user's defaults apply as in search; --new reports all by default.
+        limit: if args.new {
+            args.limit
+        } else {
+            Some(ctx.config.limit(args.limit))
+        },
+        per_article: if args.new {
+            args.per_article
+        } else {
+            Some(ctx.config.per_article(args.per_article))
+        },
     };
-    let mut out = BufWriter::new(io::stdout().lock());
-    let width = terminal_width();
+    let mut printer = hit_printer(args.format, ctx.color(), true);
     let mut any_hits = false;
-    for (i, q) in selected.iter().enumerate() {
+    for q in &selected {
         let from = state.as_ref().and_then(|s| s.mark(&q.name));
         let outcome = state::run(&searcher, q, from.map(|m| &m.watermark), opts)?;
         let results = &outcome.results;
-        if i > 0 && args.format == Format::Human {
-            writeln!(out)?;
-        }
-        let name = Some(q.name.as_str());
-        match (args.format, color) {
-            (Format::Json, _) => {
-                Printer::Json(JsonPrinter::new(NoColor::new(&mut out))).results(results, name)?
-            }
-            (Format::Human, true) => human(Ansi::new(&mut out), width).results(results, name)?,
-            (Format::Human, false) => {
-                human(NoColor::new(&mut out), width).results(results, name)?
-            }
-        }
+        printer.results(results, Some(q.name.as_str()))?;
         // The watermark may move only once this query's output has left the process.
-        out.flush()?;
+        printer.flush()?;
+        if args.format != HitFormat::Json {
+            eprintln!("{}", summary_line(results, Some(&q.name)));
+        }
         if outcome.left_out > 0 {
             eprintln!(
                 "dossier: saved query '{}': {} more new passages left out by --limit or \
@@ -183,7 +178,7 @@ pub fn run(index: &Path, file: &Path, args: &SavedRunArgs) -> Result<ExitCode> {
 fn select<'a>(saved: &'a SavedQueries, args: &SavedRunArgs) -> Result<Vec<&'a SavedQuery>> {
     if saved.is_empty() {
         bail!(
-            "no saved queries in {}; add one with 'dossier saved add NAME QUERY'",
+            "no saved queries: '{}' holds none; add one with 'dossier saved add NAME QUERY'",
             saved.path().display()
         );
     }
@@ -195,8 +190,4 @@ fn select<'a>(saved: &'a SavedQueries, args: &SavedRunArgs) -> Result<Vec<&'a Sa
         .filter(|n| seen.insert(n.as_str()))
         .map(|name| Ok(saved.get(name)?))
         .collect()
-}
-
-fn human<W: WriteColor>(out: W, width: usize) -> Printer<W> {
-    Printer::Human(HumanPrinter::new(out, width))
 }

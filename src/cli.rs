@@ -7,11 +7,27 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Full-text search for intelligence reporting: index scraped articles, search ranked passages.
 #[derive(Parser, Debug)]
-#[command(name = "dossier", version, about, max_term_width = 100)]
+#[command(
+    name = "dossier",
+    version,
+    about,
+    max_term_width = 100,
+    after_help = "Examples:
+  dossier index ~/scrapes
+  dossier search recruit officers --agency MSS --since 2018
+  dossier show 3f9c1a --query recruit
+
+Defaults for --index, --limit, --per-article and --color can live in config.toml in the user's
+config directory (or $DOSSIER_CONFIG); flags beat environment variables beat the file."
+)]
 pub struct Cli {
-    /// Index location [default: $DOSSIER_INDEX, else the user's data dir, e.g. ~/.local/share/dossier/index]
-    #[arg(long, global = true, value_name = "PATH", env = "DOSSIER_INDEX")]
+    /// Index location [default: $DOSSIER_INDEX, else `index` in config.toml, else the user's data dir, e.g. ~/.local/share/dossier/index]
+    #[arg(long, global = true, value_name = "PATH")]
     pub index: Option<PathBuf>,
+
+    /// When to colour output [default: $DOSSIER_COLOR, else `color` in config.toml, else auto]
+    #[arg(long, global = true, value_enum, value_name = "WHEN")]
+    pub color: Option<ColorWhen>,
 
     #[command(subcommand)]
     pub command: Command,
@@ -21,19 +37,69 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Index the articles under one or more folders (HTML, .txt, .md); re-runs index only changes
+    #[command(after_help = "Examples:
+  dossier index ~/scrapes                  # first run, or only what changed since the last
+  dossier index --rebuild ~/scrapes ~/old  # start again from nothing
+  dossier --index /tmp/idx index corpus    # an index somewhere else")]
     Index(IndexArgs),
     /// Search the index for ranked, highlighted passages
+    #[command(after_help = "Examples:
+  dossier search recruit officers
+  dossier search '\"state security\" -brexit' --agency MSS --country FR --since 2015
+  dossier search mole OR defector --format csv > hits.csv
+  dossier search rendition --format json | jq -r 'select(.type == \"hit\") | .title'")]
     Search(SearchArgs),
+    /// Show one article whole: metadata, tags and text, a query's words highlighted
+    #[command(after_help = "Examples:
+  dossier show 3f9c1a0b                    # an article id (or a unique prefix) from search
+  dossier show ~/scrapes/wire/2020/article.html --query 'defector OR mole'
+  dossier show 3f9c1a0b --format json | jq -r .text
+
+Through $PAGER (else less) when stdout is a terminal; --no-pager prints directly.")]
+    Show(ShowArgs),
+    /// Describe the index: size, counts, dates covered, folders, last run, top agencies
+    #[command(after_help = "Examples:
+  dossier status
+  dossier status --top 10 --format json | jq .articles")]
+    Status(StatusArgs),
     /// Show exactly what the indexer keeps of files: metadata, tags and text
+    #[command(after_help = "Examples:
+  dossier extract page.html
+  dossier extract ~/scrapes/site --format json | jq -r 'select(.type == \"skipped\") | .path'")]
     Extract(ExtractArgs),
     /// Count matching articles by agency, country and date, drawn as bars
+    #[command(after_help = "Examples:
+  dossier facets                           # the whole index
+  dossier facets cyber --since 2020 --top 5
+  dossier facets --country CN --format json")]
     Facets(FacetsArgs),
     /// List the known intelligence agencies, or look a name up
+    #[command(after_help = "Examples:
+  dossier agencies
+  dossier agencies \"foreign intelligence\"")]
     Agencies(LookupArgs),
     /// List the known countries, or look a name up
+    #[command(after_help = "Examples:
+  dossier countries
+  dossier countries chinese")]
     Countries(LookupArgs),
     /// Named queries kept in a TOML file; run them from scripts, reporting only what is new
+    #[command(after_help = "Examples:
+  dossier saved add mss-europe 'recruit officials' --agency MSS --country FR
+  dossier saved run --all --new --format json")]
     Saved(SavedArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
+    #[command(after_help = "Examples:
+  dossier completions bash > ~/.local/share/bash-completion/completions/dossier
+  dossier completions zsh > ~/.zfunc/_dossier
+  dossier completions fish > ~/.config/fish/completions/dossier.fish
+  dossier completions powershell >> $PROFILE")]
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), or write one page per command into a folder
+    #[command(after_help = "Examples:
+  dossier man | man -l -
+  dossier man --dir ~/.local/share/man/man1")]
+    Man(ManArgs),
 }
 
 /// `dossier index`.
@@ -62,6 +128,50 @@ pub struct IndexArgs {
     pub format: Format,
 }
 
+/// `dossier show`.
+#[derive(Args, Debug)]
+pub struct ShowArgs {
+    /// An article id or unique prefix (from search output), or a file's path
+    #[arg(value_name = "ARTICLE_ID|PATH")]
+    pub target: String,
+    /// Highlight this query's words (the language of search)
+    #[arg(long, short, value_name = "QUERY")]
+    pub query: Option<String>,
+    /// Print directly, never through $PAGER
+    #[arg(long)]
+    pub no_pager: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+/// `dossier status`.
+#[derive(Args, Debug)]
+pub struct StatusArgs {
+    /// Agencies and countries to list
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    pub top: usize,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+/// `dossier completions`.
+#[derive(Args, Debug)]
+pub struct CompletionsArgs {
+    /// The shell
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// `dossier man`.
+#[derive(Args, Debug)]
+pub struct ManArgs {
+    /// Write dossier.1 and a page per subcommand (dossier-search.1, ...) into this folder
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
 /// Filters shared by `search` and saved queries.
 #[derive(Args, Debug, Default)]
 pub struct FilterArgs {
@@ -87,18 +197,15 @@ pub struct SearchArgs {
     pub query: Vec<String>,
     #[command(flatten)]
     pub filters: FilterArgs,
-    /// Passages to show at most
-    #[arg(long, short = 'n', default_value_t = 10, value_name = "N")]
-    pub limit: usize,
-    /// Passages per article at most
-    #[arg(long, default_value_t = 2, value_name = "N")]
-    pub per_article: usize,
+    /// Passages to show at most [default: $DOSSIER_LIMIT, else `limit` in config.toml, else 10]
+    #[arg(long, short = 'n', value_name = "N")]
+    pub limit: Option<usize>,
+    /// Passages per article at most [default: $DOSSIER_PER_ARTICLE, else config.toml, else 2]
+    #[arg(long, value_name = "N")]
+    pub per_article: Option<usize>,
     /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
-    /// When to colour matched words
-    #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
-    pub color: ColorWhen,
+    #[arg(long, value_enum, default_value_t = HitFormat::Human)]
+    pub format: HitFormat,
 }
 
 /// `dossier facets`.
@@ -153,14 +260,28 @@ pub struct SavedArgs {
 #[derive(Subcommand, Debug)]
 pub enum SavedCommand {
     /// Save a query under a name: the query language and filters of `search`
+    #[command(after_help = "Examples:
+  dossier saved add mss-europe 'recruit officials -brexit' --agency MSS --country FR
+  dossier saved add gru-nl 'GRU hackers' --country NL --since 2018 --description 'GRU in NL'")]
     Add(SavedAddArgs),
     /// List the saved queries
+    #[command(after_help = "Examples:
+  dossier saved list
+  dossier saved list --format json | jq -r .name")]
     List(SavedListArgs),
     /// Print a saved query as TOML, in the canonical form `add` writes
+    #[command(after_help = "Examples:
+  dossier saved show mss-europe")]
     Show(SavedShowArgs),
     /// Remove a saved query and its --new watermark
+    #[command(after_help = "Examples:
+  dossier saved rm mss-europe")]
     Rm(SavedRmArgs),
     /// Run saved queries; with --new, only passages indexed since the query's last --new run
+    #[command(after_help = "Examples:
+  dossier saved run mss-europe
+  dossier saved run --all --new --format json >> new-hits.jsonl
+  dossier saved run --all --format csv > standing-queries.csv")]
     Run(SavedRunArgs),
 }
 
@@ -223,18 +344,15 @@ pub struct SavedRunArgs {
     /// Only passages indexed since this query's previous --new run (all of them the first time)
     #[arg(long)]
     pub new: bool,
-    /// Passages per query at most [default: 10, or all with --new]
+    /// Passages per query at most [default: as for search, or all with --new]
     #[arg(long, short = 'n', value_name = "N")]
     pub limit: Option<usize>,
-    /// Passages per article at most [default: 2, or all with --new]
+    /// Passages per article at most [default: as for search, or all with --new]
     #[arg(long, value_name = "N")]
     pub per_article: Option<usize>,
     /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
-    /// When to colour matched words
-    #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
-    pub color: ColorWhen,
+    #[arg(long, value_enum, default_value_t = HitFormat::Human)]
+    pub format: HitFormat,
 }
 
 /// Output formats.
@@ -246,6 +364,17 @@ pub enum Format {
     Json,
 }
 
+/// Output formats of commands that print search hits.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HitFormat {
+    /// Aligned text for people
+    Human,
+    /// JSON Lines for programs
+    Json,
+    /// CSV with a header row, for spreadsheets
+    Csv,
+}
+
 /// When to use colour.
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ColorWhen {
@@ -255,4 +384,48 @@ pub enum ColorWhen {
     Always,
     /// Never
     Never,
+}
+
+impl From<ColorWhen> for dossier::config::ColorChoice {
+    fn from(c: ColorWhen) -> Self {
+        match c {
+            ColorWhen::Auto => dossier::config::ColorChoice::Auto,
+            ColorWhen::Always => dossier::config::ColorChoice::Always,
+            ColorWhen::Never => dossier::config::ColorChoice::Never,
+        }
+    }
+}
+
+/// Marks excluded query words (`-brexit`) so clap takes them as values, not unknown flags:
+/// `dossier search spy -brexit` must work unquoted. Short flags are one letter (`-n 5`, `-n5`,
+/// `-q`), so a dash followed by two or more letters, a quote or a parenthesis is a query word.
+pub fn protect_exclusions(
+    args: impl Iterator<Item = std::ffi::OsString>,
+) -> Vec<std::ffi::OsString> {
+    let mut after_dashdash = false;
+    args.map(|arg| {
+        let Some(s) = arg.to_str() else { return arg };
+        after_dashdash |= s == "--";
+        let rest = s.strip_prefix('-').unwrap_or("");
+        let mut chars = rest.chars();
+        let word = match (chars.next(), chars.next()) {
+            (Some('"' | '('), _) => true,
+            (Some(a), Some(b)) => a.is_alphabetic() && b.is_alphabetic(),
+            _ => false,
+        };
+        if word && !after_dashdash {
+            format!("{EXCLUDE_MARK}{rest}").into()
+        } else {
+            arg
+        }
+    })
+    .collect()
+}
+
+/// Stands for a leading `-` between `protect_exclusions` and `unprotect` (a private-use char).
+const EXCLUDE_MARK: char = '\u{E000}';
+
+/// The query words as one string, exclusion dashes restored.
+pub fn unprotect(words: &[String]) -> String {
+    words.join(" ").replace(EXCLUDE_MARK, "-")
 }

@@ -72,6 +72,13 @@ pub enum Error {
         /// The queries file searched.
         path: PathBuf,
     },
+    /// The configuration file cannot be read or holds a mistake.
+    Config {
+        /// The configuration file.
+        path: PathBuf,
+        /// What is wrong, with the line and column when known.
+        msg: String,
+    },
     /// `saved add` of a name that exists, without `--force`.
     DuplicateQuery {
         /// The name.
@@ -82,48 +89,93 @@ pub enum Error {
 }
 
 impl fmt::Display for Error {
+    /// Every message reads `<what went wrong>: <detail>; <what to do>`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::NoIndex(p) => write!(
                 f,
-                "no index at '{}'; create one with 'dossier index DIR' (or set --index / DOSSIER_INDEX)",
+                "no index at '{}': nothing has been indexed there; create one with 'dossier index \
+                 DIR' (or point --index, DOSSIER_INDEX or config.toml at one)",
                 p.display()
             ),
-            Error::SchemaVersion { path, found, expected } => write!(
+            Error::SchemaVersion {
+                path,
+                found,
+                expected,
+            } => write!(
                 f,
-                "index '{}' has schema version {found}, this build reads {expected}; rerun 'dossier index --rebuild DIR'",
+                "index '{}' is from another version: schema version {found}, this build reads \
+                 {expected}; rerun 'dossier index --rebuild DIR'",
                 path.display()
             ),
             Error::Locked(p) => write!(
                 f,
-                "index '{}' is being written by another 'dossier index'; wait for it to finish",
+                "index '{}' is busy: another 'dossier index' is writing it; wait for it to finish",
                 p.display()
             ),
             Error::Query { query, pos, msg } => {
                 let column = query.get(..*pos).map_or(*pos, |q| q.chars().count()) + 1;
-                write!(f, "bad query '{}' at column {column}: {msg}", excerpt(query, *pos))
+                write!(
+                    f,
+                    "bad query '{}' at column {column}: {msg}",
+                    excerpt(query, *pos)
+                )?;
+                with_hint(f, msg, "see 'dossier search --help' for the query language")
             }
             Error::Argument(msg) => f.write_str(msg),
-            Error::Io { path, source } => write!(f, "{}: {source}", path.display()),
-            Error::Index(msg) => write!(f, "index error: {msg}"),
             Error::Damaged { path, detail } => write!(
                 f,
                 "index '{}' is damaged ({detail}); rebuild it with 'dossier index --rebuild DIR'",
                 path.display()
             ),
-            Error::QueriesFile { path, line, column, msg } => {
-                write!(f, "{}:{line}:{column}: {msg}", path.display())
+            Error::Io { path, source } => {
+                write!(f, "cannot use '{}': {source}", path.display())?;
+                let hint = match source.kind() {
+                    std::io::ErrorKind::NotFound => "check the path",
+                    std::io::ErrorKind::PermissionDenied => "check its permissions",
+                    _ => "check the file and the disk",
+                };
+                with_hint(f, &source.to_string(), hint)
             }
-            Error::UnknownQuery { name, nearest, path } => {
-                write!(f, "unknown saved query '{name}'")?;
+            Error::Index(msg) => write!(
+                f,
+                "cannot read the index: {msg}; if it is damaged, rebuild it with 'dossier index \
+                 --rebuild DIR'"
+            ),
+            Error::QueriesFile {
+                path,
+                line,
+                column,
+                msg,
+            } => {
+                write!(f, "{}:{line}:{column}: {msg}", path.display())?;
+                with_hint(f, msg, "fix the saved-queries file")
+            }
+            Error::Config { path, msg } => write!(
+                f,
+                "bad configuration file '{}': {msg}; fix it, or point DOSSIER_CONFIG at another \
+                 file",
+                path.display()
+            ),
+            Error::UnknownQuery {
+                name,
+                nearest,
+                path,
+            } => {
+                write!(
+                    f,
+                    "unknown saved query '{name}': not in '{}'; ",
+                    path.display()
+                )?;
                 if let Some(n) = nearest {
-                    write!(f, "; did you mean '{n}'?")?;
+                    write!(f, "did you mean '{n}'? ")?;
                 }
-                write!(f, " (in '{}'); see 'dossier saved list'", path.display())
+                write!(f, "see 'dossier saved list'")
             }
             Error::DuplicateQuery { name, path } => write!(
                 f,
-                "a saved query named '{name}' already exists in '{}'; use --force to replace it",
+                "a saved query named '{name}' already exists: it is in '{}'; use --force to \
+                 replace it",
                 path.display()
             ),
         }
@@ -161,6 +213,15 @@ fn excerpt(query: &str, pos: usize) -> String {
         tail.push_str("...");
     }
     head + &tail
+}
+
+/// Ends a message with `; hint` unless its detail already says what to do.
+fn with_hint(f: &mut fmt::Formatter<'_>, detail: &str, hint: &str) -> fmt::Result {
+    if detail.contains("; ") {
+        Ok(())
+    } else {
+        write!(f, "; {hint}")
+    }
 }
 
 impl std::error::Error for Error {
@@ -241,7 +302,8 @@ mod tests {
     fn query_errors_count_columns_in_characters() {
         assert_eq!(
             query_error("émigré )", 9),
-            "bad query 'émigré )' at column 8: what"
+            "bad query 'émigré )' at column 8: what; see 'dossier search --help' for the query \
+             language"
         );
     }
 
@@ -251,7 +313,8 @@ mod tests {
         assert_eq!(
             query_error(&q, 500),
             format!(
-                "bad query '...{}X{}...' at column 501: what",
+                "bad query '...{}X{}...' at column 501: what; see 'dossier search --help' for the \
+                 query language",
                 "a".repeat(30),
                 "b".repeat(29)
             )

@@ -5,6 +5,8 @@
 //! the text, [`index`] writes Tantivy, [`search`] ranks passages for a [`query::Query`], and
 //! [`printer`] shows them to people or programs. [`article`] ties the first stages together.
 //! [`saved`] keeps named queries in a TOML file and remembers what `--new` runs have reported.
+//! [`show`] reads one article back whole, [`status`] describes an index, and [`config`] reads
+//! the user's defaults.
 //!
 //! ```
 //! use dossier::query::Query;
@@ -17,6 +19,7 @@
 #![deny(missing_docs)]
 
 pub mod article;
+pub mod config;
 pub mod corpus;
 pub mod error;
 pub mod extract;
@@ -28,6 +31,8 @@ pub mod query;
 pub mod saved;
 pub mod schema;
 pub mod search;
+pub mod show;
+pub mod status;
 pub mod tag;
 
 pub use error::{Error, Result};

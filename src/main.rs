@@ -1,28 +1,27 @@
 //! The `dossier` binary: parses the command line, turns it into library options once, runs the
 //! library and maps the outcome to an exit status (0 hits, 1 no hits, 2 error).
+//!
+//! Every error is one line on stderr: `dossier: <what went wrong>: <detail>; <what to do>`.
 
 mod app;
 mod app_saved;
 mod cli;
+mod pager;
 
-use std::io::{self, IsTerminal};
-use std::path::PathBuf;
+use std::io;
 use std::process::ExitCode;
 
 use anyhow::Result;
 use clap::Parser;
-use dossier::query::Query;
+use dossier::config::Config;
 
-use cli::{Cli, ColorWhen, Command, FilterArgs, SavedCommand};
+use app::{build_query, Ctx};
+use cli::{unprotect, Cli, Command, SavedCommand};
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse_from(protect_exclusions(std::env::args_os())) {
+    let cli = match Cli::try_parse_from(cli::protect_exclusions(std::env::args_os())) {
         Ok(cli) => cli,
-        Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
-            let _ = e.print();
-            return ExitCode::from(code);
-        }
+        Err(e) => return app::clap_error(e),
     };
     match run(cli) {
         Ok(code) => code,
@@ -35,107 +34,49 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
-    let index = index_path(cli.index);
+    // Generated files must come out even when the configuration is broken.
+    match &cli.command {
+        Command::Completions(args) => return app::completions(args.shell),
+        Command::Man(args) => return app::man(args),
+        _ => {}
+    }
+    let config = Config::load()?;
+    let ctx = Ctx {
+        index: config.index(cli.index),
+        color: config.color(cli.color.map(Into::into)),
+        config,
+    };
+    let index = &ctx.index;
     match cli.command {
-        Command::Index(args) => app::index(&index, args),
+        Command::Index(args) => app::index(index, args),
         Command::Search(args) => {
             let query = build_query(&unprotect(&args.query), &args.filters)?;
-            let color = use_color(args.color);
-            app::search(&index, &query, &args, color)
+            app::search(&ctx, &query, &args)
         }
+        Command::Show(args) => app::show(&ctx, &args),
+        Command::Status(args) => app::status(&ctx, &args),
         Command::Facets(args) => {
             let query = build_query(&unprotect(&args.query), &args.filters)?;
-            app::facets(&index, &query, &args)
+            app::facets(index, &query, &args)
         }
         Command::Extract(args) => app::extract(&args),
         Command::Agencies(args) => app::agencies(&args),
         Command::Countries(args) => app::countries(&args),
         Command::Saved(saved) => {
-            let file = app_saved::queries_file(saved.queries, &index);
+            let file = app_saved::queries_file(saved.queries, index);
             match saved.command {
                 SavedCommand::Add(mut args) => {
                     let query = build_query(&unprotect(&args.query), &args.filters)?;
                     args.description = args.description.map(|d| unprotect(&[d]));
-                    app_saved::add(&index, &file, &args, query)
+                    app_saved::add(index, &file, &args, query)
                 }
-                SavedCommand::List(args) => app_saved::list(&index, &file, args.format),
-                SavedCommand::Show(args) => app_saved::show(&index, &file, &args),
-                SavedCommand::Rm(args) => app_saved::rm(&index, &file, &args.name),
-                SavedCommand::Run(args) => app_saved::run(&index, &file, &args),
+                SavedCommand::List(args) => app_saved::list(index, &file, args.format),
+                SavedCommand::Show(args) => app_saved::show(index, &file, &args),
+                SavedCommand::Rm(args) => app_saved::rm(index, &file, &args.name),
+                SavedCommand::Run(args) => app_saved::run(&ctx, &file, &args),
             }
         }
-    }
-}
-
-/// Marks excluded query words (`-brexit`) so clap takes them as values, not unknown flags:
-/// `dossier search spy -brexit` must work unquoted. Short flags are one letter (`-n 5`, `-n5`,
-/// `-q`), so a dash followed by two or more letters, a quote or a parenthesis is a query word.
-fn protect_exclusions(args: impl Iterator<Item = std::ffi::OsString>) -> Vec<std::ffi::OsString> {
-    let mut after_dashdash = false;
-    args.map(|arg| {
-        let Some(s) = arg.to_str() else { return arg };
-        after_dashdash |= s == "--";
-        let rest = s.strip_prefix('-').unwrap_or("");
-        let mut chars = rest.chars();
-        let word = match (chars.next(), chars.next()) {
-            (Some('"' | '('), _) => true,
-            (Some(a), Some(b)) => a.is_alphabetic() && b.is_alphabetic(),
-            _ => false,
-        };
-        if word && !after_dashdash {
-            format!("{EXCLUDE_MARK}{rest}").into()
-        } else {
-            arg
-        }
-    })
-    .collect()
-}
-
-/// Stands for a leading `-` between `protect_exclusions` and `unprotect` (a private-use char).
-const EXCLUDE_MARK: char = '\u{E000}';
-
-/// The query words as one string, exclusion dashes restored.
-fn unprotect(words: &[String]) -> String {
-    words.join(" ").replace(EXCLUDE_MARK, "-")
-}
-
-/// `--index`, else `$DOSSIER_INDEX` (both handled by clap), else the user's data directory.
-fn index_path(arg: Option<PathBuf>) -> PathBuf {
-    arg.filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or_else(dossier::index::default_path)
-}
-
-/// The query string plus the filter flags, every alias resolved.
-pub fn build_query(text: &str, filters: &FilterArgs) -> Result<Query> {
-    let mut query = Query::parse(text)?;
-    for a in &filters.agency {
-        query = query.agency(a)?;
-    }
-    for c in &filters.country {
-        query = query.country(c)?;
-    }
-    if let Some(s) = &filters.since {
-        query.since = Some(s.parse().map_err(|e| anyhow::anyhow!("--since: {e}"))?);
-    }
-    if let Some(u) = &filters.until {
-        query.until = Some(u.parse().map_err(|e| anyhow::anyhow!("--until: {e}"))?);
-    }
-    if let (Some(s), Some(u)) = query.date_range() {
-        if s > u {
-            anyhow::bail!("--since {s} is after --until {u}; nothing can match");
-        }
-    }
-    Ok(query)
-}
-
-/// Colour on a terminal unless `NO_COLOR` is set, or as forced.
-pub fn use_color(when: ColorWhen) -> bool {
-    match when {
-        ColorWhen::Always => true,
-        ColorWhen::Never => false,
-        ColorWhen::Auto => {
-            io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
+        Command::Completions(_) | Command::Man(_) => unreachable!("handled above"),
     }
 }
 

@@ -482,19 +482,31 @@ fn malformed_queries_say_what_and_where() {
              use YYYY, YYYY-MM or YYYY-MM-DD (e.g. 2017 or 2017-03-01)",
         ),
     ];
+    // Every error ends by saying what to do; a query message without its own advice gets the
+    // pointer to the query language.
+    const HINT: &str = "; see 'dossier search --help' for the query language";
     for (args, want) in cases {
-        assert_eq!(query_error(&env, args), *want, "{args:?}");
+        let msg = want.split_once(": ").map_or("", |(_, m)| m);
+        let want = if want.contains("bad query")
+            && !msg.split_once(": ").is_some_and(|(_, d)| d.contains("; "))
+        {
+            format!("{want}{HINT}")
+        } else {
+            want.to_string()
+        };
+        assert_eq!(query_error(&env, args), want, "{args:?}");
     }
     // 100 KB of query: refused at the limit, the message showing only the part around it.
     let huge = "courier ".repeat(12_800);
     assert_eq!(
         query_error(&env, &[&huge]),
         "dossier: bad query '...urier courier courier courier courier courier courier courie...' \
-         at column 10001: the query is 102400 bytes long, more than the 10000 allowed"
+         at column 10001: the query is 102400 bytes long, more than the 10000 allowed; see \
+         'dossier search --help' for the query language"
     );
     let deep = format!("{}spy{}", "(".repeat(1000), ")".repeat(1000));
     assert!(
-        query_error(&env, &[&deep]).ends_with("at column 33: parentheses nest more than 32 deep")
+        query_error(&env, &[&deep]).contains("at column 33: parentheses nest more than 32 deep")
     );
 }
 
@@ -584,7 +596,7 @@ fn wrong_or_garbled_schema_record_is_a_clear_error() {
     let err = damaged_error(&env);
     assert!(
         err.starts_with(&format!(
-            "dossier: index '{}' has schema version 999, this build reads ",
+            "dossier: index '{}' is from another version: schema version 999, this build reads ",
             env.index_path().display()
         )),
         "{err}"

@@ -336,7 +336,7 @@ fn a_running_index_refuses_a_second_and_serves_searches() {
         "first still running: {running}; {err}"
     );
     assert!(
-        err.contains("is being written by another 'dossier index'"),
+        err.contains("is busy: another 'dossier index' is writing it"),
         "{err}"
     );
     let found = hits(&env, "zephyrcase");

@@ -210,7 +210,8 @@ fn bad_input_gets_one_clear_line() {
     };
     let err = one_line(&["saved", "run", "weekly-iram"]);
     assert!(
-        err.contains("unknown saved query 'weekly-iram'; did you mean 'weekly-iran'?"),
+        err.contains("unknown saved query 'weekly-iram': not in ")
+            && err.contains("; did you mean 'weekly-iran'?"),
         "{err}"
     );
     let err = one_line(&["saved", "show", "nothing-like-it"]);
@@ -254,7 +255,7 @@ fn bad_input_gets_one_clear_line() {
     env.write("queries.toml", "[queries.a]\nquery = 'spy -'\n");
     let err = one_line(&["saved", "show", "a"]);
     assert!(
-        err.ends_with("queries.toml:2:14: [queries.a] query: nothing to exclude after '-'\n"),
+        err.contains("queries.toml:2:14: [queries.a] query: nothing to exclude after '-'; "),
         "{err}"
     );
     env.write(

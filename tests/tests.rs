@@ -4,6 +4,7 @@
 mod util;
 
 mod cli;
+mod cli_native;
 mod corpus;
 mod hostile;
 mod incremental;

@@ -40,6 +40,13 @@ impl Env {
             .env_remove("DOSSIER_INDEX")
             .env_remove("DOSSIER_QUERIES")
             .env_remove("NO_COLOR")
+            .env_remove("DOSSIER_CONFIG")
+            .env_remove("DOSSIER_LIMIT")
+            .env_remove("DOSSIER_PER_ARTICLE")
+            .env_remove("DOSSIER_COLOR")
+            .env_remove("PAGER")
+            // No config.toml of the person running the tests.
+            .env("XDG_CONFIG_HOME", self.path("xdg-config"))
             .env("COLUMNS", "100")
             .arg("--index")
             .arg(self.index_path())

@@ -1,5 +1,7 @@
 //! Output for people: one block per passage with its rank, title, date, tags and source, then
 //! the passage wrapped and indented, matched words in colour (or `*between stars*` without).
+//! `show` prints a whole article the same way. Counts and timings are not results: the caller
+//! prints [`summary_line`] to stderr.
 
 use std::io;
 
@@ -7,6 +9,18 @@ use termcolor::{Color, ColorSpec, WriteColor};
 
 use super::sanitize::{one_line, sanitize};
 use crate::search::{Hit, Results};
+use crate::show::ArticleView;
+
+/// The one-line count of a search, for stderr.
+pub fn summary_line(results: &Results, name: Option<&str>) -> String {
+    let label = name.map(|n| format!("{n}: ")).unwrap_or_default();
+    format!(
+        "{label}{} of {} matching passages ({:.1} ms)",
+        results.hits.len(),
+        results.total_matches,
+        results.took.as_secs_f64() * 1000.0
+    )
+}
 
 /// Writes aligned text to a colour-capable writer (`termcolor::Ansi` or `NoColor`).
 pub struct HumanPrinter<W: WriteColor> {
@@ -14,6 +28,8 @@ pub struct HumanPrinter<W: WriteColor> {
     color: bool,
     width: usize,
     cwd: Option<std::path::PathBuf>,
+    /// Named result sets printed so far (a blank line separates them).
+    named: usize,
 }
 
 impl<W: WriteColor> HumanPrinter<W> {
@@ -25,12 +41,17 @@ impl<W: WriteColor> HumanPrinter<W> {
             out,
             width: width.max(40),
             cwd: std::env::current_dir().ok(),
+            named: 0,
         }
     }
 
-    /// Every hit, then a one-line count.
+    /// Every hit, under the saved query's name when it has one.
     pub fn results(&mut self, results: &Results, name: Option<&str>) -> io::Result<()> {
         if let Some(name) = name {
+            if self.named > 0 {
+                writeln!(self.out)?;
+            }
+            self.named += 1;
             self.out.set_color(ColorSpec::new().set_bold(true))?;
             writeln!(self.out, "== {name}")?;
             self.out.reset()?;
@@ -38,15 +59,63 @@ impl<W: WriteColor> HumanPrinter<W> {
         for hit in &results.hits {
             self.hit(hit)?;
         }
-        self.out.set_color(ColorSpec::new().set_dimmed(true))?;
+        Ok(())
+    }
+
+    /// A whole article: title, metadata, tags, source, then every paragraph.
+    pub fn article(&mut self, a: &ArticleView) -> io::Result<()> {
+        self.out.set_color(ColorSpec::new().set_bold(true))?;
         writeln!(
             self.out,
-            "{} of {} matching passages ({:.1} ms)",
-            results.hits.len(),
-            results.total_matches,
-            results.took.as_secs_f64() * 1000.0
+            "{}",
+            sanitize(a.title.as_deref().unwrap_or("(untitled)"))
         )?;
-        self.out.reset()
+        self.out.reset()?;
+        let mut meta = vec![match (a.published, a.published_source) {
+            (Some(d), Some(src)) => format!("{d} (from {src})"),
+            (Some(d), None) => d.to_string(),
+            (None, _) => "undated".to_string(),
+        }];
+        for tags in [&a.agencies, &a.countries] {
+            if !tags.is_empty() {
+                meta.push(tags.join(" "));
+            }
+        }
+        self.out
+            .set_color(ColorSpec::new().set_fg(Some(Color::Cyan)))?;
+        writeln!(self.out, "{}", meta.join(" | "))?;
+        self.out.reset()?;
+        self.out
+            .set_color(ColorSpec::new().set_fg(Some(Color::Green)))?;
+        if let Some(url) = &a.url {
+            writeln!(self.out, "{}", sanitize(url))?;
+        }
+        writeln!(self.out, "{}", sanitize(&self.show_path(&a.path)))?;
+        self.out.reset()?;
+        let mut facts = vec![format!("id {}", a.article_id)];
+        if let Some(site) = &a.site {
+            facts.push(format!("site {}", sanitize(site)));
+        }
+        if let Some(lang) = &a.language {
+            facts.push(format!("language {}", sanitize(lang)));
+        }
+        if let Some(enc) = a.encoding {
+            facts.push(format!("encoding {enc}"));
+        }
+        facts.push(format!(
+            "{} paragraphs, {} passages{}",
+            a.paragraphs.len(),
+            a.passages,
+            if a.indexed {
+                ", from the index"
+            } else {
+                ", read from the file"
+            }
+        ));
+        self.out.set_color(ColorSpec::new().set_dimmed(true))?;
+        writeln!(self.out, "{}", facts.join(" · "))?;
+        self.out.reset()?;
+        self.wrapped(&a.text, &a.highlights, "", true)
     }
 
     fn hit(&mut self, hit: &Hit) -> io::Result<()> {
@@ -87,7 +156,7 @@ impl<W: WriteColor> HumanPrinter<W> {
             hit.passage + 1
         )?;
         self.out.reset()?;
-        self.passage(hit, &indent)?;
+        self.wrapped(&hit.text, &hit.highlights, &indent, false)?;
         writeln!(self.out)
     }
 
@@ -99,10 +168,20 @@ impl<W: WriteColor> HumanPrinter<W> {
         }
     }
 
-    /// Wraps the passage at the printer's width, keeping paragraph breaks and highlights.
-    fn passage(&mut self, hit: &Hit, indent: &str) -> io::Result<()> {
+    /// Wraps text at the printer's width, keeping paragraph breaks (a blank line before each
+    /// paragraph when `spaced`) and highlights (byte ranges into `text`).
+    fn wrapped(
+        &mut self,
+        text: &str,
+        highlights: &[(usize, usize)],
+        indent: &str,
+        spaced: bool,
+    ) -> io::Result<()> {
         let width = self.width.saturating_sub(indent.len()).max(20);
-        for (para_start, para) in paragraphs(&hit.text) {
+        for (para_start, para) in paragraphs(text) {
+            if spaced {
+                writeln!(self.out)?;
+            }
             let mut col = 0;
             write!(self.out, "{indent}")?;
             for (start, word) in words(para) {
@@ -115,7 +194,7 @@ impl<W: WriteColor> HumanPrinter<W> {
                     write!(self.out, " ")?;
                     col += 1;
                 }
-                self.word(word, abs, &hit.highlights)?;
+                self.word(word, abs, highlights)?;
                 col += len;
             }
             writeln!(self.out)?;

@@ -1,21 +1,105 @@
-//! JSON Lines output, the contract scripts rely on.
+//! JSON Lines output, the contract scripts rely on, the same for every command.
 //!
-//! One object a line, tagged by `"type"`:
+//! One JSON object a line, on stdout, each tagged by `"type"`; progress, warnings and errors go
+//! to stderr and never mix in. Dates are `"YYYY-MM-DD"`, absent values are `null`, and fields
+//! are only ever added, never renamed or removed. The types:
 //!
-//! - `{"type":"hit","rank":1,"score":7.1,"article_id":"…","passage":3,"path":"…",
-//!   "paths":["…",…],"url":"…"|null,
-//!   "site":"…"|null,"title":"…","published":"YYYY-MM-DD"|null,"agencies":["DGSE"],
-//!   "countries":["FR"],"text":"…","highlights":[[start,end],…]}` for each passage, in rank
-//!   order; `highlights` are byte offsets into `text`, end exclusive.
-//! - then `{"type":"summary","hits":N,"total_matches":M,"took_ms":T}`.
-//!
-//! Lines of a saved query also carry `"query":"NAME"`. Fields are only ever added.
+//! - `hit` (`search`, `saved run`): `{"type":"hit","rank":1,"score":7.1,"article_id":"…",
+//!   "passage":3,"path":"…","paths":["…",…],"url":"…"|null,"site":"…"|null,"title":"…",
+//!   "published":"YYYY-MM-DD"|null,"agencies":["DGSE"],"countries":["FR"],"text":"…",
+//!   "highlights":[[start,end],…]}`, one per passage in rank order; `highlights` are byte
+//!   offsets into `text`, end exclusive; `passage` counts from 0; `paths` lists every file
+//!   holding the article's bytes, `path` being the first.
+//! - `summary` (`search`, `saved run`): `{"type":"summary","hits":N,"total_matches":M,
+//!   "took_ms":T}` after the hits. Lines of a saved query also carry `"query":"NAME"`.
+//! - `article` (`show`, `extract`): `{"type":"article","article_id":"…","path":"…",
+//!   "indexed":bool,"title":…,"published":…,"published_source":…,"url":…,"site":…,
+//!   "language":…,"encoding":…,"agencies":[…],"countries":[…],"passages":N,"text":"…",
+//!   "paragraphs":["…"],"highlights":[[start,end],…]}`; `text` is the paragraphs joined by
+//!   blank lines and `highlights` (from `show --query`) are byte offsets into it.
+//! - `skipped` (`extract`): `{"type":"skipped","path":"…","reason":"…"}`.
+//! - `facets` (`facets`): `{"type":"facets","articles":N,"agencies":[{"key":"MSS","count":9}],
+//!   "countries":[…],"granularity":"year"|"month","dates":[…],"undated":N}`.
+//! - `status` (`status`): `{"type":"status","index":"…","schema_version":2,"articles":N,
+//!   "passages":N,"size_bytes":N,"last_indexed":"RFC 3339"|null,"last_run":{…}|null,
+//!   "folders":["…"],"earliest":…,"latest":…,"undated":N,"agencies":[…],"countries":[…]}`.
+//! - `index` (`index`): the run's counts, `{"type":"index","new":N,"changed":N,…}`.
+//! - `agency`, `country` (`agencies`, `countries`) and `saved_query` (`saved list`,
+//!   `saved show`): one per entry.
 
 use std::io::{self, Write};
 
 use serde::Serialize;
 
 use crate::search::{Hit, Results};
+use crate::show::ArticleView;
+
+/// A value with its `"type"` tag, as one line of the contract.
+#[derive(Serialize)]
+pub struct Tagged<'a, T: Serialize> {
+    /// The line type.
+    #[serde(rename = "type")]
+    pub kind: &'a str,
+    /// The fields.
+    #[serde(flatten)]
+    pub value: T,
+}
+
+/// Writes one tagged value as a line.
+pub fn write_line<W: Write + ?Sized, T: Serialize>(
+    out: &mut W,
+    kind: &str,
+    value: T,
+) -> io::Result<()> {
+    let line = serde_json::to_string(&Tagged { kind, value })?;
+    out.write_all(super::sanitize::escape_json(&line).as_bytes())?;
+    out.write_all(b"\n")
+}
+
+/// The fields of an `article` line.
+#[derive(Serialize)]
+pub struct ArticleLine<'a> {
+    article_id: &'a str,
+    path: &'a str,
+    indexed: bool,
+    title: Option<&'a str>,
+    published: Option<String>,
+    published_source: Option<&'a str>,
+    url: Option<&'a str>,
+    site: Option<&'a str>,
+    language: Option<&'a str>,
+    encoding: Option<&'a str>,
+    agencies: &'a [String],
+    countries: &'a [String],
+    passages: usize,
+    text: &'a str,
+    paragraphs: &'a [String],
+    highlights: Vec<[usize; 2]>,
+}
+
+impl<'a> ArticleLine<'a> {
+    /// The line of an article view.
+    pub fn new(a: &'a ArticleView) -> Self {
+        ArticleLine {
+            article_id: &a.article_id,
+            path: &a.path,
+            indexed: a.indexed,
+            title: a.title.as_deref(),
+            published: a.published.map(|d| d.to_string()),
+            published_source: a.published_source,
+            url: a.url.as_deref(),
+            site: a.site.as_deref(),
+            language: a.language.as_deref(),
+            encoding: a.encoding,
+            agencies: &a.agencies,
+            countries: &a.countries,
+            passages: a.passages,
+            text: &a.text,
+            paragraphs: &a.paragraphs,
+            highlights: a.highlights.iter().map(|&(s, e)| [s, e]).collect(),
+        }
+    }
+}
 
 /// Writes JSON Lines.
 pub struct JsonPrinter<W: Write> {

@@ -1,8 +1,10 @@
-//! Output: hits and summaries for people ([`human`]) and for programs ([`json`]).
+//! Output: hits and articles for people ([`human`]), for programs ([`json`], JSON Lines) and
+//! for spreadsheets ([`csv`], search hits only).
 //!
-//! The search hands over data ([`Hit`]s with highlight offsets); each printer decides how it
-//! looks. Printers write to any `Write`, so tests print into a `Vec<u8>`.
+//! The search hands over data ([`Hit`](crate::search::Hit)s with highlight offsets); each
+//! printer decides how it looks. Printers write to any `Write`, so tests print into a `Vec<u8>`.
 
+pub mod csv;
 pub mod human;
 pub mod json;
 pub mod sanitize;
@@ -19,15 +21,18 @@ pub enum Printer<W: WriteColor> {
     Human(human::HumanPrinter<W>),
     /// JSON Lines.
     Json(json::JsonPrinter<W>),
+    /// CSV with a header row.
+    Csv(Box<csv::CsvPrinter<W>>),
 }
 
 impl<W: WriteColor> Printer<W> {
-    /// Prints all hits of one result set and its summary. `name` labels the lines of a saved
-    /// query.
+    /// Prints all hits of one result set (and, in JSON, its summary line). `name` labels the
+    /// lines of a saved query.
     pub fn results(&mut self, results: &Results, name: Option<&str>) -> io::Result<()> {
         match self {
             Printer::Human(p) => p.results(results, name),
             Printer::Json(p) => p.results(results, name),
+            Printer::Csv(p) => p.results(results, name),
         }
     }
 
@@ -36,6 +41,7 @@ impl<W: WriteColor> Printer<W> {
         match self {
             Printer::Human(p) => p.flush(),
             Printer::Json(p) => p.flush(),
+            Printer::Csv(p) => p.flush(),
         }
     }
 }

@@ -1,0 +1,310 @@
+//! One article whole, for `dossier show` and `dossier extract`: its metadata, tags and text, with
+//! a query's words marked.
+//!
+//! `show` reads the article back from the index rather than from its file: the passages are
+//! stored in order and together hold every paragraph the indexer kept, so what `show` prints is
+//! exactly what `search` searched, even after the scrape folder moved or the file changed. Only
+//! facts the index does not keep (where the date came from, language, charset) are missing; a
+//! path that was never indexed is extracted on the spot by the caller instead.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+
+use tantivy::collector::DocSetCollector;
+use tantivy::query::{BooleanQuery, Occur, Query as TantivyQuery, RegexQuery, TermQuery};
+use tantivy::schema::{IndexRecordOption, Term, Value};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::TantivyDocument;
+use time::Date;
+
+use crate::article::Article;
+use crate::error::{Error, Result};
+use crate::query::{Field, Node, Query};
+use crate::schema::{self, Fields, KIND_PASSAGE};
+use crate::search::Searcher;
+
+/// An article as `show` and `extract` print it.
+#[derive(Debug, Clone, Default)]
+pub struct ArticleView {
+    /// Content hash of the file's bytes.
+    pub article_id: String,
+    /// Source file.
+    pub path: String,
+    /// Whether this came from the index (else straight from the file).
+    pub indexed: bool,
+    /// Title, when the page has one.
+    pub title: Option<String>,
+    /// Publication day.
+    pub published: Option<Date>,
+    /// Where the date was read from (extraction only).
+    pub published_source: Option<&'static str>,
+    /// Canonical URL.
+    pub url: Option<String>,
+    /// Site name.
+    pub site: Option<String>,
+    /// Declared language (extraction only).
+    pub language: Option<String>,
+    /// Charset the bytes were decoded with (extraction only).
+    pub encoding: Option<&'static str>,
+    /// Agency IDs.
+    pub agencies: Vec<String>,
+    /// Country codes.
+    pub countries: Vec<String>,
+    /// Paragraphs in article order. From the index, a paragraph longer than a passage comes
+    /// back cut at the sentence ends where the indexer cut it.
+    pub paragraphs: Vec<String>,
+    /// How many passages the article has.
+    pub passages: usize,
+    /// The paragraphs joined by blank lines.
+    pub text: String,
+    /// Byte ranges of a query's words in `text`, in order.
+    pub highlights: Vec<(usize, usize)>,
+}
+
+impl ArticleView {
+    /// The view of a freshly extracted article.
+    pub fn from_article(a: &Article) -> ArticleView {
+        let e = &a.extracted;
+        ArticleView {
+            article_id: a.id.clone(),
+            path: a.path.display().to_string(),
+            indexed: false,
+            title: e.title.clone(),
+            published: e.published,
+            published_source: e.published_source.as_ref().map(|s| s.as_str()),
+            url: e.url.clone(),
+            site: e.site.clone(),
+            language: e.language.clone(),
+            encoding: Some(e.encoding),
+            agencies: a.tags.agencies.iter().map(|s| s.to_string()).collect(),
+            countries: a.tags.countries.iter().map(|s| s.to_string()).collect(),
+            text: e.paragraphs.join("\n\n"),
+            paragraphs: e.paragraphs.clone(),
+            passages: a.passages.len(),
+            highlights: Vec::new(),
+        }
+    }
+
+    /// Marks the query's words in `text`.
+    pub fn highlight(&mut self, query: &Query) {
+        self.highlights = Highlighter::new(query).find(&self.text);
+    }
+}
+
+/// How `show` names an article.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A full article id or a unique prefix of one (at least 4 hex digits).
+    Id(String),
+    /// A file, as indexed (absolute path).
+    Path(std::path::PathBuf),
+}
+
+impl Target {
+    /// A path when a file of that name exists, else an id when the text looks like one, else a
+    /// path (which will not be found).
+    pub fn parse(arg: &str) -> Target {
+        let p = Path::new(arg);
+        let hex = arg.len() >= 4 && arg.len() <= 32 && arg.bytes().all(|b| b.is_ascii_hexdigit());
+        if p.exists() || !hex {
+            Target::Path(crate::corpus::absolute(p))
+        } else {
+            Target::Id(arg.to_ascii_lowercase())
+        }
+    }
+}
+
+impl Searcher {
+    /// The article an id, id prefix or path names, read back from the index; `None` when the
+    /// index does not hold it. An id prefix shared by several articles is an error naming them.
+    pub fn article(&self, target: &Target) -> Result<Option<ArticleView>> {
+        let fields = Fields::from_schema(&self.index().schema())?;
+        let searcher = self.reader().searcher();
+        let passages = |q: Box<dyn TantivyQuery>| -> Result<Vec<TantivyDocument>> {
+            let kind = Term::from_field_u64(fields.kind, KIND_PASSAGE);
+            let both = BooleanQuery::new(vec![
+                (Occur::Must, q),
+                (
+                    Occur::Must,
+                    Box::new(TermQuery::new(kind, IndexRecordOption::Basic)),
+                ),
+            ]);
+            let addrs = searcher.search(&both, &DocSetCollector)?;
+            addrs.into_iter().map(|a| Ok(searcher.doc(a)?)).collect()
+        };
+        let term = |field, text: &str| -> Box<dyn TantivyQuery> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(field, text),
+                IndexRecordOption::Basic,
+            ))
+        };
+        let docs = match target {
+            Target::Path(p) => passages(term(fields.path, &p.to_string_lossy()))?,
+            Target::Id(id) if id.len() == 32 => passages(term(fields.article_id, id))?,
+            Target::Id(prefix) => {
+                let q = RegexQuery::from_pattern(&format!("{prefix}.*"), fields.article_id)?;
+                let docs = passages(Box::new(q))?;
+                let ids: HashSet<String> = docs
+                    .iter()
+                    .filter_map(|d| first_str(d, fields.article_id))
+                    .collect();
+                if ids.len() > 1 {
+                    let mut ids: Vec<String> = ids.into_iter().collect();
+                    ids.sort();
+                    ids.truncate(5);
+                    return Err(Error::Argument(format!(
+                        "article id '{prefix}' is ambiguous: it starts {}; give more digits",
+                        ids.join(", ")
+                    )));
+                }
+                docs
+            }
+        };
+        Ok(view_of(&fields, docs))
+    }
+}
+
+/// Puts an article's passage documents back together. Identical files share an id; the first
+/// path in sort order is shown.
+fn view_of(f: &Fields, docs: Vec<TantivyDocument>) -> Option<ArticleView> {
+    let mut by_path: BTreeMap<String, Vec<(u64, TantivyDocument)>> = BTreeMap::new();
+    for d in docs {
+        let path = first_str(&d, f.path).unwrap_or_default();
+        let n = d.get_first(f.passage).and_then(|v| v.as_u64()).unwrap_or(0);
+        by_path.entry(path).or_default().push((n, d));
+    }
+    let (path, mut passages) = by_path.into_iter().next()?;
+    passages.sort_by_key(|(n, _)| *n);
+    let first = &passages[0].1;
+    let all = |field| {
+        first
+            .get_all(field)
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect()
+    };
+    let published = first
+        .get_first(f.published)
+        .and_then(|v| v.as_datetime())
+        .and_then(|d| time::OffsetDateTime::from_unix_timestamp(d.into_timestamp_secs()).ok())
+        .map(|t| t.date());
+    let paragraphs: Vec<String> = passages
+        .iter()
+        .filter_map(|(_, d)| first_str(d, f.text))
+        .flat_map(|t| t.split("\n\n").map(str::to_string).collect::<Vec<_>>())
+        .filter(|p| !p.trim().is_empty())
+        .collect();
+    Some(ArticleView {
+        article_id: first_str(first, f.article_id).unwrap_or_default(),
+        path,
+        indexed: true,
+        title: first_str(first, f.title).filter(|t| !t.is_empty()),
+        published,
+        url: first_str(first, f.url),
+        site: first_str(first, f.site),
+        agencies: all(f.agency),
+        countries: all(f.country),
+        text: paragraphs.join("\n\n"),
+        paragraphs,
+        passages: passages.len(),
+        ..ArticleView::default()
+    })
+}
+
+fn first_str(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<String> {
+    doc.get_first(field)
+        .and_then(|v| v.as_str())
+        .map(str::to_string)
+}
+
+/// Finds a query's words in any text, through the index's own analyzer: a highlighted word is
+/// one the search would match (stemmed, accents and case folded). Excluded words and filters
+/// are not marked; the words of a phrase are marked wherever they occur.
+pub struct Highlighter {
+    terms: HashSet<String>,
+    analyzer: TextAnalyzer,
+}
+
+impl Highlighter {
+    /// The highlighter of a query's positive words.
+    pub fn new(query: &Query) -> Highlighter {
+        let mut analyzer = schema::analyzer();
+        let mut words = Vec::new();
+        for node in &query.expr.0 {
+            positive_words(node, &mut words);
+        }
+        let mut terms = HashSet::new();
+        for w in words {
+            let mut stream = analyzer.token_stream(w);
+            while stream.advance() {
+                terms.insert(stream.token().text.clone());
+            }
+        }
+        Highlighter { terms, analyzer }
+    }
+
+    /// Byte ranges of the matching words in `text`.
+    pub fn find(&self, text: &str) -> Vec<(usize, usize)> {
+        if self.terms.is_empty() {
+            return Vec::new();
+        }
+        let mut analyzer = self.analyzer.clone();
+        let mut stream = analyzer.token_stream(text);
+        let mut out = Vec::new();
+        while stream.advance() {
+            let t = stream.token();
+            if self.terms.contains(&t.text) {
+                out.push((t.offset_from, t.offset_to));
+            }
+        }
+        out
+    }
+}
+
+fn positive_words<'a>(node: &'a Node, out: &mut Vec<&'a str>) {
+    match node {
+        Node::Word(Field::Any | Field::Title, w) | Node::Phrase(Field::Any | Field::Title, w) => {
+            out.push(w)
+        }
+        Node::Or(v) | Node::And(v) => v.iter().for_each(|n| positive_words(n, out)),
+        Node::Word(..) | Node::Phrase(..) | Node::Not(_) => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn marked(query: &str, text: &str) -> Vec<String> {
+        let q = Query::parse(query).unwrap();
+        Highlighter::new(&q)
+            .find(text)
+            .into_iter()
+            .map(|(s, e)| text[s..e].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn marks_what_search_would_match() {
+        assert_eq!(
+            marked(
+                "officer \"state security\" -paris",
+                "Officers of State Security in Paris"
+            ),
+            ["Officers", "State", "Security"]
+        );
+        assert_eq!(marked("sécurité", "La securite interieure"), ["securite"]);
+        assert_eq!(marked("agency:dgse", "The DGSE said"), Vec::<String>::new());
+        assert_eq!(
+            marked("mole OR (defector spy)", "a spy, a mole"),
+            ["spy", "mole"]
+        );
+    }
+
+    #[test]
+    fn targets() {
+        assert_eq!(Target::parse("3F9C"), Target::Id("3f9c".into()));
+        assert!(matches!(Target::parse("abc"), Target::Path(_)));
+        assert!(matches!(Target::parse("not-hex"), Target::Path(_)));
+        assert!(matches!(Target::parse(&"a".repeat(33)), Target::Path(_)));
+    }
+}

@@ -1,0 +1,265 @@
+//! `dossier status`: what an index holds and where it came from.
+//!
+//! Counts and dates are read from the index's fast fields; the folders indexed and the time and
+//! counts of the last run come from `runs.json`, which [`record_run`] writes beside the Tantivy
+//! files after each successful `dossier index`.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use time::format_description::well_known::Rfc3339;
+use time::{Date, OffsetDateTime};
+
+use crate::error::{Error, Result};
+use crate::facets::Count;
+use crate::index::{self, Summary};
+use crate::query::Query;
+use crate::schema::{KIND_ARTICLE, KIND_PASSAGE, SCHEMA_VERSION};
+use crate::search::Searcher;
+
+/// The record of index runs, in the index folder.
+pub const RUNS_FILE: &str = "runs.json";
+
+/// What `runs.json` keeps: the folders indexed so far and the last run.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct RunRecord {
+    /// Every folder (or file) given to `dossier index` since the index was created, absolute.
+    pub folders: Vec<PathBuf>,
+    /// The last run.
+    pub last: Option<LastRun>,
+}
+
+/// The counts of the last run.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct LastRun {
+    /// When it finished (RFC 3339, UTC).
+    pub finished: String,
+    /// Files seen for the first time.
+    pub new: usize,
+    /// Files whose content changed.
+    pub changed: usize,
+    /// Files left as they were.
+    pub unchanged: usize,
+    /// Files removed from the index.
+    pub removed: usize,
+    /// Files skipped.
+    pub skipped: usize,
+    /// Passages written.
+    pub passages: usize,
+    /// Wall time, in seconds.
+    pub seconds: f64,
+}
+
+/// Records a finished run: its folders join those of earlier runs (a rebuild starts the list
+/// again) and its counts replace the last run's.
+pub fn record_run(index: &Path, roots: &[PathBuf], rebuilt: bool, s: &Summary) -> Result<()> {
+    let mut record = if rebuilt {
+        RunRecord::default()
+    } else {
+        read_record(index)?.unwrap_or_default()
+    };
+    for root in roots {
+        let abs = crate::corpus::absolute(root);
+        if abs.exists() && !record.folders.contains(&abs) {
+            record.folders.push(abs);
+        }
+    }
+    record.folders.sort();
+    record.last = Some(LastRun {
+        finished: OffsetDateTime::now_utc()
+            .replace_nanosecond(0)
+            .expect("0 is a valid nanosecond")
+            .format(&Rfc3339)
+            .expect("a UTC time formats as RFC 3339"),
+        new: s.new,
+        changed: s.changed,
+        unchanged: s.unchanged,
+        removed: s.removed,
+        skipped: s.skipped_total(),
+        passages: s.passages,
+        seconds: s.seconds,
+    });
+    let data = serde_json::to_vec_pretty(&record).expect("run record serializes");
+    index::write_atomic(&index.join(RUNS_FILE), &data)
+}
+
+fn read_record(index: &Path) -> Result<Option<RunRecord>> {
+    let path = index.join(RUNS_FILE);
+    match std::fs::read(&path) {
+        Ok(raw) => serde_json::from_slice(&raw).map(Some).map_err(|e| {
+            Error::io(
+                &path,
+                std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!("{e}; delete the file, the next 'dossier index' writes it again"),
+                ),
+            )
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::io(path, e)),
+    }
+}
+
+/// What `dossier status` reports.
+#[derive(Debug, Clone, Serialize)]
+pub struct Status {
+    /// The index folder.
+    pub index: PathBuf,
+    /// Schema version of the index (the one this build reads, since it opened).
+    pub schema_version: u32,
+    /// Articles indexed.
+    pub articles: u64,
+    /// Passages indexed.
+    pub passages: u64,
+    /// Bytes of every file in the index folder.
+    pub size_bytes: u64,
+    /// When the last run finished (RFC 3339), else when the index last changed on disk.
+    pub last_indexed: Option<String>,
+    /// The last run's counts, when recorded.
+    pub last_run: Option<LastRun>,
+    /// Folders indexed (empty when the index predates the record).
+    pub folders: Vec<PathBuf>,
+    /// Earliest publication day.
+    #[serde(serialize_with = "ser_date")]
+    pub earliest: Option<Date>,
+    /// Latest publication day.
+    #[serde(serialize_with = "ser_date")]
+    pub latest: Option<Date>,
+    /// Articles without a publication date.
+    pub undated: u64,
+    /// Agencies by articles naming them, most first.
+    pub agencies: Vec<Count>,
+    /// Countries by articles naming them, most first.
+    pub countries: Vec<Count>,
+}
+
+fn ser_date<S: serde::Serializer>(d: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => s.serialize_str(&d.to_string()),
+        None => s.serialize_none(),
+    }
+}
+
+/// The status of the index at `path`; `top` agencies and countries are kept.
+pub fn status(path: &Path, top: usize) -> Result<Status> {
+    let searcher = Searcher::open(path)?;
+    let counts = count(&searcher)?;
+    let mut facets = searcher.facets(&Query::default())?;
+    facets.agencies.truncate(top);
+    facets.countries.truncate(top);
+    let record = read_record(path)?.unwrap_or_default();
+    let last_indexed = match &record.last {
+        Some(run) => Some(run.finished.clone()),
+        None => modified(&path.join("meta.json")),
+    };
+    Ok(Status {
+        index: crate::corpus::absolute(path),
+        schema_version: SCHEMA_VERSION,
+        articles: counts.articles,
+        passages: counts.passages,
+        size_bytes: folder_size(path),
+        last_indexed,
+        last_run: record.last,
+        folders: record.folders,
+        earliest: counts.earliest,
+        latest: counts.latest,
+        undated: counts.undated,
+        agencies: facets.agencies,
+        countries: facets.countries,
+    })
+}
+
+#[derive(Default)]
+struct Counts {
+    articles: u64,
+    passages: u64,
+    undated: u64,
+    earliest: Option<Date>,
+    latest: Option<Date>,
+}
+
+/// One pass over the live documents' fast fields.
+fn count(searcher: &Searcher) -> Result<Counts> {
+    let mut c = Counts::default();
+    let snapshot = searcher.reader().searcher();
+    for seg in snapshot.segment_readers() {
+        let ff = seg.fast_fields();
+        let kind = ff.u64("kind")?;
+        let published = ff.date("published")?;
+        let alive = seg.alive_bitset();
+        for doc in 0..seg.max_doc() {
+            if alive.is_some_and(|b| !b.is_alive(doc)) {
+                continue;
+            }
+            match kind.first(doc) {
+                Some(KIND_PASSAGE) => c.passages += 1,
+                Some(KIND_ARTICLE) => {
+                    c.articles += 1;
+                    let day = published
+                        .first(doc)
+                        .and_then(|d| {
+                            OffsetDateTime::from_unix_timestamp(d.into_timestamp_secs()).ok()
+                        })
+                        .map(|t| t.date());
+                    match day {
+                        Some(d) => {
+                            c.earliest = Some(c.earliest.map_or(d, |e| e.min(d)));
+                            c.latest = Some(c.latest.map_or(d, |l| l.max(d)));
+                        }
+                        None => c.undated += 1,
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(c)
+}
+
+fn folder_size(path: &Path) -> u64 {
+    walkdir::WalkDir::new(path)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter_map(|e| e.metadata().ok())
+        .filter(|m| m.is_file())
+        .map(|m| m.len())
+        .sum()
+}
+
+fn modified(path: &Path) -> Option<String> {
+    let t = std::fs::metadata(path).ok()?.modified().ok()?;
+    let t = OffsetDateTime::from(t).replace_nanosecond(0).ok()?;
+    t.format(&Rfc3339).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_accumulate_folders_and_a_rebuild_resets_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        std::fs::create_dir_all(&a).unwrap();
+        std::fs::create_dir_all(&b).unwrap();
+        let idx = dir.path().join("idx");
+        std::fs::create_dir_all(&idx).unwrap();
+        let s = Summary {
+            new: 2,
+            ..Summary::default()
+        };
+        record_run(&idx, std::slice::from_ref(&a), false, &s).unwrap();
+        record_run(&idx, &[b.clone(), dir.path().join("gone")], false, &s).unwrap();
+        let r = read_record(&idx).unwrap().unwrap();
+        assert_eq!(r.folders, [a.clone(), b.clone()]);
+        assert_eq!(r.last.as_ref().unwrap().new, 2);
+        record_run(&idx, std::slice::from_ref(&b), true, &s).unwrap();
+        assert_eq!(read_record(&idx).unwrap().unwrap().folders, [b]);
+        std::fs::write(idx.join(RUNS_FILE), "{").unwrap();
+        let err = read_record(&idx).unwrap_err().to_string();
+        assert!(
+            err.contains("runs.json") && err.contains("delete the file"),
+            "{err}"
+        );
+    }
+}
