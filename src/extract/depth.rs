@@ -43,10 +43,11 @@ fn closes_sibling(open: &str, new: &str) -> bool {
     }
 }
 
-/// One open element: its name and whether its tags were removed.
+/// One open element: its name, whether its tags were removed, and where its start tag is.
 struct Open {
     name: String,
     removed: bool,
+    tag: (usize, usize),
 }
 
 /// The page with elements beyond [`MAX_DEPTH`] unwrapped, or the page itself when none are.
@@ -55,9 +56,24 @@ pub fn cap_depth(html: &str) -> Cow<'_, str> {
 }
 
 /// [`cap_depth`] with the cap as a parameter (tests use small ones).
+///
+/// A page past the cap is first scanned again with runs of identical wrappers collapsed (an
+/// element whose start tag repeats its parent's, with nothing but whitespace between, loses
+/// its tags): pages that bury the article under thousands of the same `<div class=..>` keep
+/// the structure below them (paragraphs, sidebars, related lists) instead of losing it to the
+/// cap. What is still too deep after that is unwrapped.
 pub fn cap_depth_at(html: &str, max: usize) -> Cow<'_, str> {
+    match scan(html, max, false) {
+        Cow::Borrowed(page) => Cow::Borrowed(page),
+        Cow::Owned(_) => scan(html, max, true),
+    }
+}
+
+fn scan(html: &str, max: usize, collapse: bool) -> Cow<'_, str> {
     let bytes = html.as_bytes();
     let mut stack: Vec<Open> = Vec::new();
+    // Open elements whose tags are kept: the depth the parser will see.
+    let mut kept = 0usize;
     // Open elements by name, so a stray end tag costs nothing and a matching one pops directly.
     let mut open_count: HashMap<String, usize> = HashMap::new();
     let mut foreign = 0usize;
@@ -102,6 +118,7 @@ pub fn cap_depth_at(html: &str, max: usize) -> Cow<'_, str> {
                 continue;
             }
             while let Some(top) = stack.pop() {
+                kept -= usize::from(!top.removed);
                 *open_count.get_mut(&top.name).expect("counted") -= 1;
                 if matches!(top.name.as_str(), "svg" | "math") {
                     foreign -= 1;
@@ -123,9 +140,15 @@ pub fn cap_depth_at(html: &str, max: usize) -> Cow<'_, str> {
             .is_some_and(|top| closes_sibling(&top.name, &name))
         {
             let top = stack.pop().expect("non-empty");
+            kept -= usize::from(!top.removed);
             *open_count.get_mut(&top.name).expect("counted") -= 1;
         }
-        let removed = stack.len() >= max;
+        let repeat = collapse
+            && stack.last().is_some_and(|top| {
+                html[top.tag.0..top.tag.1] == html[start..end]
+                    && html[top.tag.1..start].trim().is_empty()
+            });
+        let removed = repeat || kept >= max;
         if RAW_TEXT.contains(&name.as_str()) {
             // Raw text runs to the matching end tag; nothing inside is markup.
             i = find_end_tag(bytes, i, &name).unwrap_or(bytes.len());
@@ -136,7 +159,12 @@ pub fn cap_depth_at(html: &str, max: usize) -> Cow<'_, str> {
                 i = close;
             } else {
                 *open_count.entry(name.clone()).or_default() += 1;
-                stack.push(Open { name, removed });
+                kept += usize::from(!removed);
+                stack.push(Open {
+                    name,
+                    removed,
+                    tag: (start, end),
+                });
             }
             continue;
         }
@@ -147,7 +175,12 @@ pub fn cap_depth_at(html: &str, max: usize) -> Cow<'_, str> {
             foreign += 1;
         }
         *open_count.entry(name.clone()).or_default() += 1;
-        stack.push(Open { name, removed });
+        kept += usize::from(!removed);
+        stack.push(Open {
+            name,
+            removed,
+            tag: (start, end),
+        });
     }
     if cuts.is_empty() {
         return Cow::Borrowed(html);
@@ -236,16 +269,39 @@ mod tests {
 
     #[test]
     fn deep_nesting_is_unwrapped_text_kept() {
-        let page = format!("{}deep text{}", "<div>".repeat(10), "</div>".repeat(10));
+        let page = format!(
+            "{}deep text{}",
+            "<div><b>".repeat(5),
+            "</b></div>".repeat(5)
+        );
         let capped = cap_depth_at(&page, 3);
         assert_eq!(
             capped,
             format!(
-                "<div><div><div>{}deep text{}</div></div></div>",
+                "<div><b><div>{}deep text{}</div></b></div>",
                 " ".repeat(7),
                 " ".repeat(7)
             )
         );
+    }
+
+    #[test]
+    fn identical_wrappers_collapse_before_the_cap() {
+        let wrap = "<div class=\"inner\">\n";
+        let page = format!(
+            "<body>{}<p>text</p><aside><ul><li><a href=x>related</a></li></ul></aside>{}</body>",
+            wrap.repeat(50),
+            "</div>".repeat(50)
+        );
+        let capped = cap_depth_at(&page, 8);
+        // One wrapper stays; the structure under it is whole.
+        assert_eq!(capped.matches("<div").count(), 1, "{capped}");
+        assert!(
+            capped.contains("<p>text</p><aside><ul><li><a href=x>related</a></li></ul></aside>")
+        );
+        // Within the cap nothing collapses.
+        let shallow = format!("{}x{}", wrap.repeat(3), "</div>".repeat(3));
+        assert!(matches!(cap_depth_at(&shallow, 8), Cow::Borrowed(_)));
     }
 
     #[test]
@@ -254,8 +310,8 @@ mod tests {
         let list = format!("<ul>{}</ul>", "<li>item".repeat(10));
         assert!(matches!(cap_depth_at(&list, 2), Cow::Borrowed(_)));
         // Unclosed spans do nest.
-        let spans = format!("{}x", "<span>".repeat(5));
-        assert_eq!(cap_depth_at(&spans, 2), "<span><span>   x");
+        let spans = format!("{}x", "<span><i>".repeat(3));
+        assert_eq!(cap_depth_at(&spans, 2), "<span><i>    x");
     }
 
     #[test]
@@ -291,8 +347,18 @@ mod tests {
             "</div>".repeat(100_000)
         );
         let capped = cap_depth(&page);
-        assert_eq!(capped.matches("<div>").count(), MAX_DEPTH);
-        assert_eq!(capped.matches("</div>").count(), MAX_DEPTH);
+        assert_eq!(capped.matches("<div>").count(), 1);
+        assert_eq!(capped.matches("</div>").count(), 1);
+        assert!(capped.contains("core"));
+        // Alternating tags do not collapse: the cap holds them.
+        let page = format!(
+            "{}core{}",
+            "<div><span>".repeat(50_000),
+            "</span></div>".repeat(50_000)
+        );
+        let capped = cap_depth(&page);
+        assert_eq!(capped.matches("<div>").count(), MAX_DEPTH / 2);
+        assert_eq!(capped.matches("<span>").count(), MAX_DEPTH / 2);
         assert!(capped.contains("core"));
     }
 
