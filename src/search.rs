@@ -163,11 +163,13 @@ impl Searcher {
             let (top, total) =
                 searcher.search(&*tq, &(TopDocs::with_limit(fetch).order_by_score(), Count))?;
             let fetched = top.len();
+            let last_fetched = top.last().map(|&(score, _)| score);
             let mut ids = ArticleIds::new(&searcher);
+            let top = self.order_ties(&searcher, top, &mut ids)?;
             let mut per: HashMap<String, usize> = HashMap::new();
             let mut kept = Vec::new();
-            for (score, addr) in top {
-                let n = per.entry(ids.get(addr)?).or_default();
+            for (score, addr, id) in top {
+                let n = per.entry(id).or_default();
                 if *n >= per_article {
                     continue;
                 }
@@ -177,7 +179,11 @@ impl Searcher {
                     break;
                 }
             }
-            if kept.len() == opts.limit || fetched < fetch || fetched >= total {
+            let more = fetched == fetch && fetched < total;
+            // A tie across the fetch limit would let the index's layout pick which tied
+            // passage is kept: fetch past it.
+            let tie_at_cut = more && kept.last().map(|&(s, _)| s) == last_fetched;
+            if (kept.len() == opts.limit && !tie_at_cut) || !more {
                 break (kept, total);
             }
             fetch *= 4;
@@ -194,6 +200,41 @@ impl Searcher {
             took: started.elapsed(),
             seq,
         })
+    }
+
+    /// Puts passages with equal scores (those that match by their article's title alone, say)
+    /// in article id order, then passage order, so that a search gives the same answer however
+    /// the index happened to be written (document order follows the indexing threads). Only the
+    /// tied passages have their number read from the store. Hands back each passage's article id.
+    fn order_ties(
+        &self,
+        searcher: &tantivy::Searcher,
+        top: Vec<(f32, DocAddress)>,
+        ids: &mut ArticleIds,
+    ) -> Result<Vec<(f32, DocAddress, String)>> {
+        let mut keyed = Vec::with_capacity(top.len());
+        for (i, &(score, addr)) in top.iter().enumerate() {
+            let tied =
+                (i > 0 && top[i - 1].0 == score) || top.get(i + 1).is_some_and(|n| n.0 == score);
+            let passage = if tied {
+                let doc: TantivyDocument = searcher.doc(addr)?;
+                doc.get_first(self.fields.passage)
+                    .and_then(|v| v.as_u64())
+                    .unwrap_or(0)
+            } else {
+                0
+            };
+            keyed.push((score, ids.get(addr)?, passage, addr));
+        }
+        keyed.sort_by(|a, b| {
+            b.0.total_cmp(&a.0)
+                .then_with(|| a.1.cmp(&b.1))
+                .then(a.2.cmp(&b.2))
+        });
+        Ok(keyed
+            .into_iter()
+            .map(|(score, id, _, addr)| (score, addr, id))
+            .collect())
     }
 
     fn hit(
