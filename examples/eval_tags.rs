@@ -347,10 +347,21 @@ fn reuters(dir: &Path) -> Result<()> {
         let text = std::fs::read_to_string(&path)
             .with_context(|| format!("cannot read '{}'", path.display()))?;
         let tags = tag(&text);
+        // The Reuters labels (1987) name the Soviet Union, Yugoslavia, Czechoslovakia and East
+        // Germany by their successors' codes (`ussr` -> RU, see the scorer's places table): a
+        // former state counts as its successor here, and only here.
+        let mut countries = tags.countries.clone();
+        for code in &tags.former {
+            if let Some(f) = dossier::tag::country(code).and_then(|c| c.former) {
+                countries.push(f.successor);
+            }
+        }
+        countries.sort_unstable();
+        countries.dedup();
         let line = serde_json::json!({
             "path": path,
             "agencies": tags.agencies,
-            "countries": tags.countries,
+            "countries": countries,
         });
         writeln!(out, "{line}")?;
     }

@@ -278,6 +278,9 @@ pub fn facets(path: &Path, query: &Query, args: &FacetsArgs) -> Result<ExitCode>
                 "countries",
                 &facets.countries[..facets.countries.len().min(top)],
             )?;
+            if !facets.former_countries.is_empty() {
+                bars(&mut out, "former states", &facets.former_countries)?;
+            }
             let title = format!("by {} ({} undated)", facets.granularity, facets.undated);
             bars(&mut out, &title, &facets.dates)?;
         }
@@ -543,18 +546,29 @@ pub fn agencies(args: &LookupArgs) -> Result<ExitCode> {
 pub fn countries(args: &LookupArgs) -> Result<ExitCode> {
     let list: Vec<&tag::Country> = match &args.text {
         Some(t) => tag::find_countries(t),
-        None => tag::countries().iter().collect(),
+        None => tag::countries()
+            .iter()
+            .chain(tag::former_states())
+            .collect(),
     };
     let mut out = BufWriter::new(io::stdout().lock());
     for c in &list {
         match args.format {
             Format::Json => {
-                let line =
+                let mut line =
                     serde_json::json!({ "code": c.code, "name": c.name, "aliases": c.aliases });
+                if let Some(f) = c.former {
+                    line["former"] =
+                        serde_json::json!({ "successor": f.successor, "ended": f.ended });
+                }
                 write_line(&mut out, "country", line)?;
             }
             Format::Human => {
-                writeln!(out, "{:<3} {:<24} {}", c.code, c.name, c.aliases.join("; "))?
+                let name = match c.former {
+                    Some(f) => format!("{} (until {})", c.name, f.ended),
+                    None => c.name.to_string(),
+                };
+                writeln!(out, "{:<3} {:<24} {}", c.code, name, c.aliases.join("; "))?
             }
         }
     }

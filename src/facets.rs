@@ -31,8 +31,10 @@ pub struct Facets {
     pub articles: usize,
     /// By agency, most frequent first.
     pub agencies: Vec<Count>,
-    /// By country, most frequent first.
+    /// By country (today's), most frequent first.
     pub countries: Vec<Count>,
+    /// By former state ("SU"), most frequent first.
+    pub former_countries: Vec<Count>,
     /// `year`, or `month` when the matching dates span two years or less.
     pub granularity: &'static str,
     /// By date bucket, in date order.
@@ -61,6 +63,7 @@ impl Searcher {
 fn summarise(articles: impl Iterator<Item = ArticleFacts>) -> Facets {
     let mut agencies: HashMap<String, usize> = HashMap::new();
     let mut countries: HashMap<String, usize> = HashMap::new();
+    let mut former: HashMap<String, usize> = HashMap::new();
     let mut dates: Vec<Date> = Vec::new();
     let mut n = 0;
     for a in articles {
@@ -69,7 +72,12 @@ fn summarise(articles: impl Iterator<Item = ArticleFacts>) -> Facets {
             *agencies.entry(id).or_default() += 1;
         }
         for c in a.countries {
-            *countries.entry(c).or_default() += 1;
+            let counts = if crate::tag::is_former(&c) {
+                &mut former
+            } else {
+                &mut countries
+            };
+            *counts.entry(c).or_default() += 1;
         }
         dates.extend(a.published);
     }
@@ -94,6 +102,7 @@ fn summarise(articles: impl Iterator<Item = ArticleFacts>) -> Facets {
         articles: n,
         agencies: ranked(agencies),
         countries: ranked(countries),
+        former_countries: ranked(former),
         granularity: if monthly { "month" } else { "year" },
         dates: buckets
             .into_iter()

@@ -78,8 +78,10 @@ pub struct Hit {
     pub published: Option<Date>,
     /// Agency IDs of the article.
     pub agencies: Vec<String>,
-    /// Country codes of the article.
+    /// Country codes of the article (today's countries).
     pub countries: Vec<String>,
+    /// Former states the article names ("SU" for the Soviet Union).
+    pub former_countries: Vec<String>,
     /// Passage text.
     pub text: String,
     /// Byte ranges of matched words in `text`.
@@ -262,6 +264,7 @@ impl Searcher {
                     .ok()
                     .map(|t| t.date())
             });
+        let (countries, former_countries) = crate::tag::split_former(all_str(doc, f.country));
         Hit {
             rank,
             score,
@@ -277,7 +280,8 @@ impl Searcher {
             title: first_str(doc, f.title).unwrap_or_default(),
             published,
             agencies: all_str(doc, f.agency),
-            countries: all_str(doc, f.country),
+            countries,
+            former_countries,
             text,
             highlights,
             seq: doc.get_first(f.seq).and_then(|v| v.as_u64()).unwrap_or(0),

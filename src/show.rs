@@ -48,8 +48,10 @@ pub struct ArticleView {
     pub encoding: Option<&'static str>,
     /// Agency IDs.
     pub agencies: Vec<String>,
-    /// Country codes.
+    /// Country codes (today's countries).
     pub countries: Vec<String>,
+    /// Former states ("SU").
+    pub former_countries: Vec<String>,
     /// Paragraphs in article order. From the index, a paragraph longer than a passage comes
     /// back cut at the sentence ends where the indexer cut it.
     pub paragraphs: Vec<String>,
@@ -78,6 +80,7 @@ impl ArticleView {
             encoding: Some(e.encoding),
             agencies: a.tags.agencies.iter().map(|s| s.to_string()).collect(),
             countries: a.tags.countries.iter().map(|s| s.to_string()).collect(),
+            former_countries: a.tags.former.iter().map(|s| s.to_string()).collect(),
             text: e.paragraphs.join("\n\n"),
             paragraphs: e.paragraphs.clone(),
             passages: a.passages.len(),
@@ -193,6 +196,7 @@ fn view_of(f: &Fields, docs: Vec<TantivyDocument>) -> Option<ArticleView> {
         .flat_map(|t| t.split("\n\n").map(str::to_string).collect::<Vec<_>>())
         .filter(|p| !p.trim().is_empty())
         .collect();
+    let (countries, former_countries) = crate::tag::split_former(all(f.country));
     Some(ArticleView {
         article_id: first_str(first, f.article_id).unwrap_or_default(),
         path,
@@ -202,7 +206,8 @@ fn view_of(f: &Fields, docs: Vec<TantivyDocument>) -> Option<ArticleView> {
         url: first_str(first, f.url),
         site: first_str(first, f.site),
         agencies: all(f.agency),
-        countries: all(f.country),
+        countries,
+        former_countries,
         text: paragraphs.join("\n\n"),
         paragraphs,
         passages: passages.len(),

@@ -187,6 +187,7 @@ struct Hit {
     published: Option<String>,
     agencies: Vec<String>,
     countries: Vec<String>,
+    former_countries: Vec<String>,
     text: String,
     highlights: Vec<[usize; 2]>,
 }
@@ -215,6 +216,7 @@ struct Article {
     encoding: Option<String>,
     agencies: Vec<String>,
     countries: Vec<String>,
+    former_countries: Vec<String>,
     passages: usize,
     text: String,
     paragraphs: Vec<String>,
@@ -234,6 +236,7 @@ struct Facets {
     articles: usize,
     agencies: Vec<KeyCount>,
     countries: Vec<KeyCount>,
+    former_countries: Vec<KeyCount>,
     granularity: String,
     dates: Vec<KeyCount>,
     undated: usize,
@@ -302,6 +305,9 @@ struct SavedQuery {
     watermark: Option<serde_json::Value>,
 }
 
+/// The codes of former states.
+const FORMER: [&str; 4] = ["SU", "YU", "CS", "DD"];
+
 fn lines(stdout: &str) -> Vec<Line> {
     stdout
         .lines()
@@ -344,6 +350,10 @@ fn every_json_lines_type_decodes() {
         assert!(h.url.as_deref().is_none_or(|u| u.starts_with("http")));
         assert!(h.site.as_deref().is_none_or(|s| !s.is_empty()) && !h.countries.is_empty());
         assert!(h.passage < 100 && h.text.len() > 40);
+        assert!(h
+            .former_countries
+            .iter()
+            .all(|c| FORMER.contains(&c.as_str())));
         assert!(
             h.agencies.windows(2).all(|w| w[0] < w[1]),
             "sorted, distinct"
@@ -367,6 +377,7 @@ fn every_json_lines_type_decodes() {
     assert!(a.published_source.is_none() && a.encoding.is_none() && a.language.is_none());
     assert!(a.title.is_some() && a.passages >= 1 && a.url.is_none() && a.site.is_none());
     assert!(a.published.is_some() && !a.agencies.is_empty() && !a.countries.is_empty());
+    assert!(a.former_countries.is_empty());
 
     // extract: article lines and skipped lines.
     env.write("odd/empty.html", "");
@@ -397,6 +408,14 @@ fn every_json_lines_type_decodes() {
     assert!(f.granularity == "year" && !f.dates.is_empty() && f.undated > 0);
     assert!(f.agencies[0].count >= f.agencies[1].count && !f.countries.is_empty());
     assert!(f.dates.iter().all(|d| d.key.len() == 4 && d.count > 0));
+    // The bundled corpus's Cold War stories name the Soviet Union, East Germany and
+    // Czechoslovakia: counted apart from today's countries.
+    let former: Vec<&str> = f.former_countries.iter().map(|c| c.key.as_str()).collect();
+    assert_eq!(former, ["SU", "DD", "CS"]);
+    assert!(f
+        .countries
+        .iter()
+        .all(|c| !FORMER.contains(&c.key.as_str())));
 
     let got = lines(&env.ok(&["status", "--format", "json"], 0));
     let [Line::Status(st)] = &got[..] else {
@@ -483,6 +502,7 @@ fn csv_hits_parse_back_to_the_json_hits() {
             "published",
             "agencies",
             "countries",
+            "former_countries",
             "site",
             "url",
             "path",
@@ -500,10 +520,12 @@ fn csv_hits_parse_back_to_the_json_hits() {
         assert_eq!(row[2], hit.title);
         assert_eq!(row[3], hit.published.clone().unwrap_or_default());
         assert_eq!(row[4], hit.agencies.join(" "));
-        assert_eq!(row[8], hit.path);
-        assert_eq!(row[9], hit.article_id);
-        assert_eq!(row[12], hit.text, "multi-paragraph text survives quoting");
-        assert!(row[11].to_lowercase().contains("counterintelligence"));
+        assert_eq!(row[5], hit.countries.join(" "));
+        assert_eq!(row[6], hit.former_countries.join(" "));
+        assert_eq!(row[9], hit.path);
+        assert_eq!(row[10], hit.article_id);
+        assert_eq!(row[13], hit.text, "multi-paragraph text survives quoting");
+        assert!(row[12].to_lowercase().contains("counterintelligence"));
     }
 
     // A saved run puts the query's name first; no hits still gives the header.

@@ -112,6 +112,7 @@ pub struct Hit {
     pub published: Option<String>,
     pub agencies: Vec<String>,
     pub countries: Vec<String>,
+    pub former_countries: Vec<String>,
     pub text: String,
     pub highlights: Vec<[usize; 2]>,
 }

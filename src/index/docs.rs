@@ -45,7 +45,8 @@ pub(crate) fn documents(
         for a in &article.tags.agencies {
             doc.add_text(fields.agency, a);
         }
-        for c in &article.tags.countries {
+        // Former states share the field, so `--country SU` filters like any code.
+        for c in article.tags.countries.iter().chain(&article.tags.former) {
             doc.add_text(fields.country, c);
         }
         if let Some(p) = published {

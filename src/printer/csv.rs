@@ -11,13 +11,14 @@ use std::io::{self, Write};
 use super::sanitize::sanitize;
 use crate::search::{Hit, Results};
 
-const COLUMNS: [&str; 13] = [
+const COLUMNS: [&str; 14] = [
     "rank",
     "score",
     "title",
     "published",
     "agencies",
     "countries",
+    "former_countries",
     "site",
     "url",
     "path",
@@ -79,6 +80,7 @@ impl<W: Write> CsvPrinter<W> {
             hit.published.map(|d| d.to_string()).unwrap_or_default(),
             hit.agencies.join(" "),
             hit.countries.join(" "),
+            hit.former_countries.join(" "),
             cell(hit.site.as_deref().unwrap_or("")),
             cell(hit.url.as_deref().unwrap_or("")),
             cell(&hit.path),
@@ -129,6 +131,7 @@ mod tests {
             published: None,
             agencies: vec!["DGSE".into(), "MSS".into()],
             countries: vec![],
+            former_countries: vec![],
             text: "The officers met the officer.".into(),
             highlights: vec![(4, 12), (21, 28)],
             seq: 1,
@@ -153,7 +156,7 @@ mod tests {
         assert_eq!(&row[0], "q1");
         assert_eq!(&row[3], "Spies, \"moles\"\nand more");
         assert_eq!(&row[5], "DGSE MSS");
-        assert_eq!(&row[7], "'=cmd|' /C calc'!A0");
-        assert_eq!(&row[12], "officers officer");
+        assert_eq!(&row[8], "'=cmd|' /C calc'!A0");
+        assert_eq!(&row[13], "officers officer");
     }
 }

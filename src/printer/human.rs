@@ -81,6 +81,9 @@ impl<W: WriteColor> HumanPrinter<W> {
                 meta.push(tags.join(" "));
             }
         }
+        if !a.former_countries.is_empty() {
+            meta.push(format!("former {}", a.former_countries.join(" ")));
+        }
         self.out
             .set_color(ColorSpec::new().set_fg(Some(Color::Cyan)))?;
         writeln!(self.out, "{}", meta.join(" | "))?;
@@ -141,6 +144,9 @@ impl<W: WriteColor> HumanPrinter<W> {
         }
         if !hit.countries.is_empty() {
             meta.push(hit.countries.join(" "));
+        }
+        if !hit.former_countries.is_empty() {
+            meta.push(format!("former {}", hit.former_countries.join(" ")));
         }
         self.out
             .set_color(ColorSpec::new().set_fg(Some(Color::Cyan)))?;
@@ -275,6 +281,7 @@ mod tests {
                 published: None,
                 agencies: vec!["DGSE".into()],
                 countries: vec!["FR".into()],
+                former_countries: vec![],
                 highlights: vec![(16, 25), (30, 38)],
                 text,
                 seq: 1,

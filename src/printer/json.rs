@@ -71,6 +71,7 @@ pub struct ArticleLine<'a> {
     encoding: Option<&'a str>,
     agencies: &'a [String],
     countries: &'a [String],
+    former_countries: &'a [String],
     passages: usize,
     text: &'a str,
     paragraphs: &'a [String],
@@ -93,6 +94,7 @@ impl<'a> ArticleLine<'a> {
             encoding: a.encoding,
             agencies: &a.agencies,
             countries: &a.countries,
+            former_countries: &a.former_countries,
             passages: a.passages,
             text: &a.text,
             paragraphs: &a.paragraphs,
@@ -124,6 +126,7 @@ struct HitLine<'a> {
     published: Option<String>,
     agencies: &'a [String],
     countries: &'a [String],
+    former_countries: &'a [String],
     text: &'a str,
     highlights: Vec<[usize; 2]>,
 }
@@ -177,6 +180,7 @@ impl<W: Write> JsonPrinter<W> {
             published: hit.published.map(|d| d.to_string()),
             agencies: &hit.agencies,
             countries: &hit.countries,
+            former_countries: &hit.former_countries,
             text: &hit.text,
             highlights: hit.highlights.iter().map(|&(s, e)| [s, e]).collect(),
         })

@@ -384,6 +384,7 @@ mod tests {
             published: None,
             agencies: vec![],
             countries: vec![],
+            former_countries: vec![],
             text: String::new(),
             highlights: vec![],
             seq,

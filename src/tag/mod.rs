@@ -25,7 +25,7 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use matcher::{Form, Matcher};
-pub use tables::{agencies, countries, Agency, Country};
+pub use tables::{agencies, countries, former_states, Agency, Country, Former};
 
 /// What a mention names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -57,8 +57,11 @@ pub struct Mention {
 pub struct Tags {
     /// Agency IDs, sorted, unique.
     pub agencies: Vec<&'static str>,
-    /// Country codes, sorted, unique.
+    /// Country codes (today's countries), sorted, unique.
     pub countries: Vec<&'static str>,
+    /// Codes of former states ("SU" for the Soviet Union), sorted, unique: kept apart so that a
+    /// Cold War story is not counted as one about today's Russia.
+    pub former: Vec<&'static str>,
     /// Every mention in text order. After [`Tags::merge`], offsets stay relative to the text
     /// each mention was found in.
     pub mentions: Vec<Mention>,
@@ -69,12 +72,13 @@ impl Tags {
     pub fn merge(&mut self, other: &Tags) {
         union_into(&mut self.agencies, &other.agencies);
         union_into(&mut self.countries, &other.countries);
+        union_into(&mut self.former, &other.former);
         self.mentions.extend(other.mentions.iter().cloned());
     }
 
     /// Whether no entity was found.
     pub fn is_empty(&self) -> bool {
-        self.agencies.is_empty() && self.countries.is_empty()
+        self.agencies.is_empty() && self.countries.is_empty() && self.former.is_empty()
     }
 }
 
@@ -106,7 +110,7 @@ static MATCHERS: LazyLock<Matchers> = LazyLock::new(|| {
         names.chain(acronyms).chain(informal)
     });
     let agency_stops = rules::STOP_AGENCY.iter().map(|s| (None, *s, Form::Stop));
-    let country_forms = countries().iter().flat_map(|c| {
+    let country_forms = tables::all_countries().iter().flat_map(|c| {
         let id = Some(c.code);
         let names = std::iter::once(c.name)
             .chain(std::iter::once(c.formal))
@@ -194,20 +198,25 @@ fn tag_in(text: &str, ctx: &rules::Context) -> Tags {
         .map(|h| (EntityKind::Agency, h))
         .chain(country_hits.iter().map(|h| (EntityKind::Country, h)));
     for (kind, h) in hits {
+        let id = match kind {
+            EntityKind::Agency => h.entity,
+            EntityKind::Country => rules::country_of_era(work, h.start, h.end, h.entity),
+        };
         match kind {
-            EntityKind::Agency => tags.agencies.push(h.entity),
-            EntityKind::Country => tags.countries.push(h.entity),
+            EntityKind::Agency => tags.agencies.push(id),
+            EntityKind::Country if is_former(id) => tags.former.push(id),
+            EntityKind::Country => tags.countries.push(id),
         }
         let (start, end) = original(h.start, h.end);
         tags.mentions.push(Mention {
             kind,
-            id: h.entity,
+            id,
             start,
             end,
             surface: text[start..end].to_string(),
         });
     }
-    for ids in [&mut tags.agencies, &mut tags.countries] {
+    for ids in [&mut tags.agencies, &mut tags.countries, &mut tags.former] {
         ids.sort_unstable();
         ids.dedup();
     }
@@ -259,8 +268,9 @@ static AGENCY_LOOKUP: LazyLock<HashMap<String, Option<&'static str>>> = LazyLock
 });
 
 static COUNTRY_LOOKUP: LazyLock<HashMap<String, Option<&'static str>>> = LazyLock::new(|| {
-    let codes = countries().iter().map(|c| (c.code, c.code));
-    let names = countries().iter().flat_map(|c| {
+    let all = tables::all_countries();
+    let codes = all.iter().map(|c| (c.code, c.code));
+    let names = all.iter().flat_map(|c| {
         std::iter::once((c.code, c.name)).chain(c.aliases.iter().map(move |a| (c.code, *a)))
     });
     lookup_table(codes.chain(names))
@@ -274,7 +284,8 @@ pub fn resolve_agency(name: &str) -> Option<&'static str> {
 }
 
 /// An ISO code, name, formal name, other name, demonym or capital, in any case, to the alpha-2
-/// code: "fr", "France", "French", "Britain" all give a code.
+/// code: "fr", "France", "French", "Britain" all give a code; "Soviet Union" and "USSR" give the
+/// former state's `SU`.
 pub fn resolve_country(name: &str) -> Option<&'static str> {
     COUNTRY_LOOKUP.get(&lookup_key(name)).copied().flatten()
 }
@@ -284,9 +295,19 @@ pub fn agency(id: &str) -> Option<&'static Agency> {
     agencies().iter().find(|a| a.id == id)
 }
 
-/// The country with this alpha-2 code.
+/// The country (or former state) with this alpha-2 code.
 pub fn country(code: &str) -> Option<&'static Country> {
-    countries().iter().find(|c| c.code == code)
+    tables::all_countries().iter().find(|c| c.code == code)
+}
+
+/// Splits country codes read back from the index into today's countries and former states.
+pub fn split_former(codes: Vec<String>) -> (Vec<String>, Vec<String>) {
+    codes.into_iter().partition(|c| !is_former(c))
+}
+
+/// Whether `code` is a state that no longer exists (`SU`, `YU`, `CS`, `DD`).
+pub fn is_former(code: &str) -> bool {
+    former_states().iter().any(|c| c.code == code)
 }
 
 /// Entries whose key or names contain `text`, case-insensitively; exact matches first, the rest
@@ -320,10 +341,10 @@ pub fn find_agencies(text: &str) -> Vec<&'static Agency> {
     })
 }
 
-/// For `dossier countries TEXT`: countries whose code or any alias contains `text`
-/// (case-insensitive), exact matches first.
+/// For `dossier countries TEXT`: countries (and former states) whose code or any alias contains
+/// `text` (case-insensitive), exact matches first.
 pub fn find_countries(text: &str) -> Vec<&'static Country> {
-    find_in(countries(), text, |c| {
+    find_in(tables::all_countries(), text, |c| {
         [c.code, c.name]
             .into_iter()
             .chain(c.aliases.iter().copied())

@@ -18,6 +18,9 @@
 //! - "CSIS" is the Washington think tank in a document that names the Center for Strategic and
 //!   International Studies and not Canada; "NIA" is India's National Investigation Agency in a
 //!   document that spells it out, else Nigeria's National Intelligence Agency.
+//! - "Russian" in a clause set in the Soviet era ("was once dependent on Russian guidance") is
+//!   the Soviet Union (`SU`); "post-Soviet" is not.
+//! - "Turkmen" in a document about Iraq or Syria that never names Turkmenistan is the people.
 //! - A country name in "Peru-based" or "Russia-headquartered" only says where a company sits, so
 //!   it is not tagged (the issue names it as a trap that generic recognisers fall into).
 
@@ -150,6 +153,7 @@ pub(crate) struct Context<'t> {
     nsa_not_agency: OnceCell<bool>,
     csis_think_tank: OnceCell<bool>,
     nia_indian: OnceCell<bool>,
+    turkmen_people: OnceCell<bool>,
     /// Per [`SURNAME_FORMS`] word: whether the document uses it as someone's surname.
     surnames: RefCell<HashMap<&'static str, bool>>,
 }
@@ -161,6 +165,7 @@ impl<'t> Context<'t> {
             nsa_not_agency: OnceCell::new(),
             csis_think_tank: OnceCell::new(),
             nia_indian: OnceCell::new(),
+            turkmen_people: OnceCell::new(),
             surnames: RefCell::new(HashMap::new()),
         }
     }
@@ -208,6 +213,18 @@ impl<'t> Context<'t> {
     fn nia_is_indian(&self) -> bool {
         *self.nia_indian.get_or_init(|| {
             self.any("National Investigation Agency") && !self.any("National Intelligence Agency")
+        })
+    }
+}
+
+impl Context<'_> {
+    /// "Turkmen" are Iraq's or Syria's Turkmen, a people, in a document that names Iraq or
+    /// Syria and never Turkmenistan itself.
+    fn turkmen_are_a_people(&self) -> bool {
+        *self.turkmen_people.get_or_init(|| {
+            (self.any("Iraq") || self.any("Syria"))
+                && !self.any("Turkmenistan")
+                && !self.any("Ashgabat")
         })
     }
 }
@@ -397,6 +414,13 @@ pub(crate) fn keep_country(
     if place && (after.starts_with("-based") || after.starts_with("-headquartered")) {
         return false;
     }
+    // "post-Soviet states" are today's countries, not the Soviet Union.
+    let head = &text[..start];
+    if (head.ends_with("post-") || head.ends_with("Post-"))
+        && cand.entity.is_some_and(super::is_former)
+    {
+        return false;
+    }
     let alias = cand.alias.as_str();
     if FIRST_NAME_FORMS.contains(&alias) && is_given_name(text, start, end) {
         return false;
@@ -409,6 +433,7 @@ pub(crate) fn keep_country(
     match alias {
         "Georgia" => !georgia_is_us_state(text, start, end),
         "Turkey" => !turkey_is_bird(text, start),
+        "Turkmen" => !ctx.turkmen_are_a_people(),
         _ => true,
     }
 }
@@ -429,4 +454,56 @@ pub(crate) fn keep_agency(
         "Aman" => !is_given_name(text, start, end),
         _ => true,
     }
+}
+
+/// The clause around `[start, end)`: the sentence cut at commas, semicolons and colons.
+fn clause(text: &str, start: usize, end: usize) -> &str {
+    let is_stop = |c: char| matches!(c, '.' | '!' | '?' | '\n' | ',' | ';' | ':');
+    let from = text[..start]
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| is_stop(c))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let to = text[end..]
+        .char_indices()
+        .find(|&(_, c)| is_stop(c))
+        .map_or(text.len(), |(i, _)| end + i);
+    &text[from..to]
+}
+
+/// Whether a clause is set in the Soviet era by what it says of the past: "was once largely
+/// dependent on Russian guidance". A clause that also speaks of today ("now") is not. Mentions of
+/// the Cold War are not enough: "more sinister in the eyes of the Russian media than the CIA was
+/// during the Cold War" is about today's Russia.
+fn is_soviet_era(clause: &str) -> bool {
+    let words: Vec<&str> = clause
+        .split(|c: char| !is_word_char(c))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let once_past = words.windows(3).any(|w| {
+        matches!(w[0], "was" | "were" | "had")
+            && w[1] == "once"
+            && !matches!(w[2], "again" | "more")
+    });
+    let today = words
+        .iter()
+        .any(|w| matches!(*w, "now" | "today" | "currently" | "nowadays"));
+    once_past && !today
+}
+
+/// The entity a country match names in its era: "Russian" in a clause set in the Soviet era
+/// ([`is_soviet_era`]) is the Soviet Union (`SU`), which the Russian Federation did not exist to
+/// guide; every other match keeps its entity. Only the demonym is read this way: a clause that
+/// names Russia itself is about Russia.
+pub(crate) fn country_of_era(
+    text: &str,
+    start: usize,
+    end: usize,
+    entity: &'static str,
+) -> &'static str {
+    let demonym = matches!(&text[start..end], "Russian" | "Russians");
+    if entity == "RU" && demonym && is_soviet_era(clause(text, start, end)) {
+        return "SU";
+    }
+    entity
 }

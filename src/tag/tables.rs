@@ -1,6 +1,6 @@
 //! The two alias tables, parsed once from the data files compiled into the binary:
-//! `agencies.toml` (intelligence and security services) and `countries.tsv` (every ISO 3166-1
-//! entry). Both live beside this file so that a contributor extends them without touching code;
+//! `agencies.toml` (intelligence and security services), `countries.tsv` (every ISO 3166-1
+//! entry) and `former.tsv` (states that no longer exist). Both live beside this file so that a contributor extends them without touching code;
 //! the tests in `mod.rs` check every entry (IDs, country codes, successors, alias clashes).
 
 use std::sync::LazyLock;
@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 const AGENCIES_TOML: &str = include_str!("agencies.toml");
 const COUNTRIES_TSV: &str = include_str!("countries.tsv");
+const FORMER_TSV: &str = include_str!("former.tsv");
 
 /// An intelligence or security service.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,10 +44,10 @@ impl Agency {
     }
 }
 
-/// A country or territory of ISO 3166-1.
+/// A country or territory of ISO 3166-1, or a state that no longer exists (ISO 3166-3).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Country {
-    /// ISO 3166-1 alpha-2 code.
+    /// ISO 3166-1 alpha-2 code; for a former state, the alpha-2 code it had (`SU`).
     pub code: &'static str,
     /// Short English name ("France").
     pub name: &'static str,
@@ -61,6 +62,17 @@ pub struct Country {
     pub demonyms: Vec<&'static str>,
     /// Capitals (or seats of government) that stand for the government ("Paris").
     pub capitals: Vec<&'static str>,
+    /// For a state that no longer exists, what became of it.
+    pub former: Option<Former>,
+}
+
+/// What became of a former state: the Soviet Union ended in 1991 and Russia continues it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Former {
+    /// Code of the country that continues it, or the largest of its successors.
+    pub successor: &'static str,
+    /// The year it ended.
+    pub ended: u16,
 }
 
 #[derive(Deserialize)]
@@ -144,17 +156,23 @@ fn split_list(cell: &'static str) -> Vec<&'static str> {
         .collect()
 }
 
-/// Parses the country table: tab-separated, `#` starts a comment line.
-pub(crate) fn parse_countries(text: &'static str) -> Result<Vec<Country>, String> {
+/// Parses a country table: tab-separated, `#` starts a comment line. Rows of the current table
+/// have six cells; rows of the former-state table (`former`) two more, successor and year ended.
+pub(crate) fn parse_countries(text: &'static str, former: bool) -> Result<Vec<Country>, String> {
+    let (file, width) = if former {
+        ("former.tsv", 8)
+    } else {
+        ("countries.tsv", 6)
+    };
     let mut out = Vec::new();
     for (n, line) in text.lines().enumerate() {
         if line.trim().is_empty() || line.starts_with('#') {
             continue;
         }
         let cells: Vec<&'static str> = line.split('\t').collect();
-        if cells.len() != 6 {
+        if cells.len() != width {
             return Err(format!(
-                "countries.tsv line {}: {} cells, expected 6",
+                "{file} line {}: {} cells, expected {width}",
                 n + 1,
                 cells.len()
             ));
@@ -174,6 +192,17 @@ pub(crate) fn parse_countries(text: &'static str) -> Result<Vec<Country>, String
                 aliases.push(a);
             }
         }
+        let former = if former {
+            let ended = cells[7]
+                .parse()
+                .map_err(|_| format!("{file} line {}: bad year '{}'", n + 1, cells[7]))?;
+            Some(Former {
+                successor: cells[6],
+                ended,
+            })
+        } else {
+            None
+        };
         out.push(Country {
             code: cells[0],
             name: cells[1],
@@ -182,6 +211,7 @@ pub(crate) fn parse_countries(text: &'static str) -> Result<Vec<Country>, String
             other_names,
             demonyms,
             capitals,
+            former,
         });
     }
     Ok(out)
@@ -192,9 +222,16 @@ static AGENCIES: LazyLock<Vec<Agency>> = LazyLock::new(|| {
         .unwrap_or_else(|e| panic!("bug: the built-in agency table does not parse: {e}"))
 });
 
-static COUNTRIES: LazyLock<Vec<Country>> = LazyLock::new(|| {
-    parse_countries(COUNTRIES_TSV)
-        .unwrap_or_else(|e| panic!("bug: the built-in country table does not parse: {e}"))
+/// Every country, current ones first, then former states; and where the former ones start.
+static COUNTRIES: LazyLock<(Vec<Country>, usize)> = LazyLock::new(|| {
+    let parse = |text, former| {
+        parse_countries(text, former)
+            .unwrap_or_else(|e| panic!("bug: the built-in country table does not parse: {e}"))
+    };
+    let mut all = parse(COUNTRIES_TSV, false);
+    let current = all.len();
+    all.extend(parse(FORMER_TSV, true));
+    (all, current)
 });
 
 /// Every agency of the table, in table order.
@@ -202,7 +239,17 @@ pub fn agencies() -> &'static [Agency] {
     &AGENCIES
 }
 
-/// Every ISO 3166-1 country and territory, in code order.
+/// Every ISO 3166-1 country and territory, and Kosovo (`XK`), in code order.
 pub fn countries() -> &'static [Country] {
-    &COUNTRIES
+    &COUNTRIES.0[..COUNTRIES.1]
+}
+
+/// The states that no longer exist (the Soviet Union, Yugoslavia, ...), by their former codes.
+pub fn former_states() -> &'static [Country] {
+    &COUNTRIES.0[COUNTRIES.1..]
+}
+
+/// Current countries then former states: every entity a country mention can name.
+pub(crate) fn all_countries() -> &'static [Country] {
+    &COUNTRIES.0
 }

@@ -76,9 +76,11 @@ fn agency_table_is_big_and_consistent() {
 #[test]
 fn country_table_has_every_iso_entry() {
     let all = countries();
-    assert_eq!(all.len(), 249);
+    // The 249 entries of ISO 3166-1, and Kosovo under its user-assigned XK.
+    assert_eq!(all.len(), 250);
+    assert_eq!(resolve_country("Kosovo"), Some("XK"));
     let codes: HashSet<_> = all.iter().map(|c| c.code).collect();
-    assert_eq!(codes.len(), 249, "duplicate country codes");
+    assert_eq!(codes.len(), 250, "duplicate country codes");
     for c in all {
         assert!(
             c.code.len() == 2 && c.code.chars().all(|ch| ch.is_ascii_uppercase()),
@@ -107,7 +109,7 @@ fn every_alias_resolves_to_its_id() {
             }
         }
     }
-    for c in countries() {
+    for c in countries().iter().chain(former_states()) {
         assert_eq!(resolve_country(c.code), Some(c.code));
         assert_eq!(resolve_country(&c.code.to_lowercase()), Some(c.code));
         assert_eq!(
@@ -164,7 +166,7 @@ fn no_alias_is_claimed_twice() {
         }
     }
     let mut owner: HashMap<String, &str> = HashMap::new();
-    for c in countries() {
+    for c in countries().iter().chain(former_states()) {
         for n in std::iter::once(&c.name).chain(&c.aliases) {
             let prev = owner.insert(n.to_lowercase(), c.code);
             assert!(
@@ -198,16 +200,111 @@ fn every_agency_alias_is_tagged_in_running_text() {
 /// Every country form is found by the tagger in a neutral sentence, as its own country.
 #[test]
 fn every_country_alias_is_tagged_in_running_text() {
-    for c in countries() {
+    for c in countries().iter().chain(former_states()) {
         for n in std::iter::once(&c.name).chain(&c.aliases) {
             let text = format!("Reports about {n} were denied on Monday.");
+            let tags = tag(&text);
+            let (found, other) = match c.former {
+                Some(_) => (&tags.former, &tags.countries),
+                None => (&tags.countries, &tags.former),
+            };
+            assert!(found.contains(&c.code), "{text:?} lacks {}", c.code);
             assert!(
-                countries_of(&text).contains(&c.code),
-                "{text:?} lacks {}",
+                !other.contains(&c.code),
+                "{text:?}: {} in the wrong list",
                 c.code
             );
         }
     }
+}
+
+/// Former states have codes of their own (ISO 3166-3 keeps them reserved, none is a current
+/// code) and a current successor.
+#[test]
+fn former_states_are_apart_from_todays_countries() {
+    let codes: Vec<&str> = former_states().iter().map(|c| c.code).collect();
+    assert_eq!(codes, ["SU", "YU", "CS", "DD"]);
+    for c in former_states() {
+        assert!(countries().iter().all(|t| t.code != c.code), "{}", c.code);
+        let f = c.former.unwrap();
+        let successor = country(f.successor).unwrap();
+        assert!(successor.former.is_none(), "{}", c.code);
+        assert!((1900..2010).contains(&f.ended), "{}", c.code);
+        assert!(is_former(c.code));
+    }
+    assert!(countries()
+        .iter()
+        .all(|c| c.former.is_none() && !is_former(c.code)));
+    assert_eq!(resolve_country("the Soviet Union"), Some("SU"));
+    assert_eq!(resolve_country("ussr"), Some("SU"));
+    assert_eq!(resolve_country("West Germany"), Some("DE"));
+    assert_eq!(resolve_country("East Germany"), Some("DD"));
+    assert_eq!(
+        split_former(vec!["RU".into(), "SU".into(), "US".into()]),
+        (
+            vec!["RU".to_string(), "US".to_string()],
+            vec!["SU".to_string()]
+        )
+    );
+}
+
+#[test]
+fn soviet_union_is_not_todays_russia() {
+    let tags =
+        tag("The KGB ran the Soviet Union's networks; Soviet officers and the USSR's allies.");
+    assert_eq!(tags.countries, Vec::<&str>::new());
+    assert_eq!(tags.former, ["SU"]);
+    let tags = tag("Moscow sees the post-Soviet states as its sphere.");
+    assert_eq!((tags.countries, tags.former), (vec!["RU"], vec![]));
+    let tags = tag("East German and Czechoslovak agents met in Yugoslavia.");
+    assert_eq!(tags.former, ["CS", "DD", "YU"]);
+    assert!(tags.countries.is_empty());
+}
+
+#[test]
+fn turkmen_of_iraq_are_a_people() {
+    let doc = ["Turkish money flows to Turkmen political groups in northern Iraq."];
+    assert_eq!(tag_document(&doc)[0].countries, ["IQ", "TR"]);
+    let doc = ["Turkmen gas reaches China; Turkmenistan signed the deal in Ashgabat."];
+    assert_eq!(tag_document(&doc)[0].countries, ["CN", "TM"]);
+}
+
+/// "Russian" in a clause about how things once were is the Soviet Union; anywhere else, and in
+/// a clause that speaks of today, it is Russia.
+#[test]
+fn russian_of_the_soviet_era() {
+    let era = |text: &str| {
+        let t = tag(text);
+        (t.countries, t.former)
+    };
+    let su = (vec![], vec!["SU"]);
+    let ru = (vec!["RU"], vec![]);
+    assert_eq!(
+        era("Chinese intelligence was once largely dependent on Russian guidance to function."),
+        (vec!["CN"], vec!["SU"])
+    );
+    assert_eq!(
+        era("Its officers were once trained by Russian instructors."),
+        su
+    );
+    assert_eq!(era("Russian hackers were once again blamed."), ru);
+    assert_eq!(era("Russian officers were once more expelled."), ru);
+    assert_eq!(
+        era("Russian guidance was once resented but is now welcome."),
+        ru
+    );
+    assert_eq!(
+        era("It was once said, and Russian diplomats agree, that spies talk."),
+        ru
+    );
+    assert_eq!(
+        era("The media is more hostile to Russian officials than it was during the Cold War."),
+        ru
+    );
+    // The mention is listed under the former state, with what was written.
+    let t = tag("Beijing had once relied on Russian advisers.");
+    let m = t.mentions.iter().find(|m| m.surface == "Russian").unwrap();
+    assert_eq!(m.id, "SU");
 }
 
 #[test]
