@@ -20,7 +20,8 @@
 //!   document that spells it out, else Nigeria's National Intelligence Agency.
 //! - "Russian" in a clause set in the Soviet era ("was once dependent on Russian guidance") is
 //!   the Soviet Union (`SU`); "post-Soviet" is not.
-//! - "Turkmen" in a document about Iraq or Syria that never names Turkmenistan is the people.
+//! - "Turkmen" in a document about Iraq or Syria that never names Turkmenistan is the people,
+//!   unless a state word follows ("Turkmen security officials").
 //! - A country name in "Peru-based" or "Russia-headquartered" only says where a company sits, so
 //!   it is not tagged (the issue names it as a trap that generic recognisers fall into).
 
@@ -229,6 +230,14 @@ impl Context<'_> {
     }
 }
 
+/// Words after a demonym that make it the state's ("Turkmen security officials").
+#[rustfmt::skip]
+const STATE_WORDS: &[&str] = &[
+    "authorities", "citizen", "citizens", "citizenship", "diplomat", "diplomats", "embassy",
+    "foreign", "government", "intelligence", "minister", "ministry", "national", "nationals",
+    "officials", "passport", "president", "security", "state",
+];
+
 /// The word right after byte `end`, past spaces (not past a line break).
 fn next_word(text: &str, end: usize) -> &str {
     let rest = &text[end..];
@@ -433,7 +442,7 @@ pub(crate) fn keep_country(
     match alias {
         "Georgia" => !georgia_is_us_state(text, start, end),
         "Turkey" => !turkey_is_bird(text, start),
-        "Turkmen" => !ctx.turkmen_are_a_people(),
+        "Turkmen" => STATE_WORDS.contains(&next_word(text, end)) || !ctx.turkmen_are_a_people(),
         _ => true,
     }
 }

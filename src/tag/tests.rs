@@ -265,6 +265,10 @@ fn soviet_union_is_not_todays_russia() {
 fn turkmen_of_iraq_are_a_people() {
     let doc = ["Turkish money flows to Turkmen political groups in northern Iraq."];
     assert_eq!(tag_document(&doc)[0].countries, ["IQ", "TR"]);
+    let doc = ["Iraqi and Turkmen security officials met in Baghdad."];
+    assert_eq!(tag_document(&doc)[0].countries, ["IQ", "TM"]);
+    let doc = ["Syrian police held a man who holds Turkmen citizenship."];
+    assert_eq!(tag_document(&doc)[0].countries, ["SY", "TM"]);
     let doc = ["Turkmen gas reaches China; Turkmenistan signed the deal in Ashgabat."];
     assert_eq!(tag_document(&doc)[0].countries, ["CN", "TM"]);
 }
