@@ -375,3 +375,48 @@ fn closed_pipe_exits_quietly() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
 }
+
+/// Passages that match only through their article's title tie; they come back in article id
+/// and passage order whatever order the indexing threads wrote them in.
+#[test]
+fn tied_passages_come_back_in_a_fixed_order() {
+    let env = Env::new();
+    for n in 0..6 {
+        let paragraphs: Vec<String> = (0..5)
+            .map(|p| {
+                let sentence = format!("Paragraph {p} of report {n} lists an officer's travel. ");
+                sentence.repeat(6)
+            })
+            .collect();
+        env.write(
+            &format!("c/report-{n}.txt"),
+            format!("Mole hunt report {n}\n\n{}\n", paragraphs.join("\n\n")),
+        );
+    }
+    let mut answers = Vec::new();
+    for _ in 0..3 {
+        env.ok(
+            &[
+                "index",
+                "--rebuild",
+                "--quiet",
+                env.path("c").to_str().unwrap(),
+            ],
+            0,
+        );
+        let (hits, _) = env.search_json(&["mole", "--per-article", "5", "--limit", "30"]);
+        assert_eq!(hits.len(), 30);
+        let order: Vec<(String, u64)> = hits
+            .iter()
+            .map(|h| (h.article_id.clone(), h.passage))
+            .collect();
+        let mut sorted = order.clone();
+        sorted.sort();
+        assert_eq!(
+            order, sorted,
+            "tied passages in article id, then passage order"
+        );
+        answers.push(order);
+    }
+    assert!(answers.windows(2).all(|w| w[0] == w[1]));
+}
