@@ -282,7 +282,18 @@ fn is_capitalised(word: &str) -> bool {
 
 /// The sentence around `[start, end)`: from the previous `.`, `!`, `?` or line break to the next.
 fn sentence(text: &str, start: usize, end: usize) -> &str {
-    let is_stop = |c: char| matches!(c, '.' | '!' | '?' | '\n');
+    around(text, start, end, |c| matches!(c, '.' | '!' | '?' | '\n'))
+}
+
+/// The clause around `[start, end)`: the sentence cut at commas, semicolons and colons.
+fn clause(text: &str, start: usize, end: usize) -> &str {
+    around(text, start, end, |c| {
+        matches!(c, '.' | '!' | '?' | '\n' | ',' | ';' | ':')
+    })
+}
+
+/// The text around `[start, end)` between the nearest stop characters on either side.
+fn around(text: &str, start: usize, end: usize, is_stop: impl Fn(char) -> bool) -> &str {
     let from = text[..start]
         .char_indices()
         .rev()
@@ -463,21 +474,6 @@ pub(crate) fn keep_agency(
         "Aman" => !is_given_name(text, start, end),
         _ => true,
     }
-}
-
-/// The clause around `[start, end)`: the sentence cut at commas, semicolons and colons.
-fn clause(text: &str, start: usize, end: usize) -> &str {
-    let is_stop = |c: char| matches!(c, '.' | '!' | '?' | '\n' | ',' | ';' | ':');
-    let from = text[..start]
-        .char_indices()
-        .rev()
-        .find(|&(_, c)| is_stop(c))
-        .map_or(0, |(i, c)| i + c.len_utf8());
-    let to = text[end..]
-        .char_indices()
-        .find(|&(_, c)| is_stop(c))
-        .map_or(text.len(), |(i, _)| end + i);
-    &text[from..to]
 }
 
 /// Whether a clause is set in the Soviet era by what it says of the past: "was once largely
