@@ -178,6 +178,14 @@ pub fn index(path: &Path, args: IndexArgs) -> Result<ExitCode> {
         Format::Human => eprintln!("{}", index_summary_line(&summary, path)),
         Format::Json => write_line(&mut io::stdout().lock(), "index", &summary)?,
     }
+    if summary.outdated {
+        eprintln!(
+            "dossier: note: '{}' was written by an older dossier, whose tags differ (former \
+             states such as the Soviet Union now stand apart from today's countries); files \
+             not re-read keep the old ones: run `dossier index --rebuild` on the same folders",
+            show_path(path)
+        );
+    }
     Ok(ExitCode::from(if problems > 0 { 2 } else { 0 }))
 }
 
@@ -474,6 +482,15 @@ pub fn status(ctx: &Ctx, args: &StatusArgs) -> Result<ExitCode> {
             };
             writeln!(out, "index:         {}", st.index.display())?;
             writeln!(out, "schema:        version {}", st.schema_version)?;
+            if st.tagging_version < dossier::schema::TAGGING_VERSION {
+                writeln!(
+                    out,
+                    "tagging:       version {}, older than this dossier's {}: `index --rebuild` \
+                     updates the tags",
+                    st.tagging_version,
+                    dossier::schema::TAGGING_VERSION
+                )?;
+            }
             writeln!(out, "articles:      {}", st.articles)?;
             writeln!(out, "passages:      {}", st.passages)?;
             writeln!(out, "size on disk:  {:.1} MB", st.size_bytes as f64 / 1e6)?;

@@ -17,6 +17,11 @@ use tantivy::Index;
 /// Bumped whenever a field or the analyzer changes; an index with another version is refused.
 pub const SCHEMA_VERSION: u32 = 2;
 
+/// Bumped whenever extraction or tagging changes what the same file gives (2: former states
+/// kept apart from today's countries). An index written with an older one still opens and
+/// searches; `index` says that files it does not re-read keep what the older version found.
+pub const TAGGING_VERSION: u32 = 2;
+
 /// `kind` of a passage document: what search ranks and prints.
 pub const KIND_PASSAGE: u64 = 0;
 /// `kind` of an article document: one per article, holding the whole text, so that a query's

@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::facets::Count;
 use crate::index::{self, Summary};
 use crate::query::Query;
-use crate::schema::{KIND_ARTICLE, KIND_PASSAGE, SCHEMA_VERSION};
+use crate::schema::{KIND_ARTICLE, KIND_PASSAGE, SCHEMA_VERSION, TAGGING_VERSION};
 use crate::search::Searcher;
 
 /// The record of index runs, in the index folder.
@@ -107,6 +107,8 @@ pub struct Status {
     pub index: PathBuf,
     /// Schema version of the index (the one this build reads, since it opened).
     pub schema_version: u32,
+    /// Tagging version of the dossier that created the index (see `schema::TAGGING_VERSION`).
+    pub tagging_version: u32,
     /// Articles indexed.
     pub articles: u64,
     /// Passages indexed.
@@ -155,6 +157,7 @@ pub fn status(path: &Path, top: usize) -> Result<Status> {
     Ok(Status {
         index: crate::corpus::absolute(path),
         schema_version: SCHEMA_VERSION,
+        tagging_version: crate::index::tagging_version(path).unwrap_or(TAGGING_VERSION),
         articles: counts.articles,
         passages: counts.passages,
         size_bytes: folder_size(path),

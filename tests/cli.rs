@@ -420,3 +420,39 @@ fn tied_passages_come_back_in_a_fixed_order() {
     }
     assert!(answers.windows(2).all(|w| w[0] == w[1]));
 }
+
+/// An index created before the tagging changed still searches; `index` says that files it does
+/// not re-read keep their old tags, until `--rebuild`.
+#[test]
+fn an_index_from_an_older_tagger_is_reported() {
+    let env = Env::new();
+    env.write(
+        "c/a.txt",
+        "Soviet spies\n\nThe KGB ran agents in the Soviet Union.\n",
+    );
+    let dir = env.path("c");
+    let dir = dir.to_str().unwrap();
+    env.ok(&["index", "--quiet", dir], 0);
+    let meta = env.index_path().join("dossier.json");
+    std::fs::write(&meta, r#"{"schema_version":2}"#).unwrap();
+    let out = env.run(&["index", "--format", "json", dir]);
+    assert_eq!(out.status.code(), Some(0));
+    let run: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(run["outdated"], true);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("older dossier") && err.contains("--rebuild"),
+        "{err}"
+    );
+    assert!(env.ok(&["status"], 0).contains("tagging:       version 1"));
+    let (hits, _) = env.search_json(&["spies"]);
+    assert_eq!(hits.len(), 1);
+
+    let out = env.run(&["index", "--rebuild", "--format", "json", dir]);
+    let run: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(run["outdated"], false);
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("older dossier"));
+    assert!(!env.ok(&["status"], 0).contains("tagging:"));
+    let (hits, _) = env.search_json(&["spies", "--country", "USSR"]);
+    assert_eq!(hits[0].former_countries, ["SU"]);
+}

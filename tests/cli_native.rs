@@ -260,6 +260,7 @@ struct LastRun {
 struct Status {
     index: String,
     schema_version: u32,
+    tagging_version: u32,
     articles: u64,
     passages: u64,
     size_bytes: u64,
@@ -290,6 +291,7 @@ struct IndexRun {
     #[allow(dead_code)]
     commits: usize,
     seconds: f64,
+    outdated: bool,
 }
 
 #[derive(Deserialize, Debug)]
@@ -327,7 +329,7 @@ fn every_json_lines_type_decodes() {
     };
     assert_eq!((run.new, run.changed, run.removed), (49, 0, 0));
     assert!(run.passages > run.new && run.bytes_read > 0 && run.seconds > 0.0);
-    assert!(run.unchanged == 0 && run.skipped.values().sum::<usize>() > 0);
+    assert!(run.unchanged == 0 && run.skipped.values().sum::<usize>() > 0 && !run.outdated);
 
     // search: hits then one summary.
     let got = lines(&env.ok(&["search", "recruit", "--format", "json", "-n", "4"], 0));
@@ -421,7 +423,10 @@ fn every_json_lines_type_decodes() {
     let [Line::Status(st)] = &got[..] else {
         panic!("{got:?}")
     };
-    assert_eq!((st.articles, st.schema_version), (49, 2));
+    assert_eq!(
+        (st.articles, st.schema_version, st.tagging_version),
+        (49, 2, 2)
+    );
     assert!(st.passages as usize == run.passages && st.size_bytes > 0);
     assert!(Path::new(&st.index).ends_with("index"));
     let last = st.last_run.as_ref().unwrap();

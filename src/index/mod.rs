@@ -32,7 +32,7 @@ use crate::article::{content_id, Article};
 use crate::corpus::{self, Entry};
 use crate::error::{Error, Result};
 use crate::extract::{kind_of, Kind};
-use crate::schema::{self, Fields, SCHEMA_VERSION};
+use crate::schema::{self, Fields, SCHEMA_VERSION, TAGGING_VERSION};
 use docs::{documents, id_term};
 use merge::CappedMerges;
 use record::{FileState, FilesRecord};
@@ -62,6 +62,13 @@ pub fn default_path() -> PathBuf {
 #[derive(Serialize, Deserialize)]
 struct Meta {
     schema_version: u32,
+    /// [`TAGGING_VERSION`] of the run that created the index (absent before version 2).
+    #[serde(default = "first_tagging")]
+    tagging_version: u32,
+}
+
+fn first_tagging() -> u32 {
+    1
 }
 
 /// Options of one `dossier index` run.
@@ -121,6 +128,9 @@ pub struct Summary {
     pub commits: usize,
     /// Wall time of the run, in seconds.
     pub seconds: f64,
+    /// The index was created by a dossier whose extraction or tagging gave other results: the
+    /// files this run did not re-read keep them until `--rebuild`.
+    pub outdated: bool,
 }
 
 impl Summary {
@@ -150,6 +160,13 @@ pub enum Event<'a> {
         /// Files skipped so far.
         skipped: usize,
     },
+}
+
+/// The tagging version recorded in the index at `path`, if there is a readable one.
+pub(crate) fn tagging_version(path: &Path) -> Option<u32> {
+    let raw = std::fs::read(path.join(META_FILE)).ok()?;
+    let meta: Meta = serde_json::from_slice(&raw).ok()?;
+    Some(meta.tagging_version)
 }
 
 /// Opens the index at `path`, checking its schema version.
@@ -183,6 +200,7 @@ fn create(path: &Path) -> Result<Index> {
     schema::register(&index);
     let meta = serde_json::to_vec(&Meta {
         schema_version: SCHEMA_VERSION,
+        tagging_version: TAGGING_VERSION,
     })
     .expect("meta serializes");
     write_atomic(&path.join(META_FILE), &meta)?;
@@ -229,6 +247,7 @@ pub fn run(opts: &IndexOptions, on_event: &mut dyn FnMut(Event)) -> Result<Summa
     if opts.rebuild {
         remove_index(&opts.index)?;
     }
+    let outdated = tagging_version(&opts.index).is_some_and(|v| v < TAGGING_VERSION);
     let index = match open(&opts.index) {
         Ok(index) => index,
         Err(Error::NoIndex(_)) => create(&opts.index)?,
@@ -252,7 +271,10 @@ pub fn run(opts: &IndexOptions, on_event: &mut dyn FnMut(Event)) -> Result<Summa
         commit_every: opts.commit_every,
         max_file_size: opts.max_file_size,
         last_commit: Instant::now(),
-        summary: Summary::default(),
+        summary: Summary {
+            outdated,
+            ..Summary::default()
+        },
     };
     let to_read = run.scan(&opts.roots, on_event);
     let bytes = to_read.iter().map(|w| w.size).sum();
