@@ -683,8 +683,11 @@ impl Run {
                     } else {
                         self.summary.new += 1;
                     }
-                    self.write(id, &article, std::slice::from_ref(&w.path))?;
-                    self.dirty.remove(&id);
+                    // The index can hold documents of an id no recorded file holds only if the
+                    // id is dirty (its files went, or a killed run left it pending); a fresh id
+                    // needs no delete.
+                    let replace = self.dirty.remove(&id);
+                    self.write(id, &article, std::slice::from_ref(&w.path), replace)?;
                 }
             }
         }
@@ -710,7 +713,7 @@ impl Run {
                 Reread::Article(article, len) => {
                     self.summary.files_read += 1;
                     self.summary.bytes_read += len;
-                    self.write(r.id, &article, &r.paths)?;
+                    self.write(r.id, &article, &r.paths, true)?;
                 }
                 Reread::Moved => {
                     // Forgetting the paths makes the next run read them afresh.
@@ -728,11 +731,15 @@ impl Run {
         })
     }
 
-    /// Replaces the documents of `article` (whose id is `id`) by new ones listing `paths`.
-    fn write(&mut self, id: Id, article: &Article, paths: &[PathBuf]) -> Result<()> {
+    /// Writes the documents of `article` (whose id is `id`) listing `paths`, replacing those the
+    /// index holds of it if `replace`. Deletes are not free: at each commit Tantivy looks every
+    /// one up in every segment, which made a full index read more of a larger index.
+    fn write(&mut self, id: Id, article: &Article, paths: &[PathBuf], replace: bool) -> Result<()> {
         let indexed_at =
             DateTime::from_timestamp_secs(time::OffsetDateTime::now_utc().unix_timestamp());
-        self.writer.delete_term(id_term(&self.fields, &article.id));
+        if replace {
+            self.writer.delete_term(id_term(&self.fields, &article.id));
+        }
         for doc in documents(&self.fields, article, paths, indexed_at, self.seq) {
             self.writer.add_document(doc)?;
         }
