@@ -47,7 +47,7 @@ const BATCH: usize = 4096;
 /// The writer's memory budget when none is given, in megabytes.
 pub const DEFAULT_MEMORY_MB: usize = 128;
 /// Documents (articles and passages) a merge writes at most; see [`merge`].
-const MAX_MERGE_DOCS: u32 = 100_000;
+const MAX_MERGE_DOCS: u32 = 70_000;
 /// Seconds between commits when none is given.
 pub const DEFAULT_COMMIT_SECS: f64 = 30.0;
 
