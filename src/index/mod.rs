@@ -226,6 +226,7 @@ pub fn committed_seq(index: &Index) -> Result<u64> {
 /// Indexes the roots into the index, creating it if needed.
 pub fn run(opts: &IndexOptions, on_event: &mut dyn FnMut(Event)) -> Result<Summary> {
     let started = Instant::now();
+    return_large_frees();
     std::fs::create_dir_all(&opts.index).map_err(|e| Error::io(&opts.index, e))?;
     let _lock = lock(&opts.index)?;
     if opts.rebuild {
@@ -272,6 +273,21 @@ pub fn run(opts: &IndexOptions, on_event: &mut dyn FnMut(Event)) -> Result<Summa
     writer.wait_merging_threads()?;
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
+}
+
+/// Makes glibc give large freed blocks back to the system at once.
+///
+/// glibc serves blocks past its mmap threshold from fresh mappings and unmaps them on free, but
+/// raises the threshold to the size of each such block freed. After the first flush of
+/// Tantivy's buffers, their 1 MB pages came from the heap, and what the flushes freed stayed
+/// there in fragments: at 100,000 pages the heap stayed near 180 MB between flushes. A fixed
+/// threshold lets it fall back to about 50 MB after each flush, however long the run.
+fn return_large_frees() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only changes allocator tuning, for blocks allocated from now on.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
+    }
 }
 
 /// Holds the index's lock file for as long as the returned file lives; a second writer fails at
