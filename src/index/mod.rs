@@ -437,40 +437,6 @@ fn reread(r: &Rewrite) -> Reread {
     }
 }
 
-/// The threads that read and extract files, one per core, at a lower priority than Tantivy's.
-///
-/// Both sides want every core. Tantivy queues up to 10,000 documents in front of its indexing
-/// threads, and when extraction got ahead that queue filled and held a hundred megabytes of
-/// documents, more the longer a run went on. Yielding to the indexing threads keeps the queue
-/// short; the cores stay as busy as before.
-fn readers() -> &'static rayon::ThreadPool {
-    static POOL: std::sync::OnceLock<rayon::ThreadPool> = std::sync::OnceLock::new();
-    POOL.get_or_init(|| {
-        rayon::ThreadPoolBuilder::new()
-            .thread_name(|i| format!("dossier-read-{i}"))
-            .start_handler(|_| lower_priority())
-            .build()
-            .unwrap_or_else(|_| {
-                // Without threads of its own the reading runs on rayon's global pool.
-                rayon::ThreadPoolBuilder::new()
-                    .num_threads(1)
-                    .build()
-                    .expect("a one-thread pool")
-            })
-    })
-}
-
-/// Lowers the calling thread's scheduling priority (Linux niceness is per thread).
-fn lower_priority() {
-    #[cfg(target_os = "linux")]
-    // SAFETY: setpriority on the calling thread's own id only changes its niceness; a failure
-    // (such as a sandbox refusing it) leaves the priority as it was.
-    unsafe {
-        let tid = libc::gettid();
-        libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, 10);
-    }
-}
-
 /// Runs `work` over `items` on the rayon pool and `handle` on this thread, in completion order,
 /// with at most [`CHANNEL`] results waiting. After an error from `handle` the workers stop taking
 /// items and the error is returned.
@@ -484,19 +450,17 @@ fn pipeline<T: Sync, R: Send>(
     let mut result = Ok(());
     std::thread::scope(|s| {
         s.spawn(|| {
-            readers().install(|| {
-                items
-                    .par_iter()
-                    .enumerate()
-                    .for_each_with(tx, |tx, (i, item)| {
-                        if stop.load(Ordering::Relaxed) {
-                            return;
-                        }
-                        if tx.send((i, work(item))).is_err() {
-                            stop.store(true, Ordering::Relaxed);
-                        }
-                    });
-            })
+            items
+                .par_iter()
+                .enumerate()
+                .for_each_with(tx, |tx, (i, item)| {
+                    if stop.load(Ordering::Relaxed) {
+                        return;
+                    }
+                    if tx.send((i, work(item))).is_err() {
+                        stop.store(true, Ordering::Relaxed);
+                    }
+                });
         });
         for (i, r) in rx {
             if result.is_ok() {
