@@ -95,7 +95,7 @@ pub enum Entry {
         /// Size in bytes from the directory walk.
         size: u64,
         /// Modification time in nanoseconds since the epoch (0 when unknown).
-        mtime_ns: i128,
+        mtime_ns: i64,
     },
     /// A file or folder left out, with why.
     Skipped {
@@ -107,82 +107,79 @@ pub enum Entry {
 }
 
 /// Lists every file under `root` (or `root` itself when it is a file), in path order. Hidden
-/// files and folders (a leading dot, such as `.git`) are not entered and not counted.
-pub fn walk(root: &Path) -> Vec<Entry> {
-    let mut out = Vec::new();
-    let walker = WalkDir::new(root)
+/// files and folders (a leading dot, such as `.git`) are not entered and not counted. Files come
+/// as the walk finds them, so a large tree is never listed in memory at once.
+pub fn walk(root: &Path) -> impl Iterator<Item = Entry> + '_ {
+    WalkDir::new(root)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-    for entry in walker {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(err) => {
-                let path = err.path().unwrap_or(root).to_path_buf();
-                let reason = if err.loop_ancestor().is_some() {
-                    "symlink loop: links back to a folder above it".to_string()
-                } else {
-                    match err.io_error() {
-                        Some(io) if io.kind() == std::io::ErrorKind::NotFound => {
-                            "broken symlink or gone since the folder was listed".to_string()
-                        }
-                        Some(io) if io.kind() == std::io::ErrorKind::PermissionDenied => {
-                            "cannot read: permission denied".to_string()
-                        }
-                        Some(io) => io.to_string(),
-                        None => err.to_string(),
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+        .filter_map(move |entry| sort_entry(root, entry))
+}
+
+/// What one item of the walk is: an article, a skip, or nothing to count (a folder).
+fn sort_entry(root: &Path, entry: walkdir::Result<walkdir::DirEntry>) -> Option<Entry> {
+    let entry = match entry {
+        Ok(e) => e,
+        Err(err) => {
+            let path = err.path().unwrap_or(root).to_path_buf();
+            let reason = if err.loop_ancestor().is_some() {
+                "symlink loop: links back to a folder above it".to_string()
+            } else {
+                match err.io_error() {
+                    Some(io) if io.kind() == std::io::ErrorKind::NotFound => {
+                        "broken symlink or gone since the folder was listed".to_string()
                     }
-                };
-                out.push(Entry::Skipped { path, reason });
-                continue;
-            }
-        };
-        if !entry.file_type().is_file() {
-            continue;
+                    Some(io) if io.kind() == std::io::ErrorKind::PermissionDenied => {
+                        "cannot read: permission denied".to_string()
+                    }
+                    Some(io) => io.to_string(),
+                    None => err.to_string(),
+                }
+            };
+            return Some(Entry::Skipped { path, reason });
         }
-        let path = absolute(entry.path());
-        if is_project_file(&path) {
-            out.push(Entry::Skipped {
-                path,
-                reason: "a README or licence, not an article".to_string(),
-            });
-            continue;
-        }
-        let Some(kind) = kind_of(&path) else {
-            out.push(Entry::Skipped {
-                path,
-                reason: "not an article file type".to_string(),
-            });
-            continue;
-        };
-        if path.to_str().is_none() {
-            // The index stores paths as text, and two such names could read the same once
-            // their bad bytes are replaced: refuse rather than mix two files up.
-            out.push(Entry::Skipped {
-                path,
-                reason: "file name is not valid UTF-8; rename the file to index it".to_string(),
-            });
-            continue;
-        }
-        let (size, mtime_ns) = match entry.metadata() {
-            Ok(m) => (m.len(), mtime_ns(&m)),
-            Err(e) => {
-                out.push(Entry::Skipped {
-                    path,
-                    reason: e.to_string(),
-                });
-                continue;
-            }
-        };
-        out.push(Entry::Article {
+    };
+    if !entry.file_type().is_file() {
+        return None;
+    }
+    let path = absolute(entry.path());
+    if is_project_file(&path) {
+        return Some(Entry::Skipped {
             path,
-            kind,
-            size,
-            mtime_ns,
+            reason: "a README or licence, not an article".to_string(),
         });
     }
-    out
+    let Some(kind) = kind_of(&path) else {
+        return Some(Entry::Skipped {
+            path,
+            reason: "not an article file type".to_string(),
+        });
+    };
+    if path.to_str().is_none() {
+        // The index stores paths as text, and two such names could read the same once
+        // their bad bytes are replaced: refuse rather than mix two files up.
+        return Some(Entry::Skipped {
+            path,
+            reason: "file name is not valid UTF-8; rename the file to index it".to_string(),
+        });
+    }
+    let (size, mtime_ns) = match entry.metadata() {
+        Ok(m) => (m.len(), mtime_ns(&m)),
+        Err(e) => {
+            return Some(Entry::Skipped {
+                path,
+                reason: e.to_string(),
+            });
+        }
+    };
+    Some(Entry::Article {
+        path,
+        kind,
+        size,
+        mtime_ns,
+    })
 }
 
 /// READMEs and licences describe a folder rather than report anything; indexing them would put
@@ -196,11 +193,11 @@ fn is_project_file(path: &Path) -> bool {
 }
 
 /// Modification time in nanoseconds since the epoch, 0 where the platform gives none.
-pub fn mtime_ns(meta: &std::fs::Metadata) -> i128 {
+pub fn mtime_ns(meta: &std::fs::Metadata) -> i64 {
     meta.modified()
         .ok()
         .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map(|d| d.as_nanos() as i128)
+        .and_then(|d| i64::try_from(d.as_nanos()).ok())
         .unwrap_or(0)
 }
 

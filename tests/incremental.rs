@@ -171,6 +171,36 @@ fn changes_deletions_duplicates_and_renames_show_in_search() {
     assert_eq!(hit_paths(&env, "charlieword"), [["c/e.html"]]);
 }
 
+#[test]
+fn contents_that_swap_or_come_back_are_stored_once() {
+    let env = Env::new();
+    // Sizes differ, so every change shows whatever the timestamp resolution.
+    let alpha = page("Alpha story", "alphaword");
+    let bravo = page("Bravo story", "bravoword and more");
+    env.write("c/a.html", &alpha);
+    env.write("c/b.html", &bravo);
+    index_json(&env, "c", &[]);
+    let (alphas, bravos) = (hits(&env, "alphaword").len(), hits(&env, "bravoword").len());
+
+    // Two files swap contents: each article is kept once, under the other path.
+    env.write("c/a.html", &bravo);
+    env.write("c/b.html", &alpha);
+    let s = index_json(&env, "c", &[]);
+    assert_eq!(count(&s, "changed") + count(&s, "duplicate"), 2, "{s}");
+    assert_eq!(hit_paths(&env, "alphaword"), [["c/b.html"]]);
+    assert_eq!(hit_paths(&env, "bravoword"), [["c/a.html"]]);
+    assert_eq!(hits(&env, "alphaword").len(), alphas);
+
+    // A file changed away and back again.
+    env.write("c/a.html", page("Charlie story", "charlieword, longer"));
+    index_json(&env, "c", &[]);
+    env.write("c/a.html", &bravo);
+    index_json(&env, "c", &[]);
+    assert!(hits(&env, "charlieword").is_empty());
+    assert_eq!(hit_paths(&env, "bravoword"), [["c/a.html"]]);
+    assert_eq!(hits(&env, "bravoword").len(), bravos);
+}
+
 /// Words to make pages from: enough of them that pages differ.
 const WORDS: &[&str] = &[
     "agent",

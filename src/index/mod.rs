@@ -35,17 +35,19 @@ use crate::extract::{kind_of, Kind};
 use crate::schema::{self, Fields, SCHEMA_VERSION, TAGGING_VERSION};
 use docs::{documents, id_term};
 use merge::CappedMerges;
-use record::{FileState, FilesRecord};
+use record::{id_hex, parse_id, FilesRecord, Id, Slot};
 
 const META_FILE: &str = "dossier.json";
 const FILES_FILE: &str = "files.json";
 const LOCK_FILE: &str = "dossier.lock";
 /// Results waiting for the writer at most; bounds the memory of a run whatever the corpus.
 const CHANNEL: usize = 32;
+/// Files whose paths are spelled out at once for reading; the rest wait as record slots.
+const BATCH: usize = 4096;
 /// The writer's memory budget when none is given, in megabytes.
 pub const DEFAULT_MEMORY_MB: usize = 128;
 /// Documents (articles and passages) a merge writes at most; see [`merge`].
-const MAX_MERGE_DOCS: u32 = 100_000;
+const MAX_MERGE_DOCS: u32 = 70_000;
 /// Seconds between commits when none is given.
 pub const DEFAULT_COMMIT_SECS: f64 = 30.0;
 
@@ -242,6 +244,7 @@ pub fn committed_seq(index: &Index) -> Result<u64> {
 /// Indexes the roots into the index, creating it if needed.
 pub fn run(opts: &IndexOptions, on_event: &mut dyn FnMut(Event)) -> Result<Summary> {
     let started = Instant::now();
+    return_large_frees();
     std::fs::create_dir_all(&opts.index).map_err(|e| Error::io(&opts.index, e))?;
     let _lock = lock(&opts.index)?;
     if opts.rebuild {
@@ -277,13 +280,11 @@ pub fn run(opts: &IndexOptions, on_event: &mut dyn FnMut(Event)) -> Result<Summa
         },
     };
     let to_read = run.scan(&opts.roots, on_event);
-    let bytes = to_read.iter().map(|w| w.size).sum();
     on_event(Event::Start {
-        files: to_read.len(),
-        bytes,
+        files: to_read.slots.len(),
+        bytes: to_read.bytes,
     });
-    run.read_all(&to_read, on_event)?;
-    drop(to_read);
+    run.read_all(to_read, on_event)?;
     run.resolve(on_event)?;
     run.commit()?;
     let Run {
@@ -294,6 +295,21 @@ pub fn run(opts: &IndexOptions, on_event: &mut dyn FnMut(Event)) -> Result<Summa
     writer.wait_merging_threads()?;
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
+}
+
+/// Makes glibc give large freed blocks back to the system at once.
+///
+/// glibc serves blocks past its mmap threshold from fresh mappings and unmaps them on free, but
+/// raises the threshold to the size of each such block freed. After the first flush of
+/// Tantivy's buffers, their 1 MB pages came from the heap, and what the flushes freed stayed
+/// there in fragments: at 100,000 pages the heap stayed near 180 MB between flushes. A fixed
+/// threshold lets it fall back to about 50 MB after each flush, however long the run.
+fn return_large_frees() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only changes allocator tuning, for blocks allocated from now on.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
+    }
 }
 
 /// Holds the index's lock file for as long as the returned file lives; a second writer fails at
@@ -354,14 +370,26 @@ fn remove_index(path: &Path) -> Result<()> {
     Ok(())
 }
 
-/// A file to read: it is new, or its size or timestamp moved.
+/// The files a run must read: new ones, recorded unread, and ones whose size or timestamp moved.
+#[derive(Default)]
+struct ToRead {
+    slots: Vec<Slot>,
+    /// The size and timestamp found by the walk of changed files (the record keeps the old ones
+    /// until the file is read).
+    restat: HashMap<Slot, (u64, i64)>,
+    /// Their size in all.
+    bytes: u64,
+}
+
+/// A file to read, spelled out for a reading thread.
 struct Work {
+    slot: Slot,
     path: PathBuf,
-    kind: Kind,
+    kind: Option<Kind>,
     size: u64,
-    mtime_ns: i128,
+    mtime_ns: i64,
     /// The content hash the record holds for this path.
-    known: Option<String>,
+    known: Option<Id>,
 }
 
 /// What reading a file found.
@@ -371,22 +399,30 @@ enum Outcome {
     /// An article to index.
     Article(Box<Article>),
     /// Extraction refused the bytes (hash, reason).
-    Refused(String, String),
+    Refused(Id, String),
     /// The file could not be read.
     Failed(String),
 }
 
 fn read_file(w: &Work, max_size: u64) -> (Outcome, u64) {
+    let Some(kind) = w.kind else {
+        return (Outcome::Failed("not an article file type".to_string()), 0);
+    };
     let bytes = match corpus::read_limited(&w.path, max_size) {
         Ok(b) => b,
         Err(reason) => return (Outcome::Failed(reason), 0),
     };
     let len = bytes.len() as u64;
-    let id = content_id(&bytes);
-    if w.known.as_deref() == Some(id.as_str()) {
+    let Some(id) = parse_id(&content_id(&bytes)) else {
+        return (
+            Outcome::Failed("content hash is not an article id".to_string()),
+            len,
+        );
+    };
+    if w.known == Some(id) {
         return (Outcome::Same, len);
     }
-    let outcome = match Article::from_bytes(w.path.clone(), &bytes, w.kind) {
+    let outcome = match Article::from_bytes(w.path.clone(), &bytes, kind) {
         Ok(a) => Outcome::Article(Box::new(a)),
         Err(skip) => Outcome::Refused(id, skip.to_string()),
     };
@@ -395,7 +431,7 @@ fn read_file(w: &Work, max_size: u64) -> (Outcome, u64) {
 
 /// An article whose documents must be rewritten: its paths changed.
 struct Rewrite {
-    id: String,
+    id: Id,
     paths: Vec<PathBuf>,
 }
 
@@ -414,7 +450,7 @@ fn reread(r: &Rewrite) -> Reread {
     let Ok(bytes) = std::fs::read(path) else {
         return Reread::Moved;
     };
-    if content_id(&bytes) != r.id {
+    if parse_id(&content_id(&bytes)) != Some(r.id) {
         return Reread::Moved;
     }
     match Article::from_bytes(path.clone(), &bytes, kind) {
@@ -466,11 +502,11 @@ struct Run {
     writer: IndexWriter,
     record: FilesRecord,
     /// Recorded files per article id.
-    counts: HashMap<String, u32>,
+    counts: HashMap<Id, u32>,
     /// Ids whose documents do not list the recorded paths: rewritten or deleted at the end.
-    dirty: BTreeSet<String>,
+    dirty: BTreeSet<Id>,
     /// Ids whose documents changed since the last commit.
-    touched: BTreeSet<String>,
+    touched: BTreeSet<Id>,
     /// The record changed since it was last written.
     modified: bool,
     files_path: PathBuf,
@@ -483,10 +519,10 @@ struct Run {
 }
 
 impl Run {
-    /// Walks the roots: counts unchanged files, forgets files gone from a root, and returns the
-    /// files to read.
-    fn scan(&mut self, roots: &[PathBuf], on_event: &mut dyn FnMut(Event)) -> Vec<Work> {
-        let mut to_read = Vec::new();
+    /// Walks the roots: counts unchanged files, forgets files gone from a root, records new files
+    /// as unread, and returns the files to read.
+    fn scan(&mut self, roots: &[PathBuf], on_event: &mut dyn FnMut(Event)) -> ToRead {
+        let mut to_read = ToRead::default();
         for root in roots {
             let root_abs = corpus::absolute(root);
             if !root_abs.exists() {
@@ -499,59 +535,60 @@ impl Run {
                     Entry::Skipped { path, reason } => self.skip(on_event, &path, &reason),
                     Entry::Article {
                         path,
-                        kind,
                         size,
                         mtime_ns,
-                    } => {
-                        if size > self.max_file_size {
-                            // Too large now: what an earlier run indexed from it goes.
-                            self.forget(&path);
-                            self.skip(on_event, &path, &corpus::too_large(self.max_file_size));
-                            continue;
-                        }
-                        let known = match self.record.files.get_mut(&path) {
-                            // Found already under an overlapping root.
-                            Some(s) if s.seen => continue,
-                            Some(s) => {
-                                s.seen = true;
-                                if s.size == size && s.mtime_ns == mtime_ns {
-                                    match s.skipped.clone() {
-                                        None => self.summary.unchanged += 1,
-                                        Some(reason) => self.skip(on_event, &path, &reason),
-                                    }
-                                    continue;
-                                }
-                                Some(s.id.clone())
-                            }
-                            None => None,
-                        };
-                        to_read.push(Work {
-                            path,
-                            kind,
-                            size,
-                            mtime_ns,
-                            known,
-                        });
-                    }
+                        ..
+                    } => self.found(&path, size, mtime_ns, &mut to_read, on_event),
                 }
             }
-            let gone: Vec<PathBuf> = self
-                .record
-                .files
-                .range(root_abs.clone()..)
-                .take_while(|(p, _)| p.starts_with(&root_abs))
-                .filter(|(_, s)| !s.seen)
-                .map(|(p, _)| p.clone())
-                .collect();
-            for path in gone {
-                self.forget(&path);
+            for slot in self.record.unseen_under(&root_abs) {
+                self.forget(slot);
                 self.summary.removed += 1;
             }
         }
-        // A new file under two overlapping roots is read once.
-        to_read.sort_unstable_by(|a, b| a.path.cmp(&b.path));
-        to_read.dedup_by(|a, b| a.path == b.path);
         to_read
+    }
+
+    /// Sorts one file found by the walk: unchanged, too large, or to read.
+    fn found(
+        &mut self,
+        path: &Path,
+        size: u64,
+        mtime_ns: i64,
+        to_read: &mut ToRead,
+        on_event: &mut dyn FnMut(Event),
+    ) {
+        let slot = self.record.find(path);
+        if size > self.max_file_size {
+            // Too large now: what an earlier run indexed from it goes.
+            if let Some(slot) = slot {
+                self.forget(slot);
+            }
+            self.skip(on_event, path, &corpus::too_large(self.max_file_size));
+            return;
+        }
+        match slot {
+            Some(slot) => {
+                if self.record.see(slot) {
+                    // Found already under an overlapping root.
+                    return;
+                }
+                let s = self.record.state(slot);
+                if s.size == size && s.mtime_ns == mtime_ns {
+                    match self.record.reason(s).map(str::to_string) {
+                        None => self.summary.unchanged += 1,
+                        Some(reason) => self.skip(on_event, path, &reason),
+                    }
+                    return;
+                }
+                to_read.restat.insert(slot, (size, mtime_ns));
+                to_read.slots.push(slot);
+            }
+            None => to_read
+                .slots
+                .push(self.record.insert_unread(path, size, mtime_ns)),
+        }
+        to_read.bytes += size;
     }
 
     fn skip(&mut self, on_event: &mut dyn FnMut(Event), path: &Path, reason: &str) {
@@ -559,44 +596,82 @@ impl Run {
         *self.summary.skipped.entry(reason.to_string()).or_default() += 1;
     }
 
-    /// Drops a file from the record; its article must then be rewritten without it.
-    fn forget(&mut self, path: &Path) -> Option<FileState> {
-        let state = self.record.files.remove(path)?;
+    /// Takes a file's article out of the counts; the article must then be rewritten without it.
+    fn release(&mut self, slot: Slot) {
+        if self.record.is_unread(slot) {
+            return;
+        }
         self.modified = true;
-        if let Some(id) = state.article() {
-            if let Some(n) = self.counts.get_mut(id) {
+        if let Some(&id) = self.record.state(slot).article() {
+            if let Some(n) = self.counts.get_mut(&id) {
                 *n -= 1;
                 if *n == 0 {
-                    self.counts.remove(id);
+                    self.counts.remove(&id);
                 }
             }
-            self.dirty.insert(id.to_string());
+            self.dirty.insert(id);
         }
-        Some(state)
     }
 
-    /// Reads the new and changed files in parallel and indexes what they hold.
-    fn read_all(&mut self, to_read: &[Work], on_event: &mut dyn FnMut(Event)) -> Result<()> {
+    /// Drops a file from the record; its article must then be rewritten without it.
+    fn forget(&mut self, slot: Slot) {
+        self.release(slot);
+        self.modified = true;
+        self.record.remove(slot);
+    }
+
+    /// Drops a file from the record by path, if it is there.
+    fn forget_path(&mut self, path: &Path) {
+        if let Some(slot) = self.record.find(path) {
+            self.forget(slot);
+        }
+    }
+
+    /// Reads the new and changed files in parallel and indexes what they hold. The paths of
+    /// [`BATCH`] files at a time are spelled out, so their memory does not grow with the corpus.
+    fn read_all(&mut self, mut to_read: ToRead, on_event: &mut dyn FnMut(Event)) -> Result<()> {
         let mut done = 0;
         let mut bytes = 0;
         let max_size = self.max_file_size;
-        pipeline(
-            to_read,
-            |w| read_file(w, max_size),
-            |w, (outcome, len)| {
-                self.summary.files_read += 1;
-                self.summary.bytes_read += len;
-                self.file_read(w, outcome, on_event)?;
-                done += 1;
-                bytes += w.size;
-                on_event(Event::Progress {
-                    files: done,
-                    bytes,
-                    skipped: self.summary.skipped_total(),
-                });
-                self.maybe_commit()
-            },
-        )
+        for batch in to_read.slots.chunks(BATCH) {
+            let work: Vec<Work> = batch
+                .iter()
+                .map(|&slot| {
+                    let path = self.record.path(slot);
+                    let state = self.record.state(slot);
+                    let (size, mtime_ns, known) = match to_read.restat.remove(&slot) {
+                        Some((size, mtime_ns)) => (size, mtime_ns, Some(state.id)),
+                        None => (state.size, state.mtime_ns, None),
+                    };
+                    Work {
+                        slot,
+                        kind: kind_of(&path),
+                        path,
+                        size,
+                        mtime_ns,
+                        known,
+                    }
+                })
+                .collect();
+            pipeline(
+                &work,
+                |w| read_file(w, max_size),
+                |w, (outcome, len)| {
+                    self.summary.files_read += 1;
+                    self.summary.bytes_read += len;
+                    self.file_read(w, outcome, on_event)?;
+                    done += 1;
+                    bytes += w.size;
+                    on_event(Event::Progress {
+                        files: done,
+                        bytes,
+                        skipped: self.summary.skipped_total(),
+                    });
+                    self.maybe_commit()
+                },
+            )?;
+        }
+        Ok(())
     }
 
     fn file_read(
@@ -605,44 +680,36 @@ impl Run {
         outcome: Outcome,
         on_event: &mut dyn FnMut(Event),
     ) -> Result<()> {
-        let state = |id: String, skipped: Option<String>| FileState {
-            size: w.size,
-            mtime_ns: w.mtime_ns,
-            id,
-            skipped,
-            seen: true,
-        };
         match outcome {
             Outcome::Failed(reason) => {
                 self.skip(on_event, &w.path, &reason);
-                self.forget(&w.path);
+                self.forget(w.slot);
             }
             Outcome::Same => {
                 self.modified = true;
-                let s = self.record.files.get_mut(&w.path).expect("known file");
-                s.size = w.size;
-                s.mtime_ns = w.mtime_ns;
-                match s.skipped.clone() {
+                self.record.set_stat(w.slot, w.size, w.mtime_ns);
+                let state = self.record.state(w.slot);
+                match self.record.reason(state).map(str::to_string) {
                     None => self.summary.unchanged += 1,
                     Some(reason) => self.skip(on_event, &w.path, &reason),
                 }
             }
             Outcome::Refused(id, reason) => {
-                self.modified = true;
                 self.skip(on_event, &w.path, &reason);
-                self.forget(&w.path);
-                self.record
-                    .files
-                    .insert(w.path.clone(), state(id, Some(reason)));
+                self.release(w.slot);
+                self.modified = true;
+                let state = self.record.state_of(w.size, w.mtime_ns, id, Some(&reason));
+                self.record.set(w.slot, state);
             }
             Outcome::Article(article) => {
+                let was_known = !self.record.is_unread(w.slot);
+                self.release(w.slot);
                 self.modified = true;
-                let was_known = self.forget(&w.path).is_some();
-                let id = article.id.clone();
-                self.record
-                    .files
-                    .insert(w.path.clone(), state(id.clone(), None));
-                let n = self.counts.entry(id.clone()).or_default();
+                let id = parse_id(&article.id)
+                    .ok_or_else(|| Error::Index(format!("bad article id '{}'", article.id)))?;
+                let state = self.record.state_of(w.size, w.mtime_ns, id, None);
+                self.record.set(w.slot, state);
+                let n = self.counts.entry(id).or_default();
                 *n += 1;
                 if *n > 1 {
                     // Another path holds these bytes: one article lists both, rewritten at the end.
@@ -654,8 +721,11 @@ impl Run {
                     } else {
                         self.summary.new += 1;
                     }
-                    self.write(&article, std::slice::from_ref(&w.path))?;
-                    self.dirty.remove(&id);
+                    // The index can hold documents of an id no recorded file holds only if the
+                    // id is dirty (its files went, or a killed run left it pending); a fresh id
+                    // needs no delete.
+                    let replace = self.dirty.remove(&id);
+                    self.write(id, &article, std::slice::from_ref(&w.path), replace)?;
                 }
             }
         }
@@ -668,27 +738,28 @@ impl Run {
         let mut rewrites = Vec::new();
         for (id, paths) in self.record.paths_of(&dirty) {
             if paths.is_empty() {
-                self.writer.delete_term(id_term(&self.fields, &id));
+                self.writer.delete_term(id_term(&self.fields, &id_hex(&id)));
                 self.touched.insert(id);
             } else {
                 rewrites.push(Rewrite { id, paths });
             }
         }
         // Until rewritten, these ids stay pending in any record written by a commit.
-        self.dirty = rewrites.iter().map(|r| r.id.clone()).collect();
+        self.dirty = rewrites.iter().map(|r| r.id).collect();
         pipeline(&rewrites, reread, |r, outcome| {
             match outcome {
                 Reread::Article(article, len) => {
                     self.summary.files_read += 1;
                     self.summary.bytes_read += len;
-                    self.write(&article, &r.paths)?;
+                    self.write(r.id, &article, &r.paths, true)?;
                 }
                 Reread::Moved => {
                     // Forgetting the paths makes the next run read them afresh.
-                    self.writer.delete_term(id_term(&self.fields, &r.id));
-                    self.touched.insert(r.id.clone());
+                    self.writer
+                        .delete_term(id_term(&self.fields, &id_hex(&r.id)));
+                    self.touched.insert(r.id);
                     for p in &r.paths {
-                        self.forget(p);
+                        self.forget_path(p);
                         self.skip(on_event, p, "changed while indexing; read again next run");
                     }
                 }
@@ -698,16 +769,20 @@ impl Run {
         })
     }
 
-    /// Replaces the documents of `article` by new ones listing `paths`.
-    fn write(&mut self, article: &Article, paths: &[PathBuf]) -> Result<()> {
+    /// Writes the documents of `article` (whose id is `id`) listing `paths`, replacing those the
+    /// index holds of it if `replace`. Deletes are not free: at each commit Tantivy looks every
+    /// one up in every segment, which made a full index read more of a larger index.
+    fn write(&mut self, id: Id, article: &Article, paths: &[PathBuf], replace: bool) -> Result<()> {
         let indexed_at =
             DateTime::from_timestamp_secs(time::OffsetDateTime::now_utc().unix_timestamp());
-        self.writer.delete_term(id_term(&self.fields, &article.id));
+        if replace {
+            self.writer.delete_term(id_term(&self.fields, &article.id));
+        }
         for doc in documents(&self.fields, article, paths, indexed_at, self.seq) {
             self.writer.add_document(doc)?;
         }
         self.summary.passages += article.passages.len();
-        self.touched.insert(article.id.clone());
+        self.touched.insert(id);
         Ok(())
     }
 
@@ -726,7 +801,7 @@ impl Run {
             return Ok(());
         }
         let mut pending = self.dirty.clone();
-        pending.extend(self.touched.iter().cloned());
+        pending.extend(self.touched.iter().copied());
         self.record.save(&self.files_path, pending)?;
         let mut prepared = self.writer.prepare_commit()?;
         prepared.set_payload(&format!("seq={}", self.seq));
