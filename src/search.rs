@@ -167,19 +167,25 @@ impl Searcher {
             let fetched = top.len();
             let last_fetched = top.last().map(|&(score, _)| score);
             let mut ids = ArticleIds::new(&searcher);
-            let top = self.order_ties(&searcher, top, &mut ids)?;
             let mut per: HashMap<String, usize> = HashMap::new();
             let mut kept = Vec::new();
-            for (score, addr, id) in top {
-                let n = per.entry(id).or_default();
-                if *n >= per_article {
-                    continue;
+            // Equal scores form a group, taken in a fixed order ([`Self::order_tied`]); ids
+            // are decoded only as far as the kept passages need.
+            let mut rest = &top[..];
+            'groups: while let Some(&(score, _)) = rest.first() {
+                let len = rest.iter().take_while(|&&(s, _)| s == score).count();
+                for (addr, id) in self.order_tied(&searcher, &rest[..len], &mut ids)? {
+                    let n = per.entry(id).or_default();
+                    if *n >= per_article {
+                        continue;
+                    }
+                    *n += 1;
+                    kept.push((score, addr));
+                    if kept.len() == opts.limit {
+                        break 'groups;
+                    }
                 }
-                *n += 1;
-                kept.push((score, addr));
-                if kept.len() == opts.limit {
-                    break;
-                }
+                rest = &rest[len..];
             }
             let more = fetched == fetch && fetched < total;
             // A tie across the fetch limit would let the index's layout pick which tied
@@ -204,39 +210,27 @@ impl Searcher {
         })
     }
 
-    /// Puts passages with equal scores (those that match by their article's title alone, say)
-    /// in article id order, then passage order, so that a search gives the same answer however
-    /// the index happened to be written (document order follows the indexing threads). Only the
-    /// tied passages have their number read from the store. Hands back each passage's article id.
-    fn order_ties(
+    /// Orders passages with equal scores (those that match by their article's title alone,
+    /// say) by article id, then passage number, so that a search gives the same answer however
+    /// the index happened to be written (document order follows the indexing threads). Only
+    /// tied passages have their number read from the store. Hands back each one's article id.
+    fn order_tied(
         &self,
         searcher: &tantivy::Searcher,
-        top: Vec<(f32, DocAddress)>,
+        group: &[(f32, DocAddress)],
         ids: &mut ArticleIds,
-    ) -> Result<Vec<(f32, DocAddress, String)>> {
-        let mut keyed = Vec::with_capacity(top.len());
-        for (i, &(score, addr)) in top.iter().enumerate() {
-            let tied =
-                (i > 0 && top[i - 1].0 == score) || top.get(i + 1).is_some_and(|n| n.0 == score);
-            let passage = if tied {
-                let doc: TantivyDocument = searcher.doc(addr)?;
-                doc.get_first(self.fields.passage)
-                    .and_then(|v| v.as_u64())
-                    .unwrap_or(0)
-            } else {
-                0
-            };
-            keyed.push((score, ids.get(addr)?, passage, addr));
+    ) -> Result<Vec<(DocAddress, String)>> {
+        if let [(_, addr)] = group {
+            return Ok(vec![(*addr, ids.get(*addr)?)]);
         }
-        keyed.sort_by(|a, b| {
-            b.0.total_cmp(&a.0)
-                .then_with(|| a.1.cmp(&b.1))
-                .then(a.2.cmp(&b.2))
-        });
-        Ok(keyed
-            .into_iter()
-            .map(|(score, id, _, addr)| (score, addr, id))
-            .collect())
+        let mut keyed = Vec::with_capacity(group.len());
+        for &(_, addr) in group {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            let passage = doc.get_first(self.fields.passage).and_then(|v| v.as_u64());
+            keyed.push((ids.get(addr)?, passage.unwrap_or(0), addr));
+        }
+        keyed.sort_unstable();
+        Ok(keyed.into_iter().map(|(id, _, addr)| (addr, id)).collect())
     }
 
     fn hit(
