@@ -72,3 +72,68 @@ fn corpus_truth_ranks_in_top_3() {
         failures.join("\n")
     );
 }
+
+/// The corpus README's table of articles says what each one gives: its publication date and
+/// its countries, former states in brackets. Extraction and tagging must agree with it.
+#[test]
+fn corpus_readme_table_matches_extraction() {
+    let env = Env::new();
+    let root = corpus_dir().canonicalize().unwrap();
+    let out = env.ok(&["extract", "--format", "json", root.to_str().unwrap()], 0);
+    let mut got = std::collections::HashMap::new();
+    for line in out.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        if v["type"] != "article" {
+            continue;
+        }
+        let path = std::path::Path::new(v["path"].as_str().unwrap());
+        let rel = path
+            .strip_prefix(&root)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        let codes = |key: &str| -> Vec<String> {
+            let mut c: Vec<String> = v[key]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c.as_str().unwrap().to_string())
+                .collect();
+            c.sort();
+            c
+        };
+        let published = v["published"].as_str().unwrap_or("").to_string();
+        got.insert(
+            rel,
+            (published, codes("countries"), codes("former_countries")),
+        );
+    }
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let table = readme
+        .split("| path | site | published |")
+        .nth(1)
+        .expect("the README's table of articles");
+    let mut rows = 0;
+    for line in table.lines().skip(2).take_while(|l| l.starts_with('|')) {
+        let cells: Vec<&str> = line.split(" | ").collect();
+        let path = cells[0].trim_start_matches("| ").trim_matches('`');
+        let (current, former) = match cells[6].split_once(" (former: ") {
+            Some((c, f)) => (c, f.trim_end_matches(')')),
+            None => (cells[6], ""),
+        };
+        let list = |s: &str| -> Vec<String> {
+            let mut v: Vec<String> = s
+                .split(',')
+                .map(|c| c.trim().to_string())
+                .filter(|c| !c.is_empty())
+                .collect();
+            v.sort();
+            v
+        };
+        let published = cells[2].trim().replace("none", "");
+        let want = (published, list(current), list(former));
+        assert_eq!(got.get(path), Some(&want), "{path}");
+        rows += 1;
+    }
+    assert_eq!(rows, got.len(), "every article has a row");
+}
