@@ -76,14 +76,7 @@ impl<W: WriteColor> HumanPrinter<W> {
             (Some(d), None) => d.to_string(),
             (None, _) => "undated".to_string(),
         }];
-        for tags in [&a.agencies, &a.countries] {
-            if !tags.is_empty() {
-                meta.push(tags.join(" "));
-            }
-        }
-        if !a.former_countries.is_empty() {
-            meta.push(format!("former {}", a.former_countries.join(" ")));
-        }
+        push_tags(&mut meta, &a.agencies, &a.countries, &a.former_countries);
         self.out
             .set_color(ColorSpec::new().set_fg(Some(Color::Cyan)))?;
         writeln!(self.out, "{}", meta.join(" | "))?;
@@ -139,15 +132,12 @@ impl<W: WriteColor> HumanPrinter<W> {
             Some(d) => d.to_string(),
             None => "undated".to_string(),
         });
-        if !hit.agencies.is_empty() {
-            meta.push(hit.agencies.join(" "));
-        }
-        if !hit.countries.is_empty() {
-            meta.push(hit.countries.join(" "));
-        }
-        if !hit.former_countries.is_empty() {
-            meta.push(format!("former {}", hit.former_countries.join(" ")));
-        }
+        push_tags(
+            &mut meta,
+            &hit.agencies,
+            &hit.countries,
+            &hit.former_countries,
+        );
         self.out
             .set_color(ColorSpec::new().set_fg(Some(Color::Cyan)))?;
         writeln!(self.out, "{indent}{}", meta.join(" | "))?;
@@ -258,6 +248,19 @@ fn paragraphs(text: &str) -> Vec<(usize, &str)> {
 fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
     text.split_whitespace()
         .map(move |w| (w.as_ptr() as usize - text.as_ptr() as usize, w))
+}
+
+/// The tag parts of a metadata line: agencies, countries, then former states ("former SU"),
+/// each only when there are any.
+fn push_tags(meta: &mut Vec<String>, agencies: &[String], countries: &[String], former: &[String]) {
+    for tags in [agencies, countries] {
+        if !tags.is_empty() {
+            meta.push(tags.join(" "));
+        }
+    }
+    if !former.is_empty() {
+        meta.push(format!("former {}", former.join(" ")));
+    }
 }
 
 #[cfg(test)]
