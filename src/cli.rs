@@ -111,7 +111,7 @@ pub struct IndexArgs {
     /// Delete the index first and index everything again
     #[arg(long)]
     pub rebuild: bool,
-    /// Memory for the index writer, in MB
+    /// Memory for indexing, in MB: the writer gets what the record of files leaves
     #[arg(long, value_name = "MB", default_value_t = dossier::index::DEFAULT_MEMORY_MB)]
     pub memory: usize,
     /// Seconds between commits: searches see the last commit, a killed run loses at most this

@@ -82,7 +82,8 @@ pub struct IndexOptions {
     pub roots: Vec<PathBuf>,
     /// Start from an empty index.
     pub rebuild: bool,
-    /// Memory budget of Tantivy's writer, in megabytes.
+    /// Memory budget of the run, in megabytes: Tantivy's writer gets what the record of files
+    /// (about 190 bytes a file) leaves of it.
     pub memory_mb: usize,
     /// Time between commits: what a killed run can lose at most.
     pub commit_every: Duration,
@@ -257,13 +258,12 @@ pub fn run(opts: &IndexOptions, on_event: &mut dyn FnMut(Event)) -> Result<Summa
         Err(e) => return Err(e),
     };
     let fields = Fields::from_schema(&index.schema())?;
-    let writer = writer(&index, opts)?;
     let files_path = opts.index.join(FILES_FILE);
     let record = FilesRecord::load(&files_path)?;
     let seq = committed_seq(&index)? + 1;
     let mut run = Run {
         fields,
-        writer,
+        writer: None,
         counts: record.id_counts(),
         dirty: record.pending.clone(),
         record,
@@ -280,6 +280,13 @@ pub fn run(opts: &IndexOptions, on_event: &mut dyn FnMut(Event)) -> Result<Summa
         },
     };
     let to_read = run.scan(&opts.roots, on_event);
+    // The writer gets what the budget leaves once the walk has filled the record, so the run's
+    // peak does not grow with the corpus.
+    run.writer = Some(writer(
+        &index,
+        opts,
+        run.heap_bytes() + to_read.heap_bytes(),
+    )?);
     on_event(Event::Start {
         files: to_read.slots.len(),
         bytes: to_read.bytes,
@@ -292,7 +299,9 @@ pub fn run(opts: &IndexOptions, on_event: &mut dyn FnMut(Event)) -> Result<Summa
         mut summary,
         ..
     } = run;
-    writer.wait_merging_threads()?;
+    if let Some(writer) = writer {
+        writer.wait_merging_threads()?;
+    }
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
 }
@@ -329,13 +338,17 @@ fn lock(dir: &Path) -> Result<File> {
     }
 }
 
-/// Tantivy's writer: one indexing thread per core sharing the memory budget.
-fn writer(index: &Index, opts: &IndexOptions) -> Result<IndexWriter> {
+/// Tantivy's writer: one indexing thread per core sharing the memory budget, less the `held`
+/// bytes the run keeps of its own (the record of files, mostly).
+fn writer(index: &Index, opts: &IndexOptions, held: usize) -> Result<IndexWriter> {
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
         .min(8);
-    let budget = opts.memory_mb.saturating_mul(1_000_000);
+    let budget = opts
+        .memory_mb
+        .saturating_mul(1_000_000)
+        .saturating_sub(held);
     let per_thread = (budget / threads).clamp(15_000_000, 4_000_000_000);
     let options = IndexWriterOptions::builder()
         .num_worker_threads(threads)
@@ -379,6 +392,14 @@ struct ToRead {
     restat: HashMap<Slot, (u64, i64)>,
     /// Their size in all.
     bytes: u64,
+}
+
+impl ToRead {
+    /// Bytes held, roughly.
+    fn heap_bytes(&self) -> usize {
+        self.slots.capacity() * std::mem::size_of::<Slot>()
+            + self.restat.capacity() * (std::mem::size_of::<(Slot, (u64, i64))>() + 1)
+    }
 }
 
 /// A file to read, spelled out for a reading thread.
@@ -499,7 +520,8 @@ fn pipeline<T: Sync, R: Send>(
 /// The state of one run.
 struct Run {
     fields: Fields,
-    writer: IndexWriter,
+    /// Opened after the walk: see [`run`].
+    writer: Option<IndexWriter>,
     record: FilesRecord,
     /// Recorded files per article id.
     counts: HashMap<Id, u32>,
@@ -519,6 +541,27 @@ struct Run {
 }
 
 impl Run {
+    /// Tantivy's writer, open once the walk is done.
+    fn tantivy(&mut self) -> &mut IndexWriter {
+        self.writer
+            .as_mut()
+            .expect("the writer is opened before any file is read")
+    }
+
+    /// Deletes the documents of an article, by its id in hex.
+    fn delete(&mut self, id: &str) {
+        let term = id_term(&self.fields, id);
+        self.tantivy().delete_term(term);
+    }
+
+    /// Bytes the run holds of its own, roughly: the record of files and the counts per id.
+    fn heap_bytes(&self) -> usize {
+        let id_entry = std::mem::size_of::<(Id, u32)>() + 1;
+        self.record.heap_bytes()
+            + self.counts.capacity() * id_entry
+            + (self.dirty.len() + self.touched.len()) * (std::mem::size_of::<Id>() + 8)
+    }
+
     /// Walks the roots: counts unchanged files, forgets files gone from a root, records new files
     /// as unread, and returns the files to read.
     fn scan(&mut self, roots: &[PathBuf], on_event: &mut dyn FnMut(Event)) -> ToRead {
@@ -738,7 +781,7 @@ impl Run {
         let mut rewrites = Vec::new();
         for (id, paths) in self.record.paths_of(&dirty) {
             if paths.is_empty() {
-                self.writer.delete_term(id_term(&self.fields, &id_hex(&id)));
+                self.delete(&id_hex(&id));
                 self.touched.insert(id);
             } else {
                 rewrites.push(Rewrite { id, paths });
@@ -755,8 +798,7 @@ impl Run {
                 }
                 Reread::Moved => {
                     // Forgetting the paths makes the next run read them afresh.
-                    self.writer
-                        .delete_term(id_term(&self.fields, &id_hex(&r.id)));
+                    self.delete(&id_hex(&r.id));
                     self.touched.insert(r.id);
                     for p in &r.paths {
                         self.forget_path(p);
@@ -776,10 +818,10 @@ impl Run {
         let indexed_at =
             DateTime::from_timestamp_secs(time::OffsetDateTime::now_utc().unix_timestamp());
         if replace {
-            self.writer.delete_term(id_term(&self.fields, &article.id));
+            self.delete(&article.id);
         }
         for doc in documents(&self.fields, article, paths, indexed_at, self.seq) {
-            self.writer.add_document(doc)?;
+            self.tantivy().add_document(doc)?;
         }
         self.summary.passages += article.passages.len();
         self.touched.insert(id);
@@ -803,8 +845,9 @@ impl Run {
         let mut pending = self.dirty.clone();
         pending.extend(self.touched.iter().copied());
         self.record.save(&self.files_path, pending)?;
-        let mut prepared = self.writer.prepare_commit()?;
-        prepared.set_payload(&format!("seq={}", self.seq));
+        let payload = format!("seq={}", self.seq);
+        let mut prepared = self.tantivy().prepare_commit()?;
+        prepared.set_payload(&payload);
         prepared.commit()?;
         self.seq += 1;
         self.touched.clear();

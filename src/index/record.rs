@@ -352,6 +352,21 @@ impl FilesRecord {
             .collect()
     }
 
+    /// Bytes the record holds, roughly (allocator overhead aside).
+    pub fn heap_bytes(&self) -> usize {
+        use std::mem::size_of;
+        let dirs: usize = self.dirs.iter().map(|d| d.len()).sum();
+        // Each folder's name is held twice: in `dirs` and as a key of `dir_ids`.
+        2 * dirs
+            + self.dirs.capacity() * size_of::<Box<str>>()
+            + self.dir_ids.capacity() * (size_of::<(Box<str>, u32)>() + 1)
+            + self.names.capacity()
+            + self.entries.capacity() * size_of::<Entry>()
+            + self.free.capacity() * size_of::<Slot>()
+            + self.table.capacity() * (size_of::<Slot>() + 1)
+            + self.pending.len() * (size_of::<Id>() + 8)
+    }
+
     /// How many recorded files hold each article id.
     pub fn id_counts(&self) -> HashMap<Id, u32> {
         let mut counts = HashMap::new();
@@ -549,6 +564,27 @@ mod tests {
         assert!(paths[&id(Y)].is_empty());
         let c = r.find(Path::new("/c")).unwrap();
         assert_eq!(r.reason(r.state(c)), Some("empty"));
+    }
+
+    #[test]
+    fn heap_bytes_count_every_file() {
+        let mut r = FilesRecord::default();
+        let empty = r.heap_bytes();
+        let s = r.state_of(1, 2, id(X), None);
+        for i in 0..1000 {
+            r.insert(
+                Path::new(&format!("/corpus/d{}/page-{i}.html", i % 10)),
+                s.clone(),
+            );
+        }
+        let per_file = (r.heap_bytes() - empty) / 1000;
+        // An entry, its name and its table slot at least; doubling capacities at most.
+        let least = std::mem::size_of::<Entry>() + "page-999.html".len() + 4;
+        assert!(
+            (least..3 * least).contains(&per_file),
+            "{per_file} bytes a file, expected {least} to {}",
+            3 * least
+        );
     }
 
     #[test]
