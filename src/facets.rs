@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::StrColumn;
+use tantivy::columnar::{Column, StrColumn};
 use tantivy::{DocId, Score, SegmentReader};
 use time::{Date, OffsetDateTime};
 
@@ -121,26 +121,26 @@ fn ranked(map: HashMap<String, usize>) -> Vec<Count> {
     v
 }
 
-/// Collects each matching article's facts once, keyed by article id.
+/// Collects each matching article's facts once, keyed by article key.
 struct ArticleCollector;
 
 struct ArticleSegment {
-    ids: Option<StrColumn>,
+    keys: Column<u64>,
     agencies: Option<StrColumn>,
     countries: Option<StrColumn>,
     published: tantivy::columnar::Column<tantivy::DateTime>,
-    /// First matching doc of each article ordinal in this segment.
+    /// First matching doc of each article in this segment.
     seen: HashMap<u64, DocId>,
 }
 
 impl Collector for ArticleCollector {
-    type Fruit = HashMap<String, ArticleFacts>;
+    type Fruit = HashMap<u64, ArticleFacts>;
     type Child = ArticleSegment;
 
     fn for_segment(&self, _: u32, reader: &SegmentReader) -> tantivy::Result<ArticleSegment> {
         let ff = reader.fast_fields();
         Ok(ArticleSegment {
-            ids: ff.str("article_id")?,
+            keys: ff.u64("article_key")?,
             agencies: ff.str("agency")?,
             countries: ff.str("country")?,
             published: ff.date("published")?,
@@ -162,33 +162,24 @@ impl Collector for ArticleCollector {
 }
 
 impl SegmentCollector for ArticleSegment {
-    type Fruit = HashMap<String, ArticleFacts>;
+    type Fruit = HashMap<u64, ArticleFacts>;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        if let Some(ids) = &self.ids {
-            if let Some(ord) = ids.ords().first(doc) {
-                self.seen.entry(ord).or_insert(doc);
-            }
+        if let Some(key) = self.keys.first(doc) {
+            self.seen.entry(key).or_insert(doc);
         }
     }
 
     fn harvest(self) -> Self::Fruit {
         let mut out = HashMap::new();
-        let Some(ids) = &self.ids else {
-            return out;
-        };
-        for (&ord, &doc) in &self.seen {
-            let mut id = String::new();
-            if !matches!(ids.ord_to_str(ord, &mut id), Ok(true)) {
-                continue;
-            }
+        for (&key, &doc) in &self.seen {
             let published = self
                 .published
                 .first(doc)
                 .and_then(|d| OffsetDateTime::from_unix_timestamp(d.into_timestamp_secs()).ok())
                 .map(|t| t.date());
             out.insert(
-                id,
+                key,
                 ArticleFacts {
                     agencies: strings(self.agencies.as_ref(), doc),
                     countries: strings(self.countries.as_ref(), doc),

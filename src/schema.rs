@@ -3,6 +3,10 @@
 //! A Tantivy document is a passage, or an article (one per article, whole text, not stored).
 //! Article-level facts (title, URL, tags, date) are copied onto each passage so that a passage
 //! hit carries everything needed to print it and filters apply to the article as a whole.
+//!
+//! An article's documents are written as one batch, so they sit together in one segment, the
+//! article first and its passages after it in order; merges keep that. Search relies on it to go
+//! from a matching article to its passages without looking anything up.
 
 use tantivy::schema::{
     DateOptions, DateTimePrecision, Field, IndexRecordOption, NumericOptions, Schema,
@@ -14,8 +18,10 @@ use tantivy::tokenizer::{
 };
 use tantivy::Index;
 
-/// Bumped whenever a field or the analyzer changes; an index with another version is refused.
-pub const SCHEMA_VERSION: u32 = 2;
+/// Bumped whenever a field, the analyzer or the layout of documents changes; an index with
+/// another version is refused (3: `article_key`, fast `passage`, an article's documents kept
+/// together).
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Bumped whenever extraction or tagging changes what the same file gives (2: former states
 /// kept apart from today's countries). An index written with an older one still opens and
@@ -36,6 +42,8 @@ pub const ANALYZER: &str = "dossier_en";
 pub struct Fields {
     /// Content hash of the source file (hex), shared by all passages of an article.
     pub article_id: Field,
+    /// The article id's first 64 bits, as a fast field: what search groups passages by.
+    pub article_key: Field,
     /// Passage number within the article, from 0.
     pub passage: Field,
     /// Source file path (absolute).
@@ -70,6 +78,7 @@ impl Fields {
         let f = |name: &str| schema.get_field(name);
         Ok(Fields {
             article_id: f("article_id")?,
+            article_key: f("article_key")?,
             passage: f("passage")?,
             path: f("path")?,
             url: f("url")?,
@@ -106,8 +115,9 @@ pub fn build() -> Schema {
         .set_stored()
         .set_fast()
         .set_precision(DateTimePrecision::Seconds);
-    b.add_text_field("article_id", STRING | STORED | FAST);
-    b.add_u64_field("passage", NumericOptions::default().set_stored());
+    b.add_text_field("article_id", STRING | STORED);
+    b.add_u64_field("article_key", FAST);
+    b.add_u64_field("passage", NumericOptions::default().set_stored().set_fast());
     b.add_text_field("path", STRING | STORED);
     b.add_text_field("url", STORED);
     b.add_text_field("site", STRING | STORED);
@@ -121,6 +131,13 @@ pub fn build() -> Schema {
     b.add_date_field("indexed_at", date);
     b.add_u64_field("seq", INDEXED | STORED | FAST);
     b.build()
+}
+
+/// The `article_key` of an article id (32 hex digits): its first 64 bits.
+pub fn article_key(id: &str) -> u64 {
+    id.get(..16)
+        .and_then(|h| u64::from_str_radix(h, 16).ok())
+        .unwrap_or(0)
 }
 
 /// Words of this many bytes or more are left out of the index (and so cannot be searched).

@@ -10,7 +10,8 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
-use tantivy::columnar::StrColumn;
+use tantivy::columnar::Column;
+use tantivy::index::SegmentId;
 use tantivy::query::{
     AllQuery, BitSetDocSet, BooleanQuery, BoostQuery, ConstScoreQuery, ConstScorer, EnableScoring,
     Explanation, Occur, PhraseQuery, Query as TantivyQuery, RangeQuery, Scorer, TermQuery, Weight,
@@ -19,7 +20,8 @@ use tantivy::schema::{Field as TField, IndexRecordOption, Term, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{
-    BitSet, DateTime, DocAddress, DocId, Index, IndexReader, ReloadPolicy, Score, SegmentReader,
+    BitSet, DateTime, DocAddress, DocId, Index, IndexReader, ReloadPolicy, Score,
+    SegmentReader,
     TantivyDocument,
 };
 use time::Date;
@@ -166,16 +168,16 @@ impl Searcher {
                 searcher.search(&*tq, &(TopDocs::with_limit(fetch).order_by_score(), Count))?;
             let fetched = top.len();
             let last_fetched = top.last().map(|&(score, _)| score);
-            let mut ids = ArticleIds::new(&searcher);
-            let mut per: HashMap<String, usize> = HashMap::new();
+            let mut keys = DocKeys::new(&searcher);
+            let mut per: HashMap<u64, usize> = HashMap::new();
             let mut kept = Vec::new();
             // Equal scores form a group, taken in a fixed order ([`Self::order_tied`]); ids
             // are decoded only as far as the kept passages need.
             let mut rest = &top[..];
             'groups: while let Some(&(score, _)) = rest.first() {
                 let len = rest.iter().take_while(|&&(s, _)| s == score).count();
-                for (addr, id) in self.order_tied(&searcher, &rest[..len], &mut ids)? {
-                    let n = per.entry(id).or_default();
+                for (addr, key) in order_tied(&rest[..len], &mut keys)? {
+                    let n = per.entry(key).or_default();
                     if *n >= per_article {
                         continue;
                     }
@@ -208,29 +210,6 @@ impl Searcher {
             took: started.elapsed(),
             seq,
         })
-    }
-
-    /// Orders passages with equal scores (those that match by their article's title alone,
-    /// say) by article id, then passage number, so that a search gives the same answer however
-    /// the index happened to be written (document order follows the indexing threads). Only
-    /// tied passages have their number read from the store. Hands back each one's article id.
-    fn order_tied(
-        &self,
-        searcher: &tantivy::Searcher,
-        group: &[(f32, DocAddress)],
-        ids: &mut ArticleIds,
-    ) -> Result<Vec<(DocAddress, String)>> {
-        if let [(_, addr)] = group {
-            return Ok(vec![(*addr, ids.get(*addr)?)]);
-        }
-        let mut keyed = Vec::with_capacity(group.len());
-        for &(_, addr) in group {
-            let doc: TantivyDocument = searcher.doc(addr)?;
-            let passage = doc.get_first(self.fields.passage).and_then(|v| v.as_u64());
-            keyed.push((ids.get(addr)?, passage.unwrap_or(0), addr));
-        }
-        keyed.sort_unstable();
-        Ok(keyed.into_iter().map(|(id, _, addr)| (addr, id)).collect())
     }
 
     fn hit(
@@ -316,9 +295,9 @@ impl Searcher {
             }
             c
         } else {
-            let articles = searcher.search(&*self.article_query(query)?, &ArticleIdCollector)?;
+            let articles = searcher.search(&*self.article_query(query)?, &ArticleDocsCollector)?;
             let set = ArticleSetQuery {
-                ids: std::sync::Arc::new(articles),
+                articles: std::sync::Arc::new(articles),
             };
             let mut c = vec![(Occur::Must, filter(Box::new(set)))];
             let mut words = Vec::new();
@@ -523,6 +502,22 @@ impl Searcher {
     }
 }
 
+/// Orders passages with equal scores (those that match by their article's title alone, say) by
+/// article key, then passage number, so that a search gives the same answer however the index
+/// happened to be written (document order follows the indexing threads). Hands back each one's
+/// article key.
+fn order_tied(group: &[(f32, DocAddress)], keys: &mut DocKeys) -> Result<Vec<(DocAddress, u64)>> {
+    let mut keyed = Vec::with_capacity(group.len());
+    for &(_, addr) in group {
+        let (key, passage) = keys.get(addr)?;
+        keyed.push((key, passage, addr));
+    }
+    if keyed.len() > 1 {
+        keyed.sort_unstable();
+    }
+    Ok(keyed.into_iter().map(|(key, _, addr)| (addr, key)).collect())
+}
+
 fn term_query(term: Term) -> Box<dyn TantivyQuery> {
     Box::new(TermQuery::new(term, IndexRecordOption::Basic))
 }
@@ -536,54 +531,55 @@ fn kind_is(fields: &Fields, kind: u64) -> Box<dyn TantivyQuery> {
 }
 
 /// Article ids of result addresses, read from the fast field (no stored document is loaded).
-struct ArticleIds<'a> {
+/// Each document's article key and passage number, from the fast fields of its segment.
+struct DocKeys<'a> {
     searcher: &'a tantivy::Searcher,
-    columns: HashMap<u32, Option<StrColumn>>,
+    columns: HashMap<u32, (Column<u64>, Column<u64>)>,
 }
 
-impl<'a> ArticleIds<'a> {
+impl<'a> DocKeys<'a> {
     fn new(searcher: &'a tantivy::Searcher) -> Self {
-        ArticleIds {
+        DocKeys {
             searcher,
             columns: HashMap::new(),
         }
     }
 
-    fn get(&mut self, addr: DocAddress) -> Result<String> {
-        let col = match self.columns.entry(addr.segment_ord) {
+    /// The article key and passage number of a document.
+    fn get(&mut self, addr: DocAddress) -> Result<(u64, u64)> {
+        let (keys, passages) = match self.columns.entry(addr.segment_ord) {
             std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
             std::collections::hash_map::Entry::Vacant(e) => {
-                let reader = self.searcher.segment_reader(addr.segment_ord);
-                e.insert(reader.fast_fields().str("article_id")?)
+                let ff = self.searcher.segment_reader(addr.segment_ord).fast_fields();
+                e.insert((ff.u64("article_key")?, ff.u64("passage")?))
             }
         };
-        let mut id = String::new();
-        if let Some(col) = col {
-            if let Some(ord) = col.ords().first(addr.doc_id) {
-                col.ord_to_str(ord, &mut id)
-                    .map_err(|e| Error::Index(e.to_string()))?;
-            }
-        }
-        Ok(id)
+        Ok((
+            keys.first(addr.doc_id).unwrap_or(0),
+            passages.first(addr.doc_id).unwrap_or(0),
+        ))
     }
 }
 
-/// The distinct article ids of the matching documents.
-struct ArticleIdCollector;
+/// The article documents of each segment that match, in document order.
+type ArticleDocs = HashMap<SegmentId, Vec<DocId>>;
 
-struct ArticleIdSegment {
-    ids: Option<StrColumn>,
-    ords: Vec<u64>,
+/// Collects matching article documents where they are: nothing is read.
+struct ArticleDocsCollector;
+
+struct ArticleDocsSegment {
+    segment: SegmentId,
+    docs: Vec<DocId>,
 }
 
-impl Collector for ArticleIdCollector {
-    type Fruit = Vec<String>;
-    type Child = ArticleIdSegment;
+impl Collector for ArticleDocsCollector {
+    type Fruit = ArticleDocs;
+    type Child = ArticleDocsSegment;
 
-    fn for_segment(&self, _: u32, reader: &SegmentReader) -> tantivy::Result<ArticleIdSegment> {
-        Ok(ArticleIdSegment {
-            ids: reader.fast_fields().str("article_id")?,
-            ords: Vec::new(),
+    fn for_segment(&self, _: u32, reader: &SegmentReader) -> tantivy::Result<ArticleDocsSegment> {
+        Ok(ArticleDocsSegment {
+            segment: reader.segment_id(),
+            docs: Vec::new(),
         })
     }
 
@@ -591,53 +587,28 @@ impl Collector for ArticleIdCollector {
         false
     }
 
-    fn merge_fruits(
-        &self,
-        fruits: Vec<std::io::Result<Vec<String>>>,
-    ) -> tantivy::Result<Vec<String>> {
-        let mut all = Vec::new();
-        for fruit in fruits {
-            all.extend(fruit?);
-        }
-        all.sort_unstable();
-        all.dedup();
-        Ok(all)
+    fn merge_fruits(&self, fruits: Vec<(SegmentId, Vec<DocId>)>) -> tantivy::Result<ArticleDocs> {
+        Ok(fruits.into_iter().filter(|(_, d)| !d.is_empty()).collect())
     }
 }
 
-impl SegmentCollector for ArticleIdSegment {
-    type Fruit = std::io::Result<Vec<String>>;
+impl SegmentCollector for ArticleDocsSegment {
+    type Fruit = (SegmentId, Vec<DocId>);
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        if let Some(ord) = self.ids.as_ref().and_then(|c| c.ords().first(doc)) {
-            self.ords.push(ord);
-        }
+        self.docs.push(doc);
     }
 
-    fn harvest(mut self) -> std::io::Result<Vec<String>> {
-        let Some(col) = &self.ids else {
-            return Ok(Vec::new());
-        };
-        self.ords.sort_unstable();
-        self.ords.dedup();
-        // One pass over the dictionary's blocks for all ordinals: looking each up apart
-        // decodes a block per ordinal and dominated searches that match thousands of articles.
-        let mut out = Vec::with_capacity(self.ords.len());
-        col.dictionary()
-            .sorted_ords_to_term_cb(&self.ords, |bytes| {
-                out.push(String::from_utf8_lossy(bytes).into_owned());
-            })?;
-        Ok(out)
+    fn harvest(self) -> (SegmentId, Vec<DocId>) {
+        (self.segment, self.docs)
     }
 }
 
-/// The documents of a set of articles, found through the `article_id` fast field: per segment,
-/// one merge of the sorted ids with the column's dictionary, then one pass over its documents.
-/// A term-set query over thousands of ids looked each one up and cost more than the search.
+/// Matches the passages of the given articles: the documents right after each article's own,
+/// for as long as they carry its key (see [`crate::schema`] on how they are laid out).
 #[derive(Clone, Debug)]
 struct ArticleSetQuery {
-    /// Sorted, distinct article ids.
-    ids: std::sync::Arc<Vec<String>>,
+    articles: std::sync::Arc<ArticleDocs>,
 }
 
 impl TantivyQuery for ArticleSetQuery {
@@ -648,35 +619,18 @@ impl TantivyQuery for ArticleSetQuery {
 
 impl ArticleSetQuery {
     fn docs(&self, reader: &SegmentReader) -> tantivy::Result<BitSet> {
-        let mut docs = BitSet::with_max_value(reader.max_doc());
-        let (Some(col), Some(first), Some(last)) = (
-            reader.fast_fields().str("article_id")?,
-            self.ids.first(),
-            self.ids.last(),
-        ) else {
+        let max = reader.max_doc();
+        let mut docs = BitSet::with_max_value(max);
+        let Some(articles) = self.articles.get(&reader.segment_id()) else {
             return Ok(docs);
         };
-        let mut allowed = BitSet::with_max_value(col.num_terms() as u32);
-        let mut any = false;
-        let mut stream = col.dictionary().range().ge(first).le(last).into_stream()?;
-        let mut ids = self.ids.iter().map(String::as_bytes).peekable();
-        while stream.advance() {
-            let key = stream.key();
-            while ids.next_if(|id| *id < key).is_some() {}
-            if ids.peek() == Some(&key) {
-                allowed.insert(stream.term_ord() as u32);
-                any = true;
-            }
-        }
-        if any {
-            for doc in 0..reader.max_doc() {
-                if col
-                    .ords()
-                    .first(doc)
-                    .is_some_and(|o| allowed.contains(o as u32))
-                {
-                    docs.insert(doc);
-                }
+        let keys = reader.fast_fields().u64("article_key")?;
+        for &article in articles {
+            let key = keys.first(article);
+            let mut doc = article + 1;
+            while doc < max && keys.first(doc) == key {
+                docs.insert(doc);
+                doc += 1;
             }
         }
         Ok(docs)

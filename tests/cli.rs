@@ -434,7 +434,8 @@ fn an_index_from_an_older_tagger_is_reported() {
     let dir = dir.to_str().unwrap();
     env.ok(&["index", "--quiet", dir], 0);
     let meta = env.index_path().join("dossier.json");
-    std::fs::write(&meta, r#"{"schema_version":2}"#).unwrap();
+    let old = format!(r#"{{"schema_version":{}}}"#, dossier::schema::SCHEMA_VERSION);
+    std::fs::write(&meta, old).unwrap();
     let out = env.run(&["index", "--format", "json", dir]);
     assert_eq!(out.status.code(), Some(0));
     let run: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();

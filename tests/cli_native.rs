@@ -425,7 +425,7 @@ fn every_json_lines_type_decodes() {
     };
     assert_eq!(
         (st.articles, st.schema_version, st.tagging_version),
-        (49, 2, 2)
+        (49, 3, 2)
     );
     assert!(st.passages as usize == run.passages && st.size_bytes > 0);
     assert!(Path::new(&st.index).ends_with("index"));

@@ -279,6 +279,43 @@ fn documents(path: &Path) -> Vec<String> {
     docs
 }
 
+/// Checks the layout search relies on to go from an article to its passages: in every segment,
+/// an article's live documents are the article's own followed by its passages 0, 1, 2... and
+/// nothing else between them.
+fn assert_articles_together(path: &Path) {
+    let index = dossier::index::open(path).unwrap();
+    let reader = index.reader().unwrap();
+    let searcher = reader.searcher();
+    let mut articles = 0;
+    for seg in searcher.segment_readers() {
+        let ff = seg.fast_fields();
+        let (kind, key, passage) = (
+            ff.u64("kind").unwrap(),
+            ff.u64("article_key").unwrap(),
+            ff.u64("passage").unwrap(),
+        );
+        let mut current: Option<(u64, u64)> = None;
+        for doc in 0..seg.max_doc() {
+            if seg.alive_bitset().is_some_and(|b| !b.is_alive(doc)) {
+                continue;
+            }
+            let k = key.first(doc).unwrap();
+            if kind.first(doc) == Some(dossier::schema::KIND_ARTICLE) {
+                articles += 1;
+                current = Some((k, 0));
+                continue;
+            }
+            let Some((article, next)) = current.as_mut() else {
+                panic!("passage document {doc} comes before any article");
+            };
+            assert_eq!(k, *article, "document {doc} is not its article's");
+            assert_eq!(passage.first(doc), Some(*next), "document {doc} out of order");
+            *next += 1;
+        }
+    }
+    assert!(articles > 0);
+}
+
 /// Starts `dossier index` on `dir` committing every tenth of a second, and waits until its first
 /// commit is visible. Panics if it finishes first: the corpus is then too small for the test.
 fn start_index(env: &Env, dir: &str) -> Child {
@@ -332,11 +369,13 @@ fn a_killed_index_resumes_to_the_documents_of_a_clean_run() {
     let resumed = index_json(&env, "c", &[]);
     assert!(count(&resumed, "unchanged") > 0, "{resumed}");
     let after_kill = documents(&env.index_path());
+    assert_articles_together(&env.index_path());
 
     // The same files (same absolute paths) indexed in one go into another index.
     let clean = Env::new();
     clean.ok(&["index", env.path("c").to_str().unwrap(), "--quiet"], 0);
     let clean_docs = documents(&clean.index_path());
+    assert_articles_together(&clean.index_path());
     assert_eq!(after_kill.len(), clean_docs.len());
     assert!(
         after_kill == clean_docs,

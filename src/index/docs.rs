@@ -15,7 +15,8 @@ pub(crate) fn id_term(fields: &Fields, id: &str) -> Term {
     Term::from_field_text(fields.article_id, id)
 }
 
-/// The documents of `article`, listing `paths` (sorted) as its sources.
+/// The documents of `article`, listing `paths` (sorted) as its sources: the article, then its
+/// passages in order. They must be written as one batch (see [`crate::schema`]).
 pub(crate) fn documents(
     fields: &Fields,
     article: &Article,
@@ -28,10 +29,12 @@ pub(crate) fn documents(
     let published = ex
         .published
         .map(|d| DateTime::from_timestamp_secs(d.midnight().assume_utc().unix_timestamp()));
+    let key = crate::schema::article_key(&article.id);
     let common = |kind: u64| {
         let mut doc = TantivyDocument::default();
         doc.add_u64(fields.kind, kind);
         doc.add_text(fields.article_id, &article.id);
+        doc.add_u64(fields.article_key, key);
         for p in &paths {
             doc.add_text(fields.path, p);
         }

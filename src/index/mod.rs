@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use tantivy::indexer::IndexWriterOptions;
+use tantivy::indexer::{IndexWriterOptions, UserOperation};
 use tantivy::{DateTime, Index, IndexWriter};
 
 use crate::article::{content_id, Article};
@@ -817,12 +817,14 @@ impl Run {
     fn write(&mut self, id: Id, article: &Article, paths: &[PathBuf], replace: bool) -> Result<()> {
         let indexed_at =
             DateTime::from_timestamp_secs(time::OffsetDateTime::now_utc().unix_timestamp());
+        let mut ops = Vec::with_capacity(article.passages.len() + 2);
         if replace {
-            self.delete(&article.id);
+            ops.push(UserOperation::Delete(id_term(&self.fields, &article.id)));
         }
-        for doc in documents(&self.fields, article, paths, indexed_at, self.seq) {
-            self.tantivy().add_document(doc)?;
-        }
+        let docs = documents(&self.fields, article, paths, indexed_at, self.seq);
+        ops.extend(docs.into_iter().map(UserOperation::Add));
+        // One batch: Tantivy puts its documents in one segment, in this order.
+        self.tantivy().run(ops)?;
         self.summary.passages += article.passages.len();
         self.touched.insert(id);
         Ok(())
