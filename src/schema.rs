@@ -20,7 +20,7 @@ use tantivy::Index;
 
 /// Bumped whenever a field, the analyzer or the layout of documents changes; an index with
 /// another version is refused (3: `article_key`, fast `passage`, an article's documents kept
-/// together).
+/// together, `article_title`).
 pub const SCHEMA_VERSION: u32 = 3;
 
 /// Bumped whenever extraction or tagging changes what the same file gives (2: former states
@@ -52,8 +52,11 @@ pub struct Fields {
     pub url: Field,
     /// Site name, if the page gave one.
     pub site: Field,
-    /// Article title, analysed and stored.
+    /// Article title, analysed and stored, on passages only.
     pub title: Field,
+    /// Article title on the article document, analysed: kept apart from `title` so that a word
+    /// of the title matches passages alone, with no test of the document's kind.
+    pub article_title: Field,
     /// Passage text, analysed with positions (phrases) and stored (highlights).
     pub text: Field,
     /// Whole article text, analysed, not stored: only on article documents.
@@ -84,6 +87,7 @@ impl Fields {
             url: f("url")?,
             site: f("site")?,
             title: f("title")?,
+            article_title: f("article_title")?,
             text: f("text")?,
             body: f("body")?,
             kind: f("kind")?,
@@ -122,6 +126,7 @@ pub fn build() -> Schema {
     b.add_text_field("url", STORED);
     b.add_text_field("site", STRING | STORED);
     b.add_text_field("title", analysed(true));
+    b.add_text_field("article_title", analysed(false));
     b.add_text_field("text", analysed(true));
     b.add_text_field("body", analysed(false));
     b.add_u64_field("kind", INDEXED | FAST);

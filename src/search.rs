@@ -20,8 +20,7 @@ use tantivy::schema::{Field as TField, IndexRecordOption, Term, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{
-    BitSet, DateTime, DocAddress, DocId, Index, IndexReader, ReloadPolicy, Score,
-    SegmentReader,
+    BitSet, DateTime, DocAddress, DocId, Index, IndexReader, ReloadPolicy, Score, SegmentReader,
     TantivyDocument,
 };
 use time::Date;
@@ -313,7 +312,11 @@ impl Searcher {
             }
             c
         };
-        clauses.push((Occur::Must, filter(kind_is(f, KIND_PASSAGE))));
+        // Passage text and title are on passages alone, and the article step yields passages:
+        // only a query that matches by filters alone must leave article documents out.
+        if simple && !nodes.first().is_some_and(|n| self.passages_only(n)) {
+            clauses.push((Occur::Must, filter(kind_is(f, KIND_PASSAGE))));
+        }
         if let Some(after) = opts.after_seq {
             let newer = RangeQuery::new(
                 Bound::Excluded(Term::from_field_u64(f.seq, after)),
@@ -481,7 +484,13 @@ impl Searcher {
                 Box::new(PhraseQuery::new(terms))
             }
         };
-        let title: Box<dyn TantivyQuery> = Box::new(BoostQuery::new(on(f.title), TITLE_BOOST));
+        // Article documents hold their title in a field of their own.
+        let title_field = if text_field == f.body {
+            f.article_title
+        } else {
+            f.title
+        };
+        let title: Box<dyn TantivyQuery> = Box::new(BoostQuery::new(on(title_field), TITLE_BOOST));
         Some(match field {
             Field::Title => title,
             _ => Box::new(BooleanQuery::new(vec![
@@ -489,6 +498,19 @@ impl Searcher {
                 (Occur::Should, title),
             ])),
         })
+    }
+
+    /// Whether every document `node` matches is a passage: it requires a word of passage text or
+    /// title (a word with nothing to search matches everything).
+    fn passages_only(&self, node: &Node) -> bool {
+        match node {
+            Node::Word(Field::Any | Field::Title, text) | Node::Phrase(_, text) => {
+                !self.tokens(text).is_empty()
+            }
+            Node::Word(..) | Node::Not(_) => false,
+            Node::Or(alts) => alts.iter().all(|a| self.passages_only(a)),
+            Node::And(nodes) => nodes.iter().any(|n| self.passages_only(n)),
+        }
     }
 
     fn tokens(&self, text: &str) -> Vec<String> {
@@ -515,7 +537,10 @@ fn order_tied(group: &[(f32, DocAddress)], keys: &mut DocKeys) -> Result<Vec<(Do
     if keyed.len() > 1 {
         keyed.sort_unstable();
     }
-    Ok(keyed.into_iter().map(|(key, _, addr)| (addr, key)).collect())
+    Ok(keyed
+        .into_iter()
+        .map(|(key, _, addr)| (addr, key))
+        .collect())
 }
 
 fn term_query(term: Term) -> Box<dyn TantivyQuery> {

@@ -199,6 +199,21 @@ fn query_syntax() {
     // Stemming: the plural finds the singular.
     assert_eq!(t(&["officials"]).len(), 1);
     assert_eq!(t(&["official"]).len(), 1);
+    // Queries that match by filters or title alone give the Beijing story's passages, never
+    // the article document the index keeps beside them (it has no passage text).
+    let passages = |q: &[&str]| {
+        let mut a = q.to_vec();
+        a.extend(["--per-article", "10"]);
+        let (hits, summary) = env.search_json(&a);
+        assert_eq!(summary["total_matches"], hits.len(), "{q:?}");
+        assert!(hits.iter().all(|h| !h.text.is_empty()), "{q:?}: {hits:?}");
+        hits.iter().map(|h| h.passage).collect::<Vec<_>>()
+    };
+    let all = passages(&["beijing"]);
+    assert!(!all.is_empty());
+    assert_eq!(passages(&["agency:MSS"]), all);
+    assert_eq!(passages(&["title:beijing"]), all);
+    assert_eq!(passages(&["title:beijing", "OR", "country:CN"]), all);
 }
 
 #[test]
@@ -434,7 +449,10 @@ fn an_index_from_an_older_tagger_is_reported() {
     let dir = dir.to_str().unwrap();
     env.ok(&["index", "--quiet", dir], 0);
     let meta = env.index_path().join("dossier.json");
-    let old = format!(r#"{{"schema_version":{}}}"#, dossier::schema::SCHEMA_VERSION);
+    let old = format!(
+        r#"{{"schema_version":{}}}"#,
+        dossier::schema::SCHEMA_VERSION
+    );
     std::fs::write(&meta, old).unwrap();
     let out = env.run(&["index", "--format", "json", dir]);
     assert_eq!(out.status.code(), Some(0));

@@ -309,7 +309,11 @@ fn assert_articles_together(path: &Path) {
                 panic!("passage document {doc} comes before any article");
             };
             assert_eq!(k, *article, "document {doc} is not its article's");
-            assert_eq!(passage.first(doc), Some(*next), "document {doc} out of order");
+            assert_eq!(
+                passage.first(doc),
+                Some(*next),
+                "document {doc} out of order"
+            );
             *next += 1;
         }
     }

@@ -44,7 +44,6 @@ pub(crate) fn documents(
         if let Some(site) = &ex.site {
             doc.add_text(fields.site, site);
         }
-        doc.add_text(fields.title, ex.title.as_deref().unwrap_or(""));
         for a in &article.tags.agencies {
             doc.add_text(fields.agency, a);
         }
@@ -59,7 +58,9 @@ pub(crate) fn documents(
         doc.add_u64(fields.seq, seq);
         doc
     };
+    let title = ex.title.as_deref().unwrap_or("");
     let mut whole = common(KIND_ARTICLE);
+    whole.add_text(fields.article_title, title);
     for text in &article.passages {
         whole.add_text(fields.body, text);
     }
@@ -67,6 +68,7 @@ pub(crate) fn documents(
     docs.extend(article.passages.iter().enumerate().map(|(i, text)| {
         let mut doc = common(KIND_PASSAGE);
         doc.add_u64(fields.passage, i as u64);
+        doc.add_text(fields.title, title);
         doc.add_text(fields.text, text);
         doc
     }));
