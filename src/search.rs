@@ -111,12 +111,15 @@ pub struct Searcher {
     reader: IndexReader,
     fields: Fields,
     analyzer: TextAnalyzer,
+    /// The commit read before the reader's first snapshot, until a search uses that snapshot.
+    opened_at: std::sync::Mutex<Option<u64>>,
 }
 
 impl Searcher {
     /// Opens the index at `path` for reading.
     pub fn open(path: &Path) -> Result<Searcher> {
         let index = index::open(path)?;
+        let seq = index::committed_seq(&index)?;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -129,6 +132,7 @@ impl Searcher {
             reader,
             fields,
             analyzer: schema::analyzer(),
+            opened_at: std::sync::Mutex::new(Some(seq)),
         })
     }
 
@@ -143,6 +147,8 @@ impl Searcher {
     /// names the MİT in one paragraph and a rendition from Kenya in another answers "MIT Kenya
     /// rendition". Its passages are then ranked by the query's words, so the passage that holds
     /// most of them comes first. A query with one word needs no first step.
+    ///
+    /// The first search sees the index as it was opened; each later one sees the last commit.
     pub fn search(&self, query: &Query, opts: &SearchOptions) -> Result<Results> {
         // Once the index is open, a storage error means files went missing or bad under it.
         self.search_unchecked(query, opts).map_err(|e| match e {
@@ -156,8 +162,16 @@ impl Searcher {
         // Read the commit number first, then take a fresh snapshot: the snapshot holds at least
         // that commit, so `Results.seq` never claims passages the search could not see (a saved
         // query's watermark moves to it).
-        let seq = index::committed_seq(&self.index)?;
-        self.reader.reload()?;
+        // The first search uses the snapshot taken at open, read after its commit number too.
+        let opened = self.opened_at.lock().ok().and_then(|mut s| s.take());
+        let seq = match opened {
+            Some(seq) => seq,
+            None => {
+                let seq = index::committed_seq(&self.index)?;
+                self.reader.reload()?;
+                seq
+            }
+        };
         let searcher = self.reader.searcher();
         let tq = self.passage_query(&searcher, query, opts)?;
         let per_article = opts.per_article.max(1);

@@ -307,7 +307,7 @@ pub fn split_former(codes: Vec<String>) -> (Vec<String>, Vec<String>) {
 
 /// Whether `code` is a state that no longer exists (`SU`, `YU`, `CS`, `DD`).
 pub fn is_former(code: &str) -> bool {
-    former_states().iter().any(|c| c.code == code)
+    tables::former_codes().any(|c| c == code)
 }
 
 /// Entries whose key or names contain `text`, case-insensitively; exact matches first, the rest

@@ -249,6 +249,15 @@ pub fn former_states() -> &'static [Country] {
     &COUNTRIES.0[COUNTRIES.1..]
 }
 
+/// The codes of the former states, read from their table's first cells alone: cheap enough to
+/// call for every search hit without building the country tables.
+pub(crate) fn former_codes() -> impl Iterator<Item = &'static str> {
+    FORMER_TSV
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .filter_map(|l| l.split('\t').next())
+}
+
 /// Current countries then former states: every entity a country mention can name.
 pub(crate) fn all_countries() -> &'static [Country] {
     &COUNTRIES.0
