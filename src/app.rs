@@ -126,7 +126,6 @@ const QUIET_REASONS: &[&str] = &[
 ];
 
 pub fn index(path: &Path, args: IndexArgs) -> Result<ExitCode> {
-    limit_malloc_arenas();
     let commit_every = Duration::try_from_secs_f64(args.commit_interval).map_err(|_| {
         anyhow::anyhow!(
             "--commit-interval: expected a number of seconds, 0 or more, got '{}'",
@@ -187,17 +186,6 @@ pub fn index(path: &Path, args: IndexArgs) -> Result<ExitCode> {
         );
     }
     Ok(ExitCode::from(if problems > 0 { 2 } else { 0 }))
-}
-
-/// Indexing runs a dozen threads that allocate and free large buffers; glibc gives each busy
-/// thread an arena of its own and keeps what is freed in it, which adds to the peak memory.
-fn limit_malloc_arenas() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only changes allocator tuning; it is called before the indexing threads
-    // start.
-    unsafe {
-        libc::mallopt(libc::M_ARENA_MAX, 2);
-    }
 }
 
 /// The bar on stderr: bytes done of those to read, rate, ETA and files; hidden with `--quiet` or

@@ -174,6 +174,11 @@ pub(crate) fn tagging_version(path: &Path) -> Option<u32> {
 
 /// Opens the index at `path`, checking its schema version.
 pub fn open(path: &Path) -> Result<Index> {
+    open_with_meta(path).map(|(index, _)| index)
+}
+
+/// Like [`open`], handing back what `dossier.json` records too.
+fn open_with_meta(path: &Path) -> Result<(Index, Meta)> {
     let meta_path = path.join(META_FILE);
     let raw = match std::fs::read(&meta_path) {
         Ok(raw) => raw,
@@ -194,7 +199,7 @@ pub fn open(path: &Path) -> Result<Index> {
     let index =
         Index::open_in_dir(path).map_err(|e| Error::damaged(path, crate::error::describe(&e)))?;
     schema::register(&index);
-    Ok(index)
+    Ok((index, meta))
 }
 
 fn create(path: &Path) -> Result<Index> {
@@ -245,16 +250,15 @@ pub fn committed_seq(index: &Index) -> Result<u64> {
 /// Indexes the roots into the index, creating it if needed.
 pub fn run(opts: &IndexOptions, on_event: &mut dyn FnMut(Event)) -> Result<Summary> {
     let started = Instant::now();
-    return_large_frees();
+    tune_allocator();
     std::fs::create_dir_all(&opts.index).map_err(|e| Error::io(&opts.index, e))?;
     let _lock = lock(&opts.index)?;
     if opts.rebuild {
         remove_index(&opts.index)?;
     }
-    let outdated = tagging_version(&opts.index).is_some_and(|v| v < TAGGING_VERSION);
-    let index = match open(&opts.index) {
-        Ok(index) => index,
-        Err(Error::NoIndex(_)) => create(&opts.index)?,
+    let (index, outdated) = match open_with_meta(&opts.index) {
+        Ok((index, meta)) => (index, meta.tagging_version < TAGGING_VERSION),
+        Err(Error::NoIndex(_)) => (create(&opts.index)?, false),
         Err(e) => return Err(e),
     };
     let fields = Fields::from_schema(&index.schema())?;
@@ -306,17 +310,22 @@ pub fn run(opts: &IndexOptions, on_event: &mut dyn FnMut(Event)) -> Result<Summa
     Ok(summary)
 }
 
-/// Makes glibc give large freed blocks back to the system at once.
+/// Keeps glibc's heap from adding to the peak memory of a run.
+///
+/// Indexing runs a dozen threads that allocate and free large buffers; glibc gives each busy
+/// thread an arena of its own and keeps what is freed in it: two arenas are allowed at most.
 ///
 /// glibc serves blocks past its mmap threshold from fresh mappings and unmaps them on free, but
 /// raises the threshold to the size of each such block freed. After the first flush of
 /// Tantivy's buffers, their 1 MB pages came from the heap, and what the flushes freed stayed
 /// there in fragments: at 100,000 pages the heap stayed near 180 MB between flushes. A fixed
 /// threshold lets it fall back to about 50 MB after each flush, however long the run.
-fn return_large_frees() {
+fn tune_allocator() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only changes allocator tuning, for blocks allocated from now on.
+    // SAFETY: mallopt only changes allocator tuning, for arenas and blocks allocated from now
+    // on; it is called before the reading and indexing threads start.
     unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 2);
         libc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
     }
 }
