@@ -313,10 +313,19 @@ impl Searcher {
                 articles: std::sync::Arc::new(articles),
             };
             let mut c = vec![(Occur::Must, filter(Box::new(set)))];
-            let mut words = Vec::new();
+            let mut leaves = Vec::new();
             for node in nodes {
-                self.positive_leaves(node, &mut words)?;
+                self.positive_leaves(searcher, node, &mut leaves)?;
             }
+            // A word in most documents ("of", "the") is required of the article like any
+            // other, but ranks no passage when the query has a rarer one: a passage that holds
+            // only "of" is no match for "Ministry of State Security".
+            let any_rare = leaves.iter().any(|(_, common)| !common);
+            let words: Vec<_> = leaves
+                .into_iter()
+                .filter(|(_, common)| !(any_rare && *common))
+                .map(|(q, _)| q)
+                .collect();
             if !words.is_empty() {
                 let any = words.into_iter().map(|q| (Occur::Should, q)).collect();
                 c.push((
@@ -361,16 +370,31 @@ impl Searcher {
     }
 
     /// Word and phrase matchers on passage text outside any exclusion: what ranks passages.
-    fn positive_leaves(&self, node: &Node, out: &mut Vec<Box<dyn TantivyQuery>>) -> Result<()> {
+    /// Each with whether it is a single word found in more than half of the index's documents.
+    fn positive_leaves(
+        &self,
+        searcher: &tantivy::Searcher,
+        node: &Node,
+        out: &mut Vec<(Box<dyn TantivyQuery>, bool)>,
+    ) -> Result<()> {
         match node {
             Node::Not(_) => {}
             Node::Or(v) | Node::And(v) => {
                 for n in v {
-                    self.positive_leaves(n, out)?;
+                    self.positive_leaves(searcher, n, out)?;
                 }
             }
-            Node::Word(Field::Any | Field::Title, _) | Node::Phrase(..) => {
-                out.extend(self.matcher(node, self.fields.text)?);
+            Node::Word(Field::Any | Field::Title, text) | Node::Phrase(_, text) => {
+                let common = match (node, &self.tokens(text)[..]) {
+                    (Node::Word(Field::Any, _), [word]) => {
+                        let term = Term::from_field_text(self.fields.text, word);
+                        searcher.doc_freq(&term)? * 2 > searcher.num_docs()
+                    }
+                    _ => false,
+                };
+                if let Some(q) = self.matcher(node, self.fields.text)? {
+                    out.push((q, common));
+                }
             }
             Node::Word(..) => {}
         }

@@ -214,6 +214,15 @@ fn query_syntax() {
     assert_eq!(passages(&["agency:MSS"]), all);
     assert_eq!(passages(&["title:beijing"]), all);
     assert_eq!(passages(&["title:beijing", "OR", "country:CN"]), all);
+    // A word in most documents is required of the article but ranks no passage beside a rarer
+    // one: the Paris story's second paragraph holds "the" but not "handler".
+    let paris = passages(&["paris"]);
+    assert!(paris.len() >= 2, "{paris:?}");
+    let (hits, _) = env.search_json(&["handler", "the", "--per-article", "10"]);
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    assert!(hits[0].text.contains("handler"));
+    // With no rarer word, common ones rank as usual.
+    assert_eq!(t(&["the", "of"]).len(), 3);
 }
 
 #[test]
