@@ -161,8 +161,8 @@ impl Searcher {
         let started = Instant::now();
         // Read the commit number first, then take a fresh snapshot: the snapshot holds at least
         // that commit, so `Results.seq` never claims passages the search could not see (a saved
-        // query's watermark moves to it).
-        // The first search uses the snapshot taken at open, read after its commit number too.
+        // query's watermark moves to it). The first search uses the snapshot taken at open,
+        // which was taken the same way.
         let opened = self.opened_at.lock().ok().and_then(|mut s| s.take());
         let seq = match opened {
             Some(seq) => seq,
@@ -184,8 +184,7 @@ impl Searcher {
             let mut keys = DocKeys::new(&searcher);
             let mut per: HashMap<u64, usize> = HashMap::new();
             let mut kept = Vec::new();
-            // Equal scores form a group, taken in a fixed order ([`Self::order_tied`]); ids
-            // are decoded only as far as the kept passages need.
+            // Equal scores form a group, taken in a fixed order ([`order_tied`]).
             let mut rest = &top[..];
             'groups: while let Some(&(score, _)) = rest.first() {
                 let len = rest.iter().take_while(|&&(s, _)| s == score).count();
@@ -593,7 +592,6 @@ fn kind_is(fields: &Fields, kind: u64) -> Box<dyn TantivyQuery> {
     term_query(Term::from_field_u64(fields.kind, kind))
 }
 
-/// Article ids of result addresses, read from the fast field (no stored document is loaded).
 /// Each document's article key and passage number, from the fast fields of its segment.
 struct DocKeys<'a> {
     searcher: &'a tantivy::Searcher,
