@@ -73,6 +73,9 @@ pub fn build_query(text: &str, filters: &FilterArgs) -> Result<Query> {
     for c in &filters.country {
         query = query.country(c).context("--country")?;
     }
+    for l in &filters.lang {
+        query = query.language(l).context("--lang")?;
+    }
     if let Some(s) = &filters.since {
         query.since = Some(s.parse().context("--since")?);
     }
@@ -277,6 +280,11 @@ pub fn facets(path: &Path, query: &Query, args: &FacetsArgs) -> Result<ExitCode>
             if !facets.former_countries.is_empty() {
                 bars(&mut out, "former states", &facets.former_countries)?;
             }
+            bars(
+                &mut out,
+                "languages",
+                &facets.languages[..facets.languages.len().min(top)],
+            )?;
             let title = format!("by {} ({} undated)", facets.granularity, facets.undated);
             bars(&mut out, &title, &facets.dates)?;
         }
@@ -495,6 +503,7 @@ pub fn status(ctx: &Ctx, args: &StatusArgs) -> Result<ExitCode> {
             writeln!(out, "dates covered: {dates}")?;
             writeln!(out, "top agencies:  {}", counts(&st.agencies))?;
             writeln!(out, "top countries: {}", counts(&st.countries))?;
+            writeln!(out, "languages:     {}", counts(&st.languages))?;
         }
     }
     out.flush()?;

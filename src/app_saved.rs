@@ -52,6 +52,7 @@ struct QueryLine<'a> {
     query: String,
     agencies: &'a [String],
     countries: &'a [String],
+    languages: &'a [String],
     since: Option<String>,
     until: Option<String>,
     /// The last `--new` run's watermark against this index.
@@ -66,6 +67,7 @@ impl<'a> QueryLine<'a> {
             query: q.query.expr.to_string(),
             agencies: &q.query.agencies,
             countries: &q.query.countries,
+            languages: &q.query.languages,
             since: q.query.since.map(|d| d.to_string()),
             until: q.query.until.map(|d| d.to_string()),
             watermark: state.mark(&q.name),

@@ -5,7 +5,10 @@
 
 use std::path::PathBuf;
 
+use tantivy::tokenizer::Token;
+
 use crate::extract::{self, Extracted, Kind, Skip};
+use crate::lang;
 use crate::passage;
 use crate::tag::{self, Tags};
 
@@ -22,7 +25,40 @@ pub struct Article {
     pub tags: Tags,
     /// Passage texts in article order.
     pub passages: Vec<String>,
+    /// The article's language: an ISO 639-1 code, or `und`.
+    pub language: String,
+    /// The words of the title and of each passage, through the analysis of the language.
+    pub tokens: Tokens,
 }
+
+/// An article's text cut into the words it is indexed by ([`crate::lang::analysis`]).
+#[derive(Debug, Clone, Default)]
+pub struct Tokens {
+    /// The title's.
+    pub title: Vec<Token>,
+    /// Each passage's, in order.
+    pub passages: Vec<Vec<Token>>,
+}
+
+impl Tokens {
+    /// The words of the whole body: every passage's, positions running on with a gap between
+    /// passages so that no phrase spans two of them.
+    pub fn body(&self) -> Vec<Token> {
+        let mut out = Vec::with_capacity(self.passages.iter().map(Vec::len).sum());
+        let mut base = 0;
+        for p in &self.passages {
+            out.extend(p.iter().map(|t| Token {
+                position: t.position + base,
+                ..t.clone()
+            }));
+            base = out.last().map_or(base, |t| t.position + PASSAGE_GAP);
+        }
+        out
+    }
+}
+
+/// Positions left between passages in the body, more than any phrase slop.
+const PASSAGE_GAP: usize = 100;
 
 impl Article {
     /// Runs extraction, tagging and passage splitting over a file's bytes.
@@ -40,14 +76,33 @@ impl Article {
         for t in tag::tag_document(&texts) {
             tags.merge(&t);
         }
+        let language = language_of(&extracted);
+        let analyzer = lang::analyzer(&language);
+        let tokens = Tokens {
+            title: analyzer.index_tokens(extracted.title.as_deref().unwrap_or("")),
+            passages: passages.iter().map(|p| analyzer.index_tokens(p)).collect(),
+        };
         Ok(Article {
             id: content_id(bytes),
             path,
             extracted,
             tags,
             passages,
+            language,
+            tokens,
         })
     }
+}
+
+/// The language code of what extraction found: the primary subtag (`fr` of `fr-FR`), in lower
+/// case, or `und`.
+fn language_of(ex: &Extracted) -> String {
+    ex.language
+        .as_deref()
+        .and_then(|l| l.split(['-', '_']).next())
+        .map(|l| l.trim().to_ascii_lowercase())
+        .filter(|l| (2..=3).contains(&l.len()) && l.bytes().all(|b| b.is_ascii_lowercase()))
+        .unwrap_or_else(|| lang::UNDETERMINED.to_string())
 }
 
 /// The article id: the first 128 bits of the BLAKE3 hash of the bytes, in hex.

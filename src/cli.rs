@@ -181,6 +181,10 @@ pub struct FilterArgs {
     /// Only articles naming this country (code, name or demonym; repeat for any of several)
     #[arg(long, value_name = "CODE|NAME")]
     pub country: Vec<String>,
+    /// Only articles in this language (ISO 639-1 code such as fr, ru, zh, or und; repeat for any
+    /// of several); the query's words are then read in these languages only
+    #[arg(long = "lang", value_name = "CODE")]
+    pub lang: Vec<String>,
     /// Only articles published on or after this day (YYYY, YYYY-MM or YYYY-MM-DD)
     #[arg(long, value_name = "DATE")]
     pub since: Option<String>,

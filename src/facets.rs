@@ -1,4 +1,4 @@
-//! Counts of matching articles by agency, country and publication date: the overview an analyst
+//! Counts of matching articles by agency, country, language and publication date: the overview an analyst
 //! wants before reading passages ("who is named, where, when").
 //!
 //! A collector reads the fast fields of the matching article documents (one per article).
@@ -35,6 +35,8 @@ pub struct Facets {
     pub countries: Vec<Count>,
     /// By former state ("SU"), most frequent first.
     pub former_countries: Vec<Count>,
+    /// By language (ISO 639-1 code, or `und`), most frequent first.
+    pub languages: Vec<Count>,
     /// `year`, or `month` when the matching dates span two years or less.
     pub granularity: &'static str,
     /// By date bucket, in date order.
@@ -47,6 +49,7 @@ pub struct Facets {
 struct ArticleFacts {
     agencies: Vec<String>,
     countries: Vec<String>,
+    language: Option<String>,
     published: Option<Date>,
 }
 
@@ -64,6 +67,7 @@ fn summarise(articles: impl Iterator<Item = ArticleFacts>) -> Facets {
     let mut agencies: HashMap<String, usize> = HashMap::new();
     let mut countries: HashMap<String, usize> = HashMap::new();
     let mut former: HashMap<String, usize> = HashMap::new();
+    let mut languages: HashMap<String, usize> = HashMap::new();
     let mut dates: Vec<Date> = Vec::new();
     let mut n = 0;
     for a in articles {
@@ -78,6 +82,9 @@ fn summarise(articles: impl Iterator<Item = ArticleFacts>) -> Facets {
                 &mut countries
             };
             *counts.entry(c).or_default() += 1;
+        }
+        if let Some(l) = a.language {
+            *languages.entry(l).or_default() += 1;
         }
         dates.extend(a.published);
     }
@@ -103,6 +110,7 @@ fn summarise(articles: impl Iterator<Item = ArticleFacts>) -> Facets {
         agencies: ranked(agencies),
         countries: ranked(countries),
         former_countries: ranked(former),
+        languages: ranked(languages),
         granularity: if monthly { "month" } else { "year" },
         dates: buckets
             .into_iter()
@@ -128,6 +136,7 @@ struct ArticleSegment {
     keys: Column<u64>,
     agencies: Option<StrColumn>,
     countries: Option<StrColumn>,
+    languages: Option<StrColumn>,
     published: tantivy::columnar::Column<tantivy::DateTime>,
     /// First matching doc of each article in this segment.
     seen: HashMap<u64, DocId>,
@@ -143,6 +152,7 @@ impl Collector for ArticleCollector {
             keys: ff.u64("article_key")?,
             agencies: ff.str("agency")?,
             countries: ff.str("country")?,
+            languages: ff.str("language")?,
             published: ff.date("published")?,
             seen: HashMap::new(),
         })
@@ -183,6 +193,7 @@ impl SegmentCollector for ArticleSegment {
                 ArticleFacts {
                     agencies: strings(self.agencies.as_ref(), doc),
                     countries: strings(self.countries.as_ref(), doc),
+                    language: strings(self.languages.as_ref(), doc).into_iter().next(),
                     published,
                 },
             );
@@ -210,6 +221,7 @@ mod tests {
         ArticleFacts {
             agencies: agencies.iter().map(|s| s.to_string()).collect(),
             countries: vec!["FR".into()],
+            language: Some("fr".into()),
             published,
         }
     }
@@ -234,6 +246,13 @@ mod tests {
             }
         );
         assert_eq!(f.agencies[1].key, "CIA");
+        assert_eq!(
+            f.languages,
+            [Count {
+                key: "fr".into(),
+                count: 3
+            }]
+        );
         assert_eq!(f.granularity, "year");
         assert_eq!(
             f.dates.iter().map(|c| c.key.as_str()).collect::<Vec<_>>(),

@@ -48,6 +48,7 @@ const KEYS: &[&str] = &[
     "query",
     "agencies",
     "countries",
+    "languages",
     "since",
     "until",
 ];
@@ -56,7 +57,7 @@ const KEYS: &[&str] = &[
 const HEADER: &str = "\
 # Saved queries for dossier: run one with 'dossier saved run NAME'.
 # Edit by hand or with 'dossier saved add'. Keys of a [queries.NAME] table:
-# query (required), agencies, countries, since, until, description.
+# query (required), agencies, countries, languages, since, until, description.
 ";
 
 /// The default queries file for an index: `queries.toml` in the index folder's parent (index at
@@ -128,6 +129,9 @@ impl SavedQuery {
         for c in &q.countries {
             out += &format!(" --country {c}");
         }
+        for l in &q.languages {
+            out += &format!(" --lang {l}");
+        }
         if let Some(s) = q.since {
             out += &format!(" --since {s}");
         }
@@ -151,6 +155,9 @@ impl SavedQuery {
         }
         if !q.countries.is_empty() {
             t.insert("countries", strings(&q.countries));
+        }
+        if !q.languages.is_empty() {
+            t.insert("languages", strings(&q.languages));
         }
         if let Some(s) = q.since {
             t.insert("since", toml_edit::value(s.to_string()));
@@ -453,12 +460,12 @@ impl Entry<'_> {
             match key {
                 "query" => expr = Some(self.expr(item)?),
                 "description" => description = Some(self.string(item, key)?.to_string()),
-                "agencies" | "countries" => {
+                "agencies" | "countries" | "languages" => {
                     for (value, span) in self.strings(item, key)? {
-                        query = if key == "agencies" {
-                            query.agency(value)
-                        } else {
-                            query.country(value)
+                        query = match key {
+                            "agencies" => query.agency(value),
+                            "countries" => query.country(value),
+                            _ => query.language(value),
                         }
                         .map_err(|e| self.err(span, key, e))?;
                     }

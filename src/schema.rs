@@ -12,16 +12,16 @@ use tantivy::schema::{
     DateOptions, DateTimePrecision, Field, IndexRecordOption, NumericOptions, Schema,
     TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
 };
-use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    TextAnalyzer,
-};
-use tantivy::Index;
+use tantivy::tokenizer::{PreTokenizedString, TextAnalyzer, Token};
+use tantivy::{Index, TantivyDocument};
+
+use crate::lang;
 
 /// Bumped whenever a field, the analyzer or the layout of documents changes; an index with
 /// another version is refused (3: `article_key`, fast `passage`, an article's documents kept
-/// together, `article_title`).
-pub const SCHEMA_VERSION: u32 = 3;
+/// together, `article_title`; 4: text analysed per language into `title_terms`, `text_terms`,
+/// `article_title` and `body`, `language`).
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Bumped whenever extraction or tagging changes what the same file gives (2: former states
 /// kept apart from today's countries). An index written with an older one still opens and
@@ -34,8 +34,10 @@ pub const KIND_PASSAGE: u64 = 0;
 /// words are required of the article while its passages are ranked.
 pub const KIND_ARTICLE: u64 = 1;
 
-/// Name of the analyzer used for title and passage text.
-pub const ANALYZER: &str = "dossier_en";
+/// Name of the tokenizer of the analysed fields. Documents arrive with their tokens made by
+/// [`crate::lang`] for the article's language; the tokenizer registered under this name, the
+/// analysis of undetermined text, serves only anything Tantivy tokenizes itself.
+pub const ANALYZER: &str = "dossier_lang";
 
 /// Handles to every field of the schema.
 #[derive(Clone, Copy, Debug)]
@@ -52,13 +54,17 @@ pub struct Fields {
     pub url: Field,
     /// Site name, if the page gave one.
     pub site: Field,
-    /// Article title, analysed and stored, on passages only.
+    /// Article title as written, stored, on passages only.
     pub title: Field,
+    /// Article title, analysed, on passages only.
+    pub title_terms: Field,
     /// Article title on the article document, analysed: kept apart from `title` so that a word
     /// of the title matches passages alone, with no test of the document's kind.
     pub article_title: Field,
-    /// Passage text, analysed with positions (phrases) and stored (highlights).
+    /// Passage text as written, stored (what search shows and highlights).
     pub text: Field,
+    /// Passage text, analysed with positions (phrases), on passages only.
+    pub text_terms: Field,
     /// Whole article text, analysed, not stored: only on article documents.
     pub body: Field,
     /// [`KIND_PASSAGE`] or [`KIND_ARTICLE`].
@@ -67,6 +73,8 @@ pub struct Fields {
     pub agency: Field,
     /// ISO 3166-1 alpha-2 codes of the article (multi-valued).
     pub country: Field,
+    /// ISO 639-1 code of the article's language, or `und`.
+    pub language: Field,
     /// Publication date (midnight UTC), absent when unknown.
     pub published: Field,
     /// When the passage was indexed.
@@ -87,12 +95,15 @@ impl Fields {
             url: f("url")?,
             site: f("site")?,
             title: f("title")?,
+            title_terms: f("title_terms")?,
             article_title: f("article_title")?,
             text: f("text")?,
+            text_terms: f("text_terms")?,
             body: f("body")?,
             kind: f("kind")?,
             agency: f("agency")?,
             country: f("country")?,
+            language: f("language")?,
             published: f("published")?,
             indexed_at: f("indexed_at")?,
             seq: f("seq")?,
@@ -103,18 +114,11 @@ impl Fields {
 /// Builds the schema of a new index.
 pub fn build() -> Schema {
     let mut b = Schema::builder();
-    let analysed = |stored: bool| {
-        let opts = TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(ANALYZER)
-                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-        );
-        if stored {
-            opts.set_stored()
-        } else {
-            opts
-        }
-    };
+    let analysed = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(ANALYZER)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
     let date = DateOptions::from(INDEXED)
         .set_stored()
         .set_fast()
@@ -125,13 +129,16 @@ pub fn build() -> Schema {
     b.add_text_field("path", STRING | STORED);
     b.add_text_field("url", STORED);
     b.add_text_field("site", STRING | STORED);
-    b.add_text_field("title", analysed(true));
-    b.add_text_field("article_title", analysed(false));
-    b.add_text_field("text", analysed(true));
-    b.add_text_field("body", analysed(false));
+    b.add_text_field("title", STORED);
+    b.add_text_field("title_terms", analysed.clone());
+    b.add_text_field("article_title", analysed.clone());
+    b.add_text_field("text", STORED);
+    b.add_text_field("text_terms", analysed.clone());
+    b.add_text_field("body", analysed);
     b.add_u64_field("kind", INDEXED | FAST);
     b.add_text_field("agency", STRING | STORED | FAST);
     b.add_text_field("country", STRING | STORED | FAST);
+    b.add_text_field("language", STRING | STORED | FAST);
     b.add_date_field("published", date.clone());
     b.add_date_field("indexed_at", date);
     b.add_u64_field("seq", INDEXED | STORED | FAST);
@@ -145,22 +152,21 @@ pub fn article_key(id: &str) -> u64 {
         .unwrap_or(0)
 }
 
-/// Words of this many bytes or more are left out of the index (and so cannot be searched).
-pub const MAX_WORD_BYTES: usize = 40;
-
-/// The text analyzer: words, accents folded (so "securite" finds "sécurité", and folding before
-/// lower-casing turns the Turkish "MİT" into "mit", not "mi̇t"), lower case,
-/// English stemming (so "officers" finds "officer").
-pub fn analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(MAX_WORD_BYTES))
-        .filter(AsciiFoldingFilter)
-        .filter(LowerCaser)
-        .filter(Stemmer::new(Language::English))
-        .build()
+/// Adds analysed text to a document: `tokens` made by [`crate::lang`], the text itself left out
+/// (the field is not stored; the stored copy lives in a field of its own).
+pub fn add_tokens(doc: &mut TantivyDocument, field: Field, tokens: Vec<Token>) {
+    doc.add_pre_tokenized_text(
+        field,
+        PreTokenizedString {
+            text: String::new(),
+            tokens,
+        },
+    );
 }
 
-/// Registers the analyzer on an index; tokenizers are not persisted, so every open needs it.
+/// Registers the tokenizer of the analysed fields on an index; tokenizers are not persisted,
+/// so every open needs it.
 pub fn register(index: &Index) {
-    index.tokenizers().register(ANALYZER, analyzer());
+    let undetermined = TextAnalyzer::from(lang::analysis::Tokenizer::new(lang::UNDETERMINED));
+    index.tokenizers().register(ANALYZER, undetermined);
 }

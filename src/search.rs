@@ -4,7 +4,7 @@
 //! (agency, country, site, dates) are wrapped to score zero so they narrow the results without
 //! reordering them. Passages are then capped per article, in rank order.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::ops::Bound;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -17,8 +17,6 @@ use tantivy::query::{
     Explanation, Occur, PhraseQuery, Query as TantivyQuery, RangeQuery, Scorer, TermQuery, Weight,
 };
 use tantivy::schema::{Field as TField, IndexRecordOption, Term, Value};
-use tantivy::snippet::SnippetGenerator;
-use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{
     BitSet, DateTime, DocAddress, DocId, Index, IndexReader, ReloadPolicy, Score, SegmentReader,
     TantivyDocument,
@@ -27,8 +25,9 @@ use time::Date;
 
 use crate::error::{Error, Result};
 use crate::index;
+use crate::lang::{self, Analyzer};
 use crate::query::{Field, Node, Query};
-use crate::schema::{self, Fields, KIND_ARTICLE, KIND_PASSAGE};
+use crate::schema::{Fields, KIND_ARTICLE, KIND_PASSAGE};
 
 /// How much a title match weighs against a passage-text match.
 const TITLE_BOOST: f32 = 2.0;
@@ -83,6 +82,8 @@ pub struct Hit {
     pub countries: Vec<String>,
     /// Former states the article names ("SU" for the Soviet Union).
     pub former_countries: Vec<String>,
+    /// The article's language: ISO 639-1 code, or `und`.
+    pub language: String,
     /// Passage text.
     pub text: String,
     /// Byte ranges of matched words in `text`.
@@ -110,7 +111,6 @@ pub struct Searcher {
     index: Index,
     reader: IndexReader,
     fields: Fields,
-    analyzer: TextAnalyzer,
     /// The commit read before the reader's first snapshot, until a search uses that snapshot.
     opened_at: std::sync::Mutex<Option<u64>>,
 }
@@ -131,7 +131,6 @@ impl Searcher {
             index,
             reader,
             fields,
-            analyzer: schema::analyzer(),
             opened_at: std::sync::Mutex::new(Some(seq)),
         })
     }
@@ -173,7 +172,8 @@ impl Searcher {
             }
         };
         let searcher = self.reader.searcher();
-        let tq = self.passage_query(&searcher, query, opts)?;
+        let plan = Plan::new(&self.fields, &searcher, query)?;
+        let tq = plan.passage_query(&searcher, query, opts)?;
         let per_article = opts.per_article.max(1);
         let mut fetch = (opts.limit * 4).max(50);
         let (ranked, total) = loop {
@@ -210,11 +210,19 @@ impl Searcher {
             }
             fetch *= 4;
         };
-        let mut snippets = SnippetGenerator::create(&searcher, &*tq, self.fields.text)?;
+        // What a passage's highlights are: the terms the passage query searches its text by.
+        let mut marked = HashSet::new();
+        tq.query_terms(&mut |term, _| {
+            if term.field() == self.fields.text_terms {
+                if let Some(t) = term.value().as_str() {
+                    marked.insert(t.to_string());
+                }
+            }
+        });
         let mut hits = Vec::with_capacity(ranked.len());
         for (i, (score, addr)) in ranked.into_iter().enumerate() {
             let doc: TantivyDocument = searcher.doc(addr)?;
-            hits.push(self.hit(i + 1, score, &doc, &mut snippets));
+            hits.push(self.hit(i + 1, score, &doc, &marked));
         }
         Ok(Results {
             hits,
@@ -224,23 +232,11 @@ impl Searcher {
         })
     }
 
-    fn hit(
-        &self,
-        rank: usize,
-        score: f32,
-        doc: &TantivyDocument,
-        snippets: &mut SnippetGenerator,
-    ) -> Hit {
+    fn hit(&self, rank: usize, score: f32, doc: &TantivyDocument, marked: &HashSet<String>) -> Hit {
         let f = &self.fields;
         let text = first_str(doc, f.text).unwrap_or_default();
-        snippets.set_max_num_chars(text.len() + 1);
-        let snippet = snippets.snippet(&text);
-        let base = snippet.fragment_range().start;
-        let highlights = snippet
-            .highlighted()
-            .iter()
-            .map(|r| (base + r.start, base + r.end))
-            .collect();
+        let language = first_str(doc, f.language).unwrap_or_else(|| lang::UNDETERMINED.into());
+        let highlights = highlight(lang::analyzer(&language), &text, marked);
         let published = doc
             .get_first(f.published)
             .and_then(|v| v.as_datetime())
@@ -267,6 +263,7 @@ impl Searcher {
             agencies: all_str(doc, f.agency),
             countries,
             former_countries,
+            language,
             text,
             highlights,
             seq: doc.get_first(f.seq).and_then(|v| v.as_u64()).unwrap_or(0),
@@ -280,8 +277,41 @@ impl Searcher {
 
     /// The query over article documents: every clause and every filter, scoring ignored.
     pub(crate) fn article_query(&self, query: &Query) -> Result<Box<dyn TantivyQuery>> {
+        let searcher = self.reader.searcher();
+        Plan::new(&self.fields, &searcher, query)?.article_query(query)
+    }
+}
+
+/// The Tantivy queries of one search: the schema's fields, and the analyses the query's words
+/// go through (the languages asked for, else every language the index holds).
+struct Plan<'a> {
+    fields: &'a Fields,
+    analyzers: Vec<Analyzer>,
+}
+
+impl<'a> Plan<'a> {
+    fn new(fields: &'a Fields, searcher: &tantivy::Searcher, query: &Query) -> Result<Plan<'a>> {
+        let codes = if query.languages.is_empty() {
+            index_languages(searcher, fields.language)?
+        } else {
+            query.languages.iter().cloned().collect()
+        };
+        let mut analyzers: Vec<Analyzer> = Vec::new();
+        for code in codes {
+            let a = lang::analyzer(&code);
+            if !analyzers.iter().any(|b| b.code() == a.code()) {
+                analyzers.push(a);
+            }
+        }
+        if analyzers.is_empty() {
+            analyzers.push(lang::analyzer(lang::UNDETERMINED));
+        }
+        Ok(Plan { fields, analyzers })
+    }
+
+    pub(crate) fn article_query(&self, query: &Query) -> Result<Box<dyn TantivyQuery>> {
         let mut clauses = self.clauses(query, self.fields.body)?;
-        clauses.push((Occur::Must, filter(kind_is(&self.fields, KIND_ARTICLE))));
+        clauses.push((Occur::Must, filter(kind_is(self.fields, KIND_ARTICLE))));
         for f in self.filters(query) {
             clauses.push((Occur::Must, filter(f)));
         }
@@ -301,7 +331,7 @@ impl Searcher {
         let nodes = &query.expr.0;
         let simple = nodes.len() <= 1 && !nodes.iter().any(|n| matches!(n, Node::Not(_)));
         let mut clauses = if simple {
-            let mut c = self.clauses(query, f.text)?;
+            let mut c = self.clauses(query, f.text_terms)?;
             for q in self.filters(query) {
                 c.push((Occur::Must, filter(q)));
             }
@@ -384,14 +414,19 @@ impl Searcher {
                 }
             }
             Node::Word(Field::Any | Field::Title, text) | Node::Phrase(_, text) => {
-                let common = match (node, &self.tokens(text)[..]) {
-                    (Node::Word(Field::Any, _), [word]) => {
-                        let term = Term::from_field_text(self.fields.text, word);
-                        searcher.doc_freq(&term)? * 2 > searcher.num_docs()
+                let variants = self.variants(text);
+                let common = match node {
+                    Node::Word(Field::Any, _) if variants.iter().all(|v| v.len() == 1) => {
+                        let mut freq = 0;
+                        for v in &variants {
+                            freq += searcher
+                                .doc_freq(&Term::from_field_text(self.fields.text_terms, &v[0]))?;
+                        }
+                        freq * 2 > searcher.num_docs()
                     }
                     _ => false,
                 };
-                if let Some(q) = self.matcher(node, self.fields.text)? {
+                if let Some(q) = self.matcher(node, self.fields.text_terms)? {
                     out.push((q, common));
                 }
             }
@@ -417,6 +452,9 @@ impl Searcher {
         }
         if !query.countries.is_empty() {
             out.push(any_of(f.country, &query.countries));
+        }
+        if !query.languages.is_empty() {
+            out.push(any_of(f.language, &query.languages));
         }
         let (since, until) = query.date_range();
         if since.is_some() || until.is_some() {
@@ -494,8 +532,9 @@ impl Searcher {
         })
     }
 
-    /// Words through the index's analyzer; one token gives a term, several a phrase. Default
-    /// field searches the passage text and the boosted title.
+    /// Words through each language's analysis; one token gives a term, several a phrase, and
+    /// the languages' readings are alternatives. Default field searches the passage text and
+    /// the boosted title.
     fn text_query(
         &self,
         field: Field,
@@ -503,29 +542,41 @@ impl Searcher {
         text_field: TField,
     ) -> Option<Box<dyn TantivyQuery>> {
         let f = &self.fields;
-        let tokens = self.tokens(text);
-        if tokens.is_empty() {
+        let variants = self.variants(text);
+        if variants.is_empty() {
             return None;
         }
         let on = |tf: TField| -> Box<dyn TantivyQuery> {
-            let terms: Vec<Term> = tokens
+            let mut alts: Vec<Box<dyn TantivyQuery>> = variants
                 .iter()
-                .map(|t| Term::from_field_text(tf, t))
+                .map(|tokens| {
+                    let mut terms: Vec<Term> = tokens
+                        .iter()
+                        .map(|t| Term::from_field_text(tf, t))
+                        .collect();
+                    if terms.len() == 1 {
+                        Box::new(TermQuery::new(
+                            terms.pop().expect("one term"),
+                            IndexRecordOption::WithFreqs,
+                        )) as Box<dyn TantivyQuery>
+                    } else {
+                        Box::new(PhraseQuery::new(terms))
+                    }
+                })
                 .collect();
-            if terms.len() == 1 {
-                Box::new(TermQuery::new(
-                    terms.into_iter().next().expect("one term"),
-                    IndexRecordOption::WithFreqs,
-                ))
+            if alts.len() == 1 {
+                alts.pop().expect("one reading")
             } else {
-                Box::new(PhraseQuery::new(terms))
+                Box::new(BooleanQuery::new(
+                    alts.into_iter().map(|q| (Occur::Should, q)).collect(),
+                ))
             }
         };
         // Article documents hold their title in a field of their own.
         let title_field = if text_field == f.body {
             f.article_title
         } else {
-            f.title
+            f.title_terms
         };
         let title: Box<dyn TantivyQuery> = Box::new(BoostQuery::new(on(title_field), TITLE_BOOST));
         Some(match field {
@@ -542,7 +593,7 @@ impl Searcher {
     fn passages_only(&self, node: &Node) -> bool {
         match node {
             Node::Word(Field::Any | Field::Title, text) | Node::Phrase(_, text) => {
-                !self.tokens(text).is_empty()
+                !self.variants(text).is_empty()
             }
             Node::Word(..) | Node::Not(_) => false,
             Node::Or(alts) => alts.iter().all(|a| self.passages_only(a)),
@@ -550,15 +601,58 @@ impl Searcher {
         }
     }
 
-    fn tokens(&self, text: &str) -> Vec<String> {
-        let mut analyzer = self.analyzer.clone();
-        let mut stream = analyzer.token_stream(text);
-        let mut out = Vec::new();
-        while stream.advance() {
-            out.push(stream.token().text.clone());
+    /// The distinct readings of `text` by the plan's analyses, each the terms of its words.
+    fn variants(&self, text: &str) -> Vec<Vec<String>> {
+        let mut out: Vec<Vec<String>> = Vec::new();
+        for a in &self.analyzers {
+            let terms = a.query_terms(text);
+            if !terms.is_empty() && !out.contains(&terms) {
+                out.push(terms);
+            }
         }
         out
     }
+}
+
+/// The languages of an index's documents, from the terms of the `language` field.
+fn index_languages(searcher: &tantivy::Searcher, field: TField) -> Result<BTreeSet<String>> {
+    let mut out = BTreeSet::new();
+    for segment in searcher.segment_readers() {
+        let inverted = segment.inverted_index(field)?;
+        let mut terms = inverted
+            .terms()
+            .stream()
+            .map_err(tantivy::TantivyError::from)?;
+        while terms.advance() {
+            if let Ok(code) = std::str::from_utf8(terms.key()) {
+                out.insert(code.to_string());
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The byte ranges of `text` whose words, through `analyzer`, are among `terms`; ranges that
+/// touch or overlap (a Chinese word and a word inside it) are one.
+pub fn highlight(analyzer: Analyzer, text: &str, terms: &HashSet<String>) -> Vec<(usize, usize)> {
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    if terms.is_empty() {
+        return out;
+    }
+    let mut spans: Vec<(usize, usize)> = analyzer
+        .index_tokens(text)
+        .into_iter()
+        .filter(|t| terms.contains(&t.text))
+        .map(|t| (t.offset_from, t.offset_to))
+        .collect();
+    spans.sort_unstable();
+    for (a, b) in spans {
+        match out.last_mut() {
+            Some(last) if a < last.1 => last.1 = last.1.max(b),
+            _ => out.push((a, b)),
+        }
+    }
+    out
 }
 
 /// Orders passages with equal scores (those that match by their article's title alone, say) by

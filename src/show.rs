@@ -13,14 +13,14 @@ use std::path::Path;
 use tantivy::collector::DocSetCollector;
 use tantivy::query::{BooleanQuery, Occur, Query as TantivyQuery, RegexQuery, TermQuery};
 use tantivy::schema::{IndexRecordOption, Term, Value};
-use tantivy::tokenizer::TextAnalyzer;
 use tantivy::TantivyDocument;
 use time::Date;
 
 use crate::article::Article;
 use crate::error::{Error, Result};
+use crate::lang::{self, Analyzer};
 use crate::query::{Field, Node, Query};
-use crate::schema::{self, Fields, KIND_PASSAGE};
+use crate::schema::{Fields, KIND_PASSAGE};
 use crate::search::Searcher;
 
 /// An article as `show` and `extract` print it.
@@ -42,7 +42,7 @@ pub struct ArticleView {
     pub url: Option<String>,
     /// Site name.
     pub site: Option<String>,
-    /// Declared language (extraction only).
+    /// The article's language (ISO 639-1 code, or `und`).
     pub language: Option<String>,
     /// Charset the bytes were decoded with (extraction only).
     pub encoding: Option<&'static str>,
@@ -76,7 +76,7 @@ impl ArticleView {
             published_source: e.published_source.as_ref().map(|s| s.as_str()),
             url: e.url.clone(),
             site: e.site.clone(),
-            language: e.language.clone(),
+            language: Some(a.language.clone()),
             encoding: Some(e.encoding),
             agencies: a.tags.agencies.iter().map(|s| s.to_string()).collect(),
             countries: a.tags.countries.iter().map(|s| s.to_string()).collect(),
@@ -90,7 +90,8 @@ impl ArticleView {
 
     /// Marks the query's words in `text`.
     pub fn highlight(&mut self, query: &Query) {
-        self.highlights = Highlighter::new(query).find(&self.text);
+        let language = self.language.as_deref().unwrap_or(lang::UNDETERMINED);
+        self.highlights = Highlighter::new(query, language).find(&self.text);
     }
 }
 
@@ -208,6 +209,7 @@ fn view_of(f: &Fields, docs: Vec<TantivyDocument>) -> Option<ArticleView> {
         agencies: all(f.agency),
         countries,
         former_countries,
+        language: first_str(first, f.language),
         text: paragraphs.join("\n\n"),
         paragraphs,
         passages: passages.len(),
@@ -221,47 +223,32 @@ fn first_str(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<Str
         .map(str::to_string)
 }
 
-/// Finds a query's words in any text, through the index's own analyzer: a highlighted word is
-/// one the search would match (stemmed, accents and case folded). Excluded words and filters
-/// are not marked; the words of a phrase are marked wherever they occur.
+/// Finds a query's words in a text of a given language, through that language's analysis: a
+/// highlighted word is one the search would match (stemmed, accents and case folded). Excluded
+/// words and filters are not marked; the words of a phrase are marked wherever they occur.
 pub struct Highlighter {
     terms: HashSet<String>,
-    analyzer: TextAnalyzer,
+    analyzer: Analyzer,
 }
 
 impl Highlighter {
-    /// The highlighter of a query's positive words.
-    pub fn new(query: &Query) -> Highlighter {
-        let mut analyzer = schema::analyzer();
+    /// The highlighter of a query's positive words in text of the language `language`.
+    pub fn new(query: &Query, language: &str) -> Highlighter {
+        let analyzer = lang::analyzer(language);
         let mut words = Vec::new();
         for node in &query.expr.0 {
             positive_words(node, &mut words);
         }
-        let mut terms = HashSet::new();
-        for w in words {
-            let mut stream = analyzer.token_stream(w);
-            while stream.advance() {
-                terms.insert(stream.token().text.clone());
-            }
-        }
+        let terms = words
+            .into_iter()
+            .flat_map(|w| analyzer.query_terms(w))
+            .collect();
         Highlighter { terms, analyzer }
     }
 
     /// Byte ranges of the matching words in `text`.
     pub fn find(&self, text: &str) -> Vec<(usize, usize)> {
-        if self.terms.is_empty() {
-            return Vec::new();
-        }
-        let mut analyzer = self.analyzer.clone();
-        let mut stream = analyzer.token_stream(text);
-        let mut out = Vec::new();
-        while stream.advance() {
-            let t = stream.token();
-            if self.terms.contains(&t.text) {
-                out.push((t.offset_from, t.offset_to));
-            }
-        }
-        out
+        crate::search::highlight(self.analyzer, text, &self.terms)
     }
 }
 
@@ -281,7 +268,7 @@ mod tests {
 
     fn marked(query: &str, text: &str) -> Vec<String> {
         let q = Query::parse(query).unwrap();
-        Highlighter::new(&q)
+        Highlighter::new(&q, "en")
             .find(text)
             .into_iter()
             .map(|(s, e)| text[s..e].to_string())

@@ -133,6 +133,8 @@ pub struct Status {
     pub agencies: Vec<Count>,
     /// Countries by articles naming them, most first.
     pub countries: Vec<Count>,
+    /// Languages by articles written in them, most first (all of them).
+    pub languages: Vec<Count>,
 }
 
 fn ser_date<S: serde::Serializer>(d: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
@@ -169,6 +171,7 @@ pub fn status(path: &Path, top: usize) -> Result<Status> {
         undated: counts.undated,
         agencies: facets.agencies,
         countries: facets.countries,
+        languages: facets.languages,
     })
 }
 

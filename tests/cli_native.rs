@@ -188,6 +188,7 @@ struct Hit {
     agencies: Vec<String>,
     countries: Vec<String>,
     former_countries: Vec<String>,
+    language: String,
     text: String,
     highlights: Vec<[usize; 2]>,
 }
@@ -237,6 +238,7 @@ struct Facets {
     agencies: Vec<KeyCount>,
     countries: Vec<KeyCount>,
     former_countries: Vec<KeyCount>,
+    languages: Vec<KeyCount>,
     granularity: String,
     dates: Vec<KeyCount>,
     undated: usize,
@@ -272,6 +274,7 @@ struct Status {
     undated: u64,
     agencies: Vec<KeyCount>,
     countries: Vec<KeyCount>,
+    languages: Vec<KeyCount>,
 }
 
 #[derive(Deserialize, Debug)]
@@ -302,6 +305,7 @@ struct SavedQuery {
     query: String,
     agencies: Vec<String>,
     countries: Vec<String>,
+    languages: Vec<String>,
     since: Option<String>,
     until: Option<String>,
     watermark: Option<serde_json::Value>,
@@ -351,7 +355,7 @@ fn every_json_lines_type_decodes() {
             .is_none_or(|d| d.len() == 10 && &d[4..5] == "-"));
         assert!(h.url.as_deref().is_none_or(|u| u.starts_with("http")));
         assert!(h.site.as_deref().is_none_or(|s| !s.is_empty()) && !h.countries.is_empty());
-        assert!(h.passage < 100 && h.text.len() > 40);
+        assert!(h.passage < 100 && h.text.len() > 40 && h.language == "en");
         assert!(h
             .former_countries
             .iter()
@@ -376,7 +380,8 @@ fn every_json_lines_type_decodes() {
     for [s, e] in &a.highlights {
         assert!(a.text[*s..*e].to_lowercase().starts_with("spy"));
     }
-    assert!(a.published_source.is_none() && a.encoding.is_none() && a.language.is_none());
+    assert!(a.published_source.is_none() && a.encoding.is_none());
+    assert_eq!(a.language.as_deref(), Some("en"));
     assert!(a.title.is_some() && a.passages >= 1 && a.url.is_none() && a.site.is_none());
     assert!(a.published.is_some() && !a.agencies.is_empty() && !a.countries.is_empty());
     assert!(a.former_countries.is_empty());
@@ -410,6 +415,7 @@ fn every_json_lines_type_decodes() {
     assert!(f.granularity == "year" && !f.dates.is_empty() && f.undated > 0);
     assert!(f.agencies[0].count >= f.agencies[1].count && !f.countries.is_empty());
     assert!(f.dates.iter().all(|d| d.key.len() == 4 && d.count > 0));
+    assert!(f.languages.iter().any(|l| l.key == "en"));
     // The bundled corpus's Cold War stories name the Soviet Union, East Germany and
     // Czechoslovakia: counted apart from today's countries.
     let former: Vec<&str> = f.former_countries.iter().map(|c| c.key.as_str()).collect();
@@ -425,9 +431,10 @@ fn every_json_lines_type_decodes() {
     };
     assert_eq!(
         (st.articles, st.schema_version, st.tagging_version),
-        (49, 3, 2)
+        (49, 4, 2)
     );
     assert!(st.passages as usize == run.passages && st.size_bytes > 0);
+    assert_eq!(st.languages.iter().map(|l| l.count).sum::<usize>(), 49);
     assert!(Path::new(&st.index).ends_with("index"));
     let last = st.last_run.as_ref().unwrap();
     assert_eq!(st.last_indexed.as_deref(), Some(last.finished.as_str()));
@@ -462,7 +469,8 @@ fn every_json_lines_type_decodes() {
         let got = lines(&env.ok(args, 0));
         assert!(matches!(&got[..], [Line::SavedQuery(q)]
             if q.name == "recruits" && q.query == "recruit" && q.agencies == ["MSS"]
-                && q.countries.is_empty() && q.since.as_deref() == Some("2015")
+                && q.countries.is_empty() && q.languages.is_empty()
+                && q.since.as_deref() == Some("2015")
                 && q.until.is_none() && q.description.is_none() && q.watermark.is_none()));
     }
     let got = lines(&env.ok(&["saved", "run", "recruits", "--format", "json"], 0));
@@ -514,7 +522,8 @@ fn csv_hits_parse_back_to_the_json_hits() {
             "article_id",
             "passage",
             "matched",
-            "text"
+            "text",
+            "language"
         ]
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();

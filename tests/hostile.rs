@@ -697,13 +697,11 @@ mod props {
     }
 
     fn analysed(text: &str) -> Vec<String> {
-        let mut analyzer = dossier::schema::analyzer();
-        let mut stream = analyzer.token_stream(text);
-        let mut out = Vec::new();
-        while stream.advance() {
-            out.push(stream.token().text.clone());
-        }
-        out
+        dossier::lang::analyzer("en")
+            .index_tokens(text)
+            .into_iter()
+            .map(|t| t.text)
+            .collect()
     }
 
     proptest! {

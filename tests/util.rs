@@ -113,6 +113,8 @@ pub struct Hit {
     pub agencies: Vec<String>,
     pub countries: Vec<String>,
     pub former_countries: Vec<String>,
+    #[serde(default)]
+    pub language: String,
     pub text: String,
     pub highlights: Vec<[usize; 2]>,
 }

@@ -8,7 +8,7 @@ use tantivy::schema::Term;
 use tantivy::{DateTime, TantivyDocument};
 
 use crate::article::Article;
-use crate::schema::{Fields, KIND_ARTICLE, KIND_PASSAGE};
+use crate::schema::{add_tokens, Fields, KIND_ARTICLE, KIND_PASSAGE};
 
 /// The term every document of an article carries, to delete them all at once.
 pub(crate) fn id_term(fields: &Fields, id: &str) -> Term {
@@ -56,20 +56,22 @@ pub(crate) fn documents(
         }
         doc.add_date(fields.indexed_at, indexed_at);
         doc.add_u64(fields.seq, seq);
+        doc.add_text(fields.language, &article.language);
         doc
     };
     let title = ex.title.as_deref().unwrap_or("");
+    let tokens = &article.tokens;
     let mut whole = common(KIND_ARTICLE);
-    whole.add_text(fields.article_title, title);
-    for text in &article.passages {
-        whole.add_text(fields.body, text);
-    }
+    add_tokens(&mut whole, fields.article_title, tokens.title.clone());
+    add_tokens(&mut whole, fields.body, tokens.body());
     let mut docs = vec![whole];
     docs.extend(article.passages.iter().enumerate().map(|(i, text)| {
         let mut doc = common(KIND_PASSAGE);
         doc.add_u64(fields.passage, i as u64);
         doc.add_text(fields.title, title);
+        add_tokens(&mut doc, fields.title_terms, tokens.title.clone());
         doc.add_text(fields.text, text);
+        add_tokens(&mut doc, fields.text_terms, tokens.passages[i].clone());
         doc
     }));
     docs

@@ -11,7 +11,7 @@ use std::io::{self, Write};
 use super::sanitize::sanitize;
 use crate::search::{Hit, Results};
 
-const COLUMNS: [&str; 14] = [
+const COLUMNS: [&str; 15] = [
     "rank",
     "score",
     "title",
@@ -26,6 +26,7 @@ const COLUMNS: [&str; 14] = [
     "passage",
     "matched",
     "text",
+    "language",
 ];
 
 /// Writes CSV rows; the header goes out before the first row (or at the first flush).
@@ -88,6 +89,7 @@ impl<W: Write> CsvPrinter<W> {
             hit.passage.to_string(),
             cell(&matched.join(" ")),
             cell(&hit.text),
+            hit.language.clone(),
         ];
         let first = self.named.then(|| cell(name.unwrap_or("")));
         self.out
@@ -132,6 +134,7 @@ mod tests {
             agencies: vec!["DGSE".into(), "MSS".into()],
             countries: vec![],
             former_countries: vec![],
+            language: "en".into(),
             text: "The officers met the officer.".into(),
             highlights: vec![(4, 12), (21, 28)],
             seq: 1,

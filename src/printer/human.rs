@@ -132,6 +132,7 @@ impl<W: WriteColor> HumanPrinter<W> {
             Some(d) => d.to_string(),
             None => "undated".to_string(),
         });
+        meta.push(hit.language.clone());
         push_tags(
             &mut meta,
             &hit.agencies,
@@ -285,6 +286,7 @@ mod tests {
                 agencies: vec!["DGSE".into()],
                 countries: vec!["FR".into()],
                 former_countries: vec![],
+                language: "en".into(),
                 highlights: vec![(16, 25), (30, 38)],
                 text,
                 seq: 1,
@@ -304,7 +306,7 @@ mod tests {
         }
         let s = String::from_utf8(buf).unwrap();
         assert!(s.contains(" 1. Spy \u{FFFD}[2J scandal\n"), "{s}");
-        assert!(s.contains("undated | DGSE | FR"), "{s}");
+        assert!(s.contains("undated | en | DGSE | FR"), "{s}");
         assert!(
             s.contains("The Directorate *recruited* two *officers* in Paris."),
             "{s}"

@@ -6,10 +6,12 @@
 //!
 //! - `hit` (`search`, `saved run`): `{"type":"hit","rank":1,"score":7.1,"article_id":"…",
 //!   "passage":3,"path":"…","paths":["…",…],"url":"…"|null,"site":"…"|null,"title":"…",
-//!   "published":"YYYY-MM-DD"|null,"agencies":["DGSE"],"countries":["FR"],"text":"…",
+//!   "published":"YYYY-MM-DD"|null,"agencies":["DGSE"],"countries":["FR"],"language":"fr",
+//!   "text":"…",
 //!   "highlights":[[start,end],…]}`, one per passage in rank order; `highlights` are byte
 //!   offsets into `text`, end exclusive; `passage` counts from 0; `paths` lists every file
-//!   holding the article's bytes, `path` being the first.
+//!   holding the article's bytes, `path` being the first; `language` is the article's ISO
+//!   639-1 code, or `und` when it could not be told.
 //! - `summary` (`search`, `saved run`): `{"type":"summary","hits":N,"total_matches":M,
 //!   "took_ms":T}` after the hits. Lines of a saved query also carry `"query":"NAME"`.
 //! - `article` (`show`, `extract`): `{"type":"article","article_id":"…","path":"…",
@@ -19,10 +21,12 @@
 //!   blank lines and `highlights` (from `show --query`) are byte offsets into it.
 //! - `skipped` (`extract`): `{"type":"skipped","path":"…","reason":"…"}`.
 //! - `facets` (`facets`): `{"type":"facets","articles":N,"agencies":[{"key":"MSS","count":9}],
-//!   "countries":[…],"granularity":"year"|"month","dates":[…],"undated":N}`.
+//!   "countries":[…],"former_countries":[…],"languages":[…],"granularity":"year"|"month",
+//!   "dates":[…],"undated":N}`.
 //! - `status` (`status`): `{"type":"status","index":"…","schema_version":2,"articles":N,
 //!   "passages":N,"size_bytes":N,"last_indexed":"RFC 3339"|null,"last_run":{…}|null,
-//!   "folders":["…"],"earliest":…,"latest":…,"undated":N,"agencies":[…],"countries":[…]}`.
+//!   "folders":["…"],"earliest":…,"latest":…,"undated":N,"agencies":[…],"countries":[…],
+//!   "languages":[…]}`.
 //! - `index` (`index`): the run's counts, `{"type":"index","new":N,"changed":N,…}`.
 //! - `agency`, `country` (`agencies`, `countries`) and `saved_query` (`saved list`,
 //!   `saved show`): one per entry.
@@ -127,6 +131,7 @@ struct HitLine<'a> {
     agencies: &'a [String],
     countries: &'a [String],
     former_countries: &'a [String],
+    language: &'a str,
     text: &'a str,
     highlights: Vec<[usize; 2]>,
 }
@@ -181,6 +186,7 @@ impl<W: Write> JsonPrinter<W> {
             agencies: &hit.agencies,
             countries: &hit.countries,
             former_countries: &hit.former_countries,
+            language: &hit.language,
             text: &hit.text,
             highlights: hit.highlights.iter().map(|&(s, e)| [s, e]).collect(),
         })

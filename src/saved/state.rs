@@ -385,6 +385,7 @@ mod tests {
             agencies: vec![],
             countries: vec![],
             former_countries: vec![],
+            language: "en".into(),
             text: String::new(),
             highlights: vec![],
             seq,
