@@ -5,8 +5,6 @@
 
 use std::path::PathBuf;
 
-use tantivy::tokenizer::Token;
-
 use crate::extract::{self, Extracted, Kind, Skip};
 use crate::lang;
 use crate::passage;
@@ -27,38 +25,7 @@ pub struct Article {
     pub passages: Vec<String>,
     /// The article's language: an ISO 639-1 code, or `und`.
     pub language: String,
-    /// The words of the title and of each passage, through the analysis of the language.
-    pub tokens: Tokens,
 }
-
-/// An article's text cut into the words it is indexed by ([`crate::lang::analysis`]).
-#[derive(Debug, Clone, Default)]
-pub struct Tokens {
-    /// The title's.
-    pub title: Vec<Token>,
-    /// Each passage's, in order.
-    pub passages: Vec<Vec<Token>>,
-}
-
-impl Tokens {
-    /// The words of the whole body: every passage's, positions running on with a gap between
-    /// passages so that no phrase spans two of them.
-    pub fn body(&self) -> Vec<Token> {
-        let mut out = Vec::with_capacity(self.passages.iter().map(Vec::len).sum());
-        let mut base = 0;
-        for p in &self.passages {
-            out.extend(p.iter().map(|t| Token {
-                position: t.position + base,
-                ..t.clone()
-            }));
-            base = out.last().map_or(base, |t| t.position + PASSAGE_GAP);
-        }
-        out
-    }
-}
-
-/// Positions left between passages in the body, more than any phrase slop.
-const PASSAGE_GAP: usize = 100;
 
 impl Article {
     /// Runs extraction, tagging and passage splitting over a file's bytes.
@@ -77,11 +44,6 @@ impl Article {
             tags.merge(&t);
         }
         let language = language_of(&extracted);
-        let analyzer = lang::analyzer(&language);
-        let tokens = Tokens {
-            title: analyzer.index_tokens(extracted.title.as_deref().unwrap_or("")),
-            passages: passages.iter().map(|p| analyzer.index_tokens(p)).collect(),
-        };
         Ok(Article {
             id: content_id(bytes),
             path,
@@ -89,7 +51,6 @@ impl Article {
             tags,
             passages,
             language,
-            tokens,
         })
     }
 }

@@ -12,8 +12,8 @@ use tantivy::schema::{
     DateOptions, DateTimePrecision, Field, IndexRecordOption, NumericOptions, Schema,
     TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
 };
-use tantivy::tokenizer::{PreTokenizedString, TextAnalyzer, Token};
-use tantivy::{Index, TantivyDocument};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::Index;
 
 use crate::lang;
 
@@ -34,9 +34,8 @@ pub const KIND_PASSAGE: u64 = 0;
 /// words are required of the article while its passages are ranked.
 pub const KIND_ARTICLE: u64 = 1;
 
-/// Name of the tokenizer of the analysed fields. Documents arrive with their tokens made by
-/// [`crate::lang`] for the article's language; the tokenizer registered under this name, the
-/// analysis of undetermined text, serves only anything Tantivy tokenizes itself.
+/// Name of the tokenizer of the analysed fields: [`crate::lang::analysis::Tokenizer`], which
+/// reads each text's language from its mark ([`crate::lang::analysis::mark`]).
 pub const ANALYZER: &str = "dossier_lang";
 
 /// Handles to every field of the schema.
@@ -152,21 +151,9 @@ pub fn article_key(id: &str) -> u64 {
         .unwrap_or(0)
 }
 
-/// Adds analysed text to a document: `tokens` made by [`crate::lang`], the text itself left out
-/// (the field is not stored; the stored copy lives in a field of its own).
-pub fn add_tokens(doc: &mut TantivyDocument, field: Field, tokens: Vec<Token>) {
-    doc.add_pre_tokenized_text(
-        field,
-        PreTokenizedString {
-            text: String::new(),
-            tokens,
-        },
-    );
-}
-
 /// Registers the tokenizer of the analysed fields on an index; tokenizers are not persisted,
 /// so every open needs it.
 pub fn register(index: &Index) {
-    let undetermined = TextAnalyzer::from(lang::analysis::Tokenizer::new(lang::UNDETERMINED));
-    index.tokenizers().register(ANALYZER, undetermined);
+    let tokenizer = TextAnalyzer::from(lang::analysis::Tokenizer::default());
+    index.tokenizers().register(ANALYZER, tokenizer);
 }

@@ -8,7 +8,8 @@ use tantivy::schema::Term;
 use tantivy::{DateTime, TantivyDocument};
 
 use crate::article::Article;
-use crate::schema::{add_tokens, Fields, KIND_ARTICLE, KIND_PASSAGE};
+use crate::lang::analysis::mark;
+use crate::schema::{Fields, KIND_ARTICLE, KIND_PASSAGE};
 
 /// The term every document of an article carries, to delete them all at once.
 pub(crate) fn id_term(fields: &Fields, id: &str) -> Term {
@@ -60,18 +61,22 @@ pub(crate) fn documents(
         doc
     };
     let title = ex.title.as_deref().unwrap_or("");
-    let tokens = &article.tokens;
+    // The analysed fields take the text marked with its language; the tokenizer reads it.
+    let lang = &article.language;
+    let marked_title = mark(lang, title);
     let mut whole = common(KIND_ARTICLE);
-    add_tokens(&mut whole, fields.article_title, tokens.title.clone());
-    add_tokens(&mut whole, fields.body, tokens.body());
+    whole.add_text(fields.article_title, &marked_title);
+    for text in &article.passages {
+        whole.add_text(fields.body, mark(lang, text));
+    }
     let mut docs = vec![whole];
     docs.extend(article.passages.iter().enumerate().map(|(i, text)| {
         let mut doc = common(KIND_PASSAGE);
         doc.add_u64(fields.passage, i as u64);
         doc.add_text(fields.title, title);
-        add_tokens(&mut doc, fields.title_terms, tokens.title.clone());
+        doc.add_text(fields.title_terms, &marked_title);
         doc.add_text(fields.text, text);
-        add_tokens(&mut doc, fields.text_terms, tokens.passages[i].clone());
+        doc.add_text(fields.text_terms, mark(lang, text));
         doc
     }));
     docs

@@ -174,30 +174,26 @@ impl Analyzer {
     /// words inside a longer Chinese word).
     pub fn index_tokens(&self, text: &str) -> Vec<Token> {
         let mut out = Vec::with_capacity(text.len() / 6);
-        self.run(text, true, &mut |t| out.push(t));
-        out
-    }
-
-    /// Appends the tokens of `text` to `out`, positions and offsets shifted past what `out`
-    /// already holds: `gap` positions and `offset` bytes.
-    pub fn extend_tokens(&self, text: &str, offset: usize, gap: usize, out: &mut Vec<Token>) {
-        let base = out.last().map_or(0, |t| t.position + gap);
-        self.run(text, true, &mut |mut t| {
-            t.offset_from += offset;
-            t.offset_to += offset;
-            t.position += base;
-            out.push(t);
+        self.run(text, true, &mut |t, from, to, position| {
+            out.push(Token {
+                offset_from: from,
+                offset_to: to,
+                position,
+                text: t.to_string(),
+                position_length: 1,
+            })
         });
+        out
     }
 
     /// The terms a query's words are searched by, one a position, in order.
     pub fn query_terms(&self, text: &str) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         let mut last = usize::MAX;
-        self.run(text, false, &mut |t| {
-            if t.position != last {
-                last = t.position;
-                out.push(t.text);
+        self.run(text, false, &mut |t, _, _, position| {
+            if position != last {
+                last = position;
+                out.push(t.to_string());
             }
         });
         out
@@ -205,7 +201,7 @@ impl Analyzer {
 
     /// Runs the chain over `text`, giving each token to `emit`. With `all_forms`, a word gives
     /// every form it is indexed under; without, the one form a query searches.
-    fn run(&self, text: &str, all_forms: bool, emit: &mut dyn FnMut(Token)) {
+    fn run(&self, text: &str, all_forms: bool, emit: &mut Emit) {
         let mut pos = Positions::default();
         let mut start = None;
         for (i, c) in text.char_indices() {
@@ -228,7 +224,7 @@ impl Analyzer {
         to: usize,
         all_forms: bool,
         pos: &mut Positions,
-        emit: &mut dyn FnMut(Token),
+        emit: &mut Emit,
     ) {
         let word = &text[from..to];
         if word.is_ascii() {
@@ -276,7 +272,7 @@ impl Analyzer {
         from: usize,
         all_forms: bool,
         pos: &mut Positions,
-        emit: &mut dyn FnMut(Token),
+        emit: &mut Emit,
     ) {
         match kind {
             Script::Spaced => self.spaced(run, from, all_forms, pos, emit),
@@ -295,12 +291,7 @@ impl Analyzer {
                         }
                     }
                     let p = pos.next();
-                    emit(token(
-                        normalise(&run[i..end]).into_owned(),
-                        from + i,
-                        from + end,
-                        p,
-                    ));
+                    emit(&normalise(&run[i..end]), from + i, from + end, p);
                 }
             }
         }
@@ -313,7 +304,7 @@ impl Analyzer {
         from: usize,
         all_forms: bool,
         pos: &mut Positions,
-        emit: &mut dyn FnMut(Token),
+        emit: &mut Emit,
     ) {
         let to = from + word.len();
         let lower = normalise(word);
@@ -323,7 +314,7 @@ impl Analyzer {
         if lower.len() > MAX_TOKEN_BYTES {
             // Not a word anyone types whole: pieces, so that it is still found, as a phrase.
             for piece in pieces(&fold(&lower)) {
-                emit(token(piece.to_string(), from, to, pos.next()));
+                emit(piece, from, to, pos.next());
             }
             return;
         }
@@ -332,19 +323,12 @@ impl Analyzer {
         if all_forms && self.compounds {
             self.compound_parts(&folded, from, to, p, emit);
         }
-        emit(token(self.stem(&folded).into_owned(), from, to, p));
+        emit(&self.stem(&folded), from, to, p);
     }
 
     /// A run of Han and kana: words by dictionary; in the index, the dictionary words inside
     /// longer ones too, at the position of the longer word.
-    fn cjk(
-        &self,
-        run: &str,
-        from: usize,
-        all_forms: bool,
-        pos: &mut Positions,
-        emit: &mut dyn FnMut(Token),
-    ) {
+    fn cjk(&self, run: &str, from: usize, all_forms: bool, pos: &mut Positions, emit: &mut Emit) {
         let written = run;
         let run = normalise(run);
         // NFKC and case folding leave Han and kana as they are; where they changed the run
@@ -365,7 +349,7 @@ impl Analyzer {
                 let end = (start + w.len()).min(run.len());
                 at = end;
                 let (a, b) = span(start, end);
-                emit(token(w, a, b, pos.next()));
+                emit(&w, a, b, pos.next());
             }
             return;
         }
@@ -377,12 +361,12 @@ impl Analyzer {
                     if sub.word != w.word {
                         let (a, b) =
                             span(w.byte_start + sub.byte_start, w.byte_start + sub.byte_end);
-                        emit(token(sub.word.to_string(), a, b, p));
+                        emit(sub.word, a, b, p);
                     }
                 }
             }
             let (a, b) = span(w.byte_start, w.byte_end);
-            emit(token(w.word.to_string(), a, b, p));
+            emit(w.word, a, b, p);
         }
     }
 
@@ -391,14 +375,7 @@ impl Analyzer {
     /// [`MIN_PART`] characters after a head of at least [`MIN_HEAD`] stands for a part, which
     /// finds the head word of a compound (the part that names what it is) and never a word
     /// shorter than a part.
-    fn compound_parts(
-        &self,
-        folded: &str,
-        from: usize,
-        to: usize,
-        p: usize,
-        emit: &mut dyn FnMut(Token),
-    ) {
+    fn compound_parts(&self, folded: &str, from: usize, to: usize, p: usize, emit: &mut Emit) {
         let chars: Vec<usize> = folded.char_indices().map(|(i, _)| i).collect();
         if chars.len() < MIN_HEAD + MIN_PART {
             return;
@@ -408,7 +385,7 @@ impl Analyzer {
             let part = self.stem(&folded[i..]).into_owned();
             if !seen.contains(&part) {
                 seen.push(part.clone());
-                emit(token(part, from, to, p));
+                emit(&part, from, to, p);
             }
         }
     }
@@ -423,26 +400,86 @@ impl Analyzer {
     }
 }
 
-/// An analysis as a Tantivy tokenizer, for anything Tantivy tokenizes itself.
-#[derive(Clone)]
-pub struct Tokenizer(Analyzer);
+/// Marks the language of a text handed to the index: the analysed fields take text in any
+/// language, and [`Tokenizer`] reads the mark to analyse it as that language.
+pub fn mark(code: &str, text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + code.len() + 2);
+    out.push(MARK);
+    out.push_str(code);
+    out.push(MARK);
+    out.push_str(text);
+    out
+}
 
-impl Tokenizer {
-    /// The tokenizer of the language `code` (see [`analyzer`]).
-    pub fn new(code: &str) -> Tokenizer {
-        Tokenizer(analyzer(code))
+/// Opens and closes a language mark; a control character that extraction never leaves in text.
+const MARK: char = '\u{1}';
+
+/// The language of a marked text and the text after the mark (`und` and the whole text when
+/// there is no mark).
+fn unmark(text: &str) -> (&str, &str, usize) {
+    if let Some(rest) = text.strip_prefix(MARK) {
+        if let Some((code, body)) = rest.split_once(MARK) {
+            if code.len() <= 8 {
+                return (code, body, code.len() + 2 * MARK.len_utf8());
+            }
+        }
     }
+    (UNDETERMINED, text, 0)
+}
+
+/// The analysis of every language as one Tantivy tokenizer: each text is analysed as the
+/// language of its mark ([`mark`]), so Tantivy's indexing threads do the work. Tokens are
+/// written into buffers kept from one text to the next.
+#[derive(Clone, Default)]
+pub struct Tokenizer {
+    tokens: Vec<Token>,
 }
 
 impl tantivy::tokenizer::Tokenizer for Tokenizer {
-    type TokenStream<'a> = tantivy::tokenizer::PreTokenizedStream;
+    type TokenStream<'a> = TokenStream<'a>;
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        tantivy::tokenizer::PreTokenizedString {
-            text: String::new(),
-            tokens: self.0.index_tokens(text),
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> TokenStream<'a> {
+        let (code, body, shift) = unmark(text);
+        let mut len = 0;
+        let tokens = &mut self.tokens;
+        analyzer(code).run(body, true, &mut |t, from, to, position| {
+            if len == tokens.len() {
+                tokens.push(Token::default());
+            }
+            let tok = &mut tokens[len];
+            tok.text.clear();
+            tok.text.push_str(t);
+            tok.offset_from = from + shift;
+            tok.offset_to = to + shift;
+            tok.position = position;
+            tok.position_length = 1;
+            len += 1;
+        });
+        TokenStream {
+            tokens: &mut self.tokens[..len],
+            next: 0,
         }
-        .into()
+    }
+}
+
+/// The tokens of one text, in order.
+pub struct TokenStream<'a> {
+    tokens: &'a mut [Token],
+    next: usize,
+}
+
+impl tantivy::tokenizer::TokenStream for TokenStream<'_> {
+    fn advance(&mut self) -> bool {
+        self.next += 1;
+        self.next <= self.tokens.len()
+    }
+
+    fn token(&self) -> &Token {
+        &self.tokens[self.next - 1]
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.tokens[self.next - 1]
     }
 }
 
@@ -457,15 +494,8 @@ impl Positions {
     }
 }
 
-fn token(text: String, from: usize, to: usize, position: usize) -> Token {
-    Token {
-        offset_from: from,
-        offset_to: to,
-        position,
-        text,
-        position_length: 1,
-    }
-}
+/// Where the chain hands each token: its text, byte offsets, position.
+type Emit<'a> = dyn FnMut(&str, usize, usize, usize) + 'a;
 
 /// Letters, digits, combining marks and the joiners some scripts write inside words.
 fn is_word_char(c: char) -> bool {
@@ -827,6 +857,25 @@ mod tests {
                 assert!(t.offset_from < t.offset_to, "{code} {t:?}");
             }
         }
+    }
+
+    #[test]
+    fn the_tokenizer_analyses_each_text_in_the_language_of_its_mark() {
+        use tantivy::tokenizer::{TokenStream as _, Tokenizer as _};
+        let mut tok = Tokenizer::default();
+        let mut read = |text: &str| {
+            let mut stream = tok.token_stream(text);
+            let mut out = Vec::new();
+            while stream.advance() {
+                out.push(stream.token().text.clone());
+            }
+            out
+        };
+        assert_eq!(read(&mark("ru", "России")), terms("ru", "Россия"));
+        assert_eq!(read(&mark("en", "Officers")), ["offic"]);
+        // Unmarked text is undetermined: normalised, not stemmed.
+        assert_eq!(read("Officers"), ["officers"]);
+        assert_eq!(read(&mark("en", "")), Vec::<String>::new());
     }
 
     #[test]
