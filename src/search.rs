@@ -420,7 +420,7 @@ impl<'a> Plan<'a> {
                         let mut freq = 0;
                         for v in &variants {
                             freq += searcher
-                                .doc_freq(&Term::from_field_text(self.fields.text_terms, &v[0]))?;
+                                .doc_freq(&Term::from_field_text(self.fields.text_terms, &v[0].1))?;
                         }
                         freq * 2 > searcher.num_docs()
                     }
@@ -550,17 +550,17 @@ impl<'a> Plan<'a> {
             let mut alts: Vec<Box<dyn TantivyQuery>> = variants
                 .iter()
                 .map(|tokens| {
-                    let mut terms: Vec<Term> = tokens
+                    let mut terms: Vec<(usize, Term)> = tokens
                         .iter()
-                        .map(|t| Term::from_field_text(tf, t))
+                        .map(|(p, t)| (*p, Term::from_field_text(tf, t)))
                         .collect();
                     if terms.len() == 1 {
                         Box::new(TermQuery::new(
-                            terms.pop().expect("one term"),
+                            terms.pop().expect("one term").1,
                             IndexRecordOption::WithFreqs,
                         )) as Box<dyn TantivyQuery>
                     } else {
-                        Box::new(PhraseQuery::new(terms))
+                        Box::new(PhraseQuery::new_with_offset(terms))
                     }
                 })
                 .collect();
@@ -601,11 +601,12 @@ impl<'a> Plan<'a> {
         }
     }
 
-    /// The distinct readings of `text` by the plan's analyses, each the terms of its words.
-    fn variants(&self, text: &str) -> Vec<Vec<String>> {
-        let mut out: Vec<Vec<String>> = Vec::new();
+    /// The distinct readings of `text` by the plan's analyses, each the terms of its words with
+    /// their positions.
+    fn variants(&self, text: &str) -> Vec<Vec<(usize, String)>> {
+        let mut out: Vec<Vec<(usize, String)>> = Vec::new();
         for a in &self.analyzers {
-            let terms = a.query_terms(text);
+            let terms = a.query_phrase(text);
             if !terms.is_empty() && !out.contains(&terms) {
                 out.push(terms);
             }

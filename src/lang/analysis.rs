@@ -188,12 +188,21 @@ impl Analyzer {
 
     /// The terms a query's words are searched by, one a position, in order.
     pub fn query_terms(&self, text: &str) -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
-        let mut last = usize::MAX;
+        self.query_phrase(text)
+            .into_iter()
+            .map(|(_, t)| t)
+            .collect()
+    }
+
+    /// The terms of a query's words with their positions from the first: consecutive for
+    /// words, distances in characters within Chinese and Japanese text.
+    pub fn query_phrase(&self, text: &str) -> Vec<(usize, String)> {
+        let mut out: Vec<(usize, String)> = Vec::new();
+        let mut first = None;
         self.run(text, false, &mut |t, _, _, position| {
-            if position != last {
-                last = position;
-                out.push(t.to_string());
+            let start = *first.get_or_insert(position);
+            if out.last().is_none_or(|(p, _)| *p != position - start) {
+                out.push((position - start, t.to_string()));
             }
         });
         out
@@ -341,6 +350,10 @@ impl Analyzer {
                 (from, from + written.len())
             }
         };
+        // Positions count characters here, not words: a word inside a longer dictionary word
+        // sits where it starts, and a query's words are searched at their own distances.
+        let base = pos.0;
+        let chars_before = |byte: usize| run[..byte].chars().count();
         let japanese = self.cjk == Cjk::Japanese || run.chars().any(is_kana);
         if japanese {
             let mut at = 0;
@@ -349,25 +362,33 @@ impl Analyzer {
                 let end = (start + w.len()).min(run.len());
                 at = end;
                 let (a, b) = span(start, end);
-                emit(&w, a, b, pos.next());
+                emit(&w, a, b, base + chars_before(start));
             }
-            return;
-        }
-        let jieba = jieba();
-        for w in jieba.cut(&run, false) {
-            let p = pos.next();
-            if all_forms && w.word.chars().count() > 2 {
-                for sub in jieba.cut_for_search(w.word, false) {
-                    if sub.word != w.word {
-                        let (a, b) =
-                            span(w.byte_start + sub.byte_start, w.byte_start + sub.byte_end);
-                        emit(sub.word, a, b, p);
+        } else {
+            let jieba = jieba();
+            for w in jieba.cut(&run, false) {
+                let p = base + chars_before(w.byte_start);
+                let (a, b) = span(w.byte_start, w.byte_end);
+                emit(w.word, a, b, p);
+                if all_forms {
+                    // Every dictionary word inside a longer one, where it starts.
+                    let inner: Vec<usize> = w.word.char_indices().map(|(i, _)| i).collect();
+                    for (k, &i) in inner.iter().enumerate() {
+                        for &j in inner[k + 1..].iter().chain([&w.word.len()]) {
+                            let sub = &w.word[i..j];
+                            if sub.len() < w.word.len()
+                                && j - i > sub.chars().next().map_or(0, char::len_utf8)
+                                && jieba.has_word(sub)
+                            {
+                                let (a, b) = span(w.byte_start + i, w.byte_start + j);
+                                emit(sub, a, b, p + k);
+                            }
+                        }
                     }
                 }
             }
-            let (a, b) = span(w.byte_start, w.byte_end);
-            emit(w.word, a, b, p);
         }
+        pos.0 = base + run.chars().count();
     }
 
     /// The right-hand parts of a compound, at the compound's position: `Nachrichtendienst` and
@@ -736,17 +757,16 @@ mod tests {
             .collect()
     }
 
-    /// Whether a query in `query_lang` finds `word` of a text in `text_lang`.
+    /// Whether a query in `query_lang` finds its words, at their distances, in a text in
+    /// `text_lang`.
     fn finds(query_lang: &str, query: &str, text_lang: &str, text: &str) -> bool {
-        let q = terms(query_lang, query);
+        let q = analyzer(query_lang).query_phrase(query);
         let toks = analyzer(text_lang).index_tokens(text);
         !q.is_empty()
-            && toks.windows(1).any(|_| true)
-            && (0..toks.len()).any(|i| {
-                let start = toks[i].position;
-                q.iter().enumerate().all(|(k, term)| {
+            && toks.iter().any(|first| {
+                q.iter().all(|(offset, term)| {
                     toks.iter()
-                        .any(|t| t.position == start + k && &t.text == term)
+                        .any(|t| t.position == first.position + offset && &t.text == term)
                 })
             })
     }
@@ -819,6 +839,8 @@ mod tests {
         assert!(finds("zh", "安全部", "zh", text));
         assert!(finds("zh", "北京", "zh", text));
         assert!(finds("zh", "中国国家安全部", "zh", text));
+        // A dictionary word inside a longer one.
+        assert!(finds("zh", "中央情报局", "zh", "美国中央情报局的报告"));
     }
 
     #[test]
