@@ -25,6 +25,7 @@ pub mod error;
 pub mod extract;
 pub mod facets;
 pub mod index;
+pub mod lang;
 pub mod passage;
 pub mod printer;
 pub mod query;

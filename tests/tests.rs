@@ -8,6 +8,7 @@ mod cli_native;
 mod corpus;
 mod hostile;
 mod incremental;
+mod language;
 mod quality;
 mod saved;
 mod seed;

@@ -1,0 +1,3 @@
+//! Languages: which language an article is written in ([`detect`]).
+
+pub mod detect;
