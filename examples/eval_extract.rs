@@ -111,8 +111,8 @@ fn show(path: &Path) -> anyhow::Result<()> {
                 e.published_source.map(|s| s.as_str())
             );
             println!(
-                "url:       {:?}\nsite:      {:?}\nlanguage:  {:?}\nencoding:  {}",
-                e.url, e.site, e.language, e.encoding
+                "url:       {:?}\nsite:      {:?}\nlanguage:  {:?} ({:?}; declared {:?})\nencoding:  {}",
+                e.url, e.site, e.language, e.language_source, e.declared_language, e.encoding
             );
             for p in &e.paragraphs {
                 println!("  | {p}");

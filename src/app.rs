@@ -356,7 +356,12 @@ fn print_extract(
     match (format, result) {
         (Format::Json, Ok(a)) => {
             let view = ArticleView::from_article(&a);
-            write_line(out, "article", ArticleLine::new(&view))?;
+            let source = a.extracted.language_source.map(|s| s.as_str());
+            write_line(
+                out,
+                "article",
+                ArticleLine::new(&view).with_language_source(source),
+            )?;
         }
         (Format::Json, Err(reason)) => {
             let line = serde_json::json!({ "path": shown, "reason": reason });

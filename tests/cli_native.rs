@@ -214,6 +214,7 @@ struct Article {
     url: Option<String>,
     site: Option<String>,
     language: Option<String>,
+    language_source: Option<String>,
     encoding: Option<String>,
     agencies: Vec<String>,
     countries: Vec<String>,
@@ -382,6 +383,7 @@ fn every_json_lines_type_decodes() {
     }
     assert!(a.published_source.is_none() && a.encoding.is_none());
     assert_eq!(a.language.as_deref(), Some("en"));
+    assert!(a.language_source.is_none());
     assert!(a.title.is_some() && a.passages >= 1 && a.url.is_none() && a.site.is_none());
     assert!(a.published.is_some() && !a.agencies.is_empty() && !a.countries.is_empty());
     assert!(a.former_countries.is_empty());
@@ -402,6 +404,9 @@ fn every_json_lines_type_decodes() {
             Line::Article(a) => {
                 assert!(!a.indexed && a.encoding.is_some() && a.agencies == ["GRU"]);
                 assert_eq!(a.title.as_deref(), Some("A note"));
+                // A text file declares no language: it is read from the text.
+                assert_eq!(a.language.as_deref(), Some("en"));
+                assert_eq!(a.language_source.as_deref(), Some("detected"));
             }
             other => panic!("{other:?}"),
         }

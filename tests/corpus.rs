@@ -74,6 +74,37 @@ fn corpus_truth_ranks_in_top_3() {
     );
 }
 
+/// The articles written in other languages, found by the forms their readers type: each
+/// `native` row of `truth-languages.tsv` (an inflected, segmented, unaccented or differently
+/// spelt form of what the article writes) must rank its article in the top 3. The `english`
+/// rows ask for native names turned into tags and wait for tagging in every language.
+#[test]
+fn native_queries_find_the_articles_in_other_languages() {
+    let env = Env::new();
+    env.index(&corpus_dir());
+    let mut failures = Vec::new();
+    let rows: Vec<_> = rows("truth-languages.tsv")
+        .into_iter()
+        .filter(|r| r[2].starts_with("native"))
+        .collect();
+    assert!(rows.len() >= 12, "{} native rows", rows.len());
+    for row in &rows {
+        let top = top_articles(&env, &[row[0].as_str()], 3);
+        if !top.contains(&row[1]) {
+            failures.push(format!(
+                "{:?} ({}): expected {}, got {top:?}",
+                row[0], row[2], row[1]
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} misses:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
 /// One article as `extract` gives it: publication date, declared language (primary subtag,
 /// lower case), countries and former states (sorted).
 #[derive(Debug, Default)]

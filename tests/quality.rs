@@ -227,7 +227,8 @@ fn seed_page_keeps_exactly_its_nine_paragraphs() {
     );
     assert_eq!(e.published_source.map(|s| s.as_str()), Some("meta"));
     assert_eq!(e.site.as_deref(), Some("World Intel Digest"));
-    assert_eq!(e.language.as_deref(), Some("en-US"));
+    assert_eq!(e.declared_language.as_deref(), Some("en-US"));
+    assert_eq!(e.language.as_deref(), Some("en"));
     // The scraped text holds the title, the nine paragraphs, then the comment-form lines.
     let expected: Vec<String> = txt
         .lines()

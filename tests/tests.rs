@@ -9,6 +9,7 @@ mod corpus;
 mod hostile;
 mod incremental;
 mod languages;
+mod language;
 mod quality;
 mod saved;
 mod seed;

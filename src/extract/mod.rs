@@ -5,7 +5,8 @@
 //! the publication date from the most trusted source the page carries, and keeps the article
 //! body only: menus, scripts, related links, share buttons and comment forms are dropped before
 //! html2text turns the kept markup into paragraphs. Plain text and Markdown files go through a
-//! lighter path. The indexer and `dossier extract` both call [`extract`] and nothing else, so
+//! lighter path. Last, the article's language is read from its title and body, the page's
+//! declared language serving only as a hint ([`crate::lang::detect`]). The indexer and `dossier extract` both call [`extract`] and nothing else, so
 //! what a user sees from `extract` is exactly what gets indexed.
 
 mod charset;
@@ -21,6 +22,8 @@ use std::path::Path;
 
 pub use charset::decode;
 pub use date::DateSource;
+
+use crate::lang::detect::{self, Source};
 
 /// What kind of file a path is, from its extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,8 +84,15 @@ pub struct Extracted {
     pub url: Option<String>,
     /// The site or publisher name (og:site_name, JSON-LD publisher).
     pub site: Option<String>,
-    /// The page language as declared, e.g. "en" or "fr-FR".
+    /// The article's main language: an ISO 639-1 code such as "fr", or "und" when it could not
+    /// be told (see [`crate::lang::detect`]). [`extract`] always sets it.
     pub language: Option<String>,
+    /// Where `language` comes from: the text, the page's declaration, or both agreeing; `None`
+    /// when the language is "und".
+    pub language_source: Option<Source>,
+    /// The page language as declared, e.g. "en" or "fr-FR" (`<html lang>`, `content-language`,
+    /// `og:locale`, front matter): only a hint for `language`.
+    pub declared_language: Option<String>,
     /// The charset used to decode the bytes, e.g. "UTF-8" or "windows-1252".
     pub encoding: &'static str,
     /// The article body, one entry per paragraph, whitespace-normalised.
@@ -117,6 +127,13 @@ pub fn extract(bytes: &[u8], kind: Kind) -> Result<Extracted, Skip> {
     if out.paragraphs.is_empty() {
         return Err(Skip::NoText);
     }
+    let found = detect::detect(
+        out.title.as_deref(),
+        &out.paragraphs,
+        out.declared_language.as_deref(),
+    );
+    out.language = Some(found.code.to_string());
+    out.language_source = found.source;
     Ok(out)
 }
 
@@ -139,7 +156,9 @@ fn extract_html(text: &str) -> Extracted {
         published_source,
         url: meta.url,
         site: meta.site,
-        language: meta.language,
+        language: None,
+        language_source: None,
+        declared_language: meta.language,
         encoding: "UTF-8",
         paragraphs,
     }
@@ -225,6 +244,24 @@ mod tests {
     }
 
     #[test]
+    fn language_read_from_text_over_declaration() {
+        // A French article in a page declared English: the text wins.
+        let page = r#"<html lang="en"><head><title>Un diplomate expulsé</title></head><body>
+<article><p>Le gouvernement a expulsé un diplomate soupçonné d'avoir recruté des fonctionnaires
+pour le compte d'un service de renseignement étranger, selon le ministère.</p></article>
+</body></html>"#;
+        let e = extract(page.as_bytes(), Kind::Html).unwrap();
+        assert_eq!(e.declared_language.as_deref(), Some("en"));
+        assert_eq!(e.language.as_deref(), Some("fr"));
+        assert_eq!(e.language_source, Some(Source::Detected));
+        // A plain-text file declares nothing.
+        let e = extract("Der Verfassungsschutz warnt vor russischen Agenten in Berlin, die Beamte anwerben wollen.".as_bytes(), Kind::Text).unwrap();
+        assert_eq!(e.declared_language, None);
+        assert_eq!(e.language.as_deref(), Some("de"));
+        assert_eq!(e.language_source, Some(Source::Detected));
+    }
+
+    #[test]
     fn normalizes_whitespace() {
         assert_eq!(normalize_ws("  a\u{a0}\n b\t\tc  "), "a b c");
         assert_eq!(
@@ -247,7 +284,9 @@ mod tests {
         let e = extract(page.as_bytes(), Kind::Html).unwrap();
         assert_eq!(e.title.as_deref(), Some("Spies at sea"));
         assert_eq!(e.site.as_deref(), Some("The Daily"));
+        assert_eq!(e.declared_language.as_deref(), Some("en"));
         assert_eq!(e.language.as_deref(), Some("en"));
+        assert_eq!(e.language_source, Some(Source::Both));
         assert_eq!(e.url.as_deref(), Some("https://daily.example/2021/spies"));
         assert_eq!(e.published.unwrap().to_string(), "2021-03-04");
         assert_eq!(e.paragraphs.len(), 2, "{:?}", e.paragraphs);

@@ -43,7 +43,7 @@ pub fn extract_text(text: &str, markdown: bool) -> Extracted {
         published_source: front.published.map(|_| DateSource::FrontMatter),
         url: front.url,
         site: front.site,
-        language: front.language,
+        declared_language: front.language,
         ..Extracted::default()
     };
     let mut header_lines = 0;

@@ -16,9 +16,12 @@
 //!   "took_ms":T}` after the hits. Lines of a saved query also carry `"query":"NAME"`.
 //! - `article` (`show`, `extract`): `{"type":"article","article_id":"…","path":"…",
 //!   "indexed":bool,"title":…,"published":…,"published_source":…,"url":…,"site":…,
-//!   "language":…,"encoding":…,"agencies":[…],"countries":[…],"passages":N,"text":"…",
+//!   "language":…,"language_source":…,"encoding":…,"agencies":[…],"countries":[…],"passages":N,
+//!   "text":"…",
 //!   "paragraphs":["…"],"highlights":[[start,end],…]}`; `text` is the paragraphs joined by
-//!   blank lines and `highlights` (from `show --query`) are byte offsets into it.
+//!   blank lines and `highlights` (from `show --query`) are byte offsets into it. From `extract`,
+//!   `language` is an ISO 639-1 code or `"und"` and `language_source` is `"detected"`,
+//!   `"declared"` or `"both"` (`null` with `"und"`).
 //! - `skipped` (`extract`): `{"type":"skipped","path":"…","reason":"…"}`.
 //! - `facets` (`facets`): `{"type":"facets","articles":N,"agencies":[{"key":"MSS","count":9}],
 //!   "countries":[…],"former_countries":[…],"languages":[…],"granularity":"year"|"month",
@@ -72,6 +75,7 @@ pub struct ArticleLine<'a> {
     url: Option<&'a str>,
     site: Option<&'a str>,
     language: Option<&'a str>,
+    language_source: Option<&'a str>,
     encoding: Option<&'a str>,
     agencies: &'a [String],
     countries: &'a [String],
@@ -95,6 +99,7 @@ impl<'a> ArticleLine<'a> {
             url: a.url.as_deref(),
             site: a.site.as_deref(),
             language: a.language.as_deref(),
+            language_source: None,
             encoding: a.encoding,
             agencies: &a.agencies,
             countries: &a.countries,
@@ -104,6 +109,13 @@ impl<'a> ArticleLine<'a> {
             paragraphs: &a.paragraphs,
             highlights: a.highlights.iter().map(|&(s, e)| [s, e]).collect(),
         }
+    }
+
+    /// The line with where its language comes from (`detected`, `declared`, `both`), which
+    /// extraction knows and the index does not keep.
+    pub fn with_language_source(mut self, source: Option<&'a str>) -> Self {
+        self.language_source = source;
+        self
     }
 }
 
