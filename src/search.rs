@@ -419,8 +419,10 @@ impl<'a> Plan<'a> {
                     Node::Word(Field::Any, _) if variants.iter().all(|v| v.len() == 1) => {
                         let mut freq = 0;
                         for v in &variants {
-                            freq += searcher
-                                .doc_freq(&Term::from_field_text(self.fields.text_terms, &v[0].1))?;
+                            freq += searcher.doc_freq(&Term::from_field_text(
+                                self.fields.text_terms,
+                                &v[0].1,
+                            ))?;
                         }
                         freq * 2 > searcher.num_docs()
                     }
