@@ -118,6 +118,10 @@ pub struct Searcher {
 impl Searcher {
     /// Opens the index at `path` for reading.
     pub fn open(path: &Path) -> Result<Searcher> {
+        index::retry_on_switch(path, |_| Searcher::open_current(path))
+    }
+
+    fn open_current(path: &Path) -> Result<Searcher> {
         let index = index::open(path)?;
         let seq = index::committed_seq(&index)?;
         let reader = index
@@ -175,7 +179,11 @@ impl Searcher {
         let searcher = self.reader.searcher();
         let tq = self.passage_query(&searcher, query, opts)?;
         let per_article = opts.per_article.max(1);
-        let mut fetch = (opts.limit * 4).max(50);
+        // No search returns more passages than the index holds: a huge --limit costs no more
+        // memory than the whole index would.
+        let docs = (searcher.num_docs() as usize).max(1);
+        let limit = opts.limit.min(docs);
+        let mut fetch = limit.saturating_mul(4).clamp(50, docs.max(50));
         let (ranked, total) = loop {
             let (top, total) =
                 searcher.search(&*tq, &(TopDocs::with_limit(fetch).order_by_score(), Count))?;
@@ -195,7 +203,7 @@ impl Searcher {
                     }
                     *n += 1;
                     kept.push((score, addr));
-                    if kept.len() == opts.limit {
+                    if kept.len() == limit {
                         break 'groups;
                     }
                 }
@@ -205,10 +213,10 @@ impl Searcher {
             // A tie across the fetch limit would let the index's layout pick which tied
             // passage is kept: fetch past it.
             let tie_at_cut = more && kept.last().map(|&(s, _)| s) == last_fetched;
-            if (kept.len() == opts.limit && !tie_at_cut) || !more {
+            if (kept.len() == limit && !tie_at_cut) || !more {
                 break (kept, total);
             }
-            fetch *= 4;
+            fetch = fetch.saturating_mul(4).min(docs.max(50));
         };
         let mut snippets = SnippetGenerator::create(&searcher, &*tq, self.fields.text)?;
         let mut hits = Vec::with_capacity(ranked.len());
@@ -419,6 +427,10 @@ impl Searcher {
             out.push(any_of(f.country, &query.countries));
         }
         let (since, until) = query.date_range();
+        // The index stores days from 1678 to 2261: a bound beyond them is moved to the edge,
+        // where it still keeps out undated articles.
+        let edges = |d: Date| d.clamp(first_storable_day(), last_storable_day());
+        let (since, until) = (since.map(edges), until.map(edges));
         if since.is_some() || until.is_some() {
             let lower = match since {
                 Some(d) => Bound::Included(Term::from_field_date(f.published, day(d))),
@@ -713,6 +725,15 @@ impl Weight for ArticleSetQuery {
             )))
         }
     }
+}
+
+/// The first and last days whose midnight Tantivy's dates (nanoseconds in an i64) hold.
+fn first_storable_day() -> Date {
+    Date::from_calendar_date(1678, time::Month::January, 1).expect("a valid day")
+}
+
+fn last_storable_day() -> Date {
+    Date::from_calendar_date(2261, time::Month::December, 31).expect("a valid day")
 }
 
 fn day(d: Date) -> DateTime {

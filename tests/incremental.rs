@@ -230,7 +230,7 @@ const WORDS: &[&str] = &[
 ];
 
 /// Writes `n` pages of a few kilobytes each under `dir`, one in forty a copy of the one before.
-fn big_corpus(env: &Env, dir: &str, n: usize) {
+pub(crate) fn big_corpus(env: &Env, dir: &str, n: usize) {
     let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
     let mut next = move || {
         state ^= state << 13;
@@ -400,7 +400,7 @@ fn a_running_index_refuses_a_second_and_serves_searches() {
     big_corpus(&env, "c", 3000);
     let mut child = start_index(&env, "c");
 
-    let second = env.run(&["index", "c"]);
+    let second = env.run(&["index", "--no-wait", "c"]);
     let running = child.try_wait().unwrap().is_none();
     let err = String::from_utf8_lossy(&second.stderr);
     assert_eq!(
@@ -408,10 +408,11 @@ fn a_running_index_refuses_a_second_and_serves_searches() {
         Some(2),
         "first still running: {running}; {err}"
     );
-    assert!(
-        err.contains("is busy: another 'dossier index' is writing it"),
-        "{err}"
+    let holder = format!(
+        "is busy: another 'dossier index' (pid {}, since ",
+        child.id()
     );
+    assert!(err.contains(&holder), "{err}");
     let found = hits(&env, "zephyrcase");
     assert!(!found.is_empty());
 

@@ -9,5 +9,6 @@ mod corpus;
 mod hostile;
 mod incremental;
 mod quality;
+mod safety;
 mod saved;
 mod seed;
