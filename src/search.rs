@@ -107,6 +107,8 @@ pub struct Results {
 /// A handle on an open index for searching.
 pub struct Searcher {
     path: std::path::PathBuf,
+    /// The generation folder opened (see [`index::data_dir`]).
+    dir: std::path::PathBuf,
     index: Index,
     reader: IndexReader,
     fields: Fields,
@@ -118,11 +120,11 @@ pub struct Searcher {
 impl Searcher {
     /// Opens the index at `path` for reading.
     pub fn open(path: &Path) -> Result<Searcher> {
-        index::retry_on_switch(path, |_| Searcher::open_current(path))
+        index::retry_on_switch(path, |dir| Searcher::open_generation(path, dir))
     }
 
-    fn open_current(path: &Path) -> Result<Searcher> {
-        let index = index::open(path)?;
+    fn open_generation(path: &Path, dir: &Path) -> Result<Searcher> {
+        let index = index::open_generation(path, dir)?;
         let seq = index::committed_seq(&index)?;
         let reader = index
             .reader_builder()
@@ -132,6 +134,7 @@ impl Searcher {
         let fields = Fields::from_schema(&index.schema())?;
         Ok(Searcher {
             path: path.to_path_buf(),
+            dir: dir.to_path_buf(),
             index,
             reader,
             fields,
@@ -156,6 +159,13 @@ impl Searcher {
     pub fn search(&self, query: &Query, opts: &SearchOptions) -> Result<Results> {
         // Once the index is open, a storage error means files went missing or bad under it.
         self.search_unchecked(query, opts).map_err(|e| match e {
+            // ... unless a rebuild replaced the generation this searcher opened.
+            Error::Index(_) if index::data_dir(&self.path).is_ok_and(|d| d != self.dir) => {
+                Error::Argument(format!(
+                    "index '{}' was rebuilt while this command ran; run it again",
+                    self.path.display()
+                ))
+            }
             Error::Index(detail) => Error::damaged(&self.path, detail),
             other => other,
         })

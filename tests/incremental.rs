@@ -368,8 +368,11 @@ fn a_killed_index_resumes_to_the_documents_of_a_clean_run() {
     assert!(status.success());
     child.wait().unwrap();
 
-    // The last commit is searchable; the next run completes the job.
+    // The last commit is searchable, and status says the run did not complete.
     assert!(!hits(&env, "zephyrcase").is_empty());
+    let st = env.ok(&["status", "--format", "json"], 0);
+    assert!(st.contains("\"error\":\"did not complete"), "{st}");
+    // The next run completes the job.
     let resumed = index_json(&env, "c", &[]);
     assert!(count(&resumed, "unchanged") > 0, "{resumed}");
     let after_kill = documents(&env.index_path());

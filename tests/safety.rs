@@ -513,6 +513,15 @@ fn an_emptied_root_keeps_its_articles_unless_told() {
         "{err}"
     );
     assert_eq!(total(&env, "courier"), 1);
+    // A rebuild would drop them all: it stops before writing anything.
+    let out = env.run(&["index", "--rebuild", "usb", "other"]);
+    let err = stderr(&out);
+    assert_eq!(code(&out), Some(2), "{err}");
+    assert!(
+        err.contains("'usb' is missing or empty: a rebuild would drop"),
+        "{err}"
+    );
+    assert_eq!(total(&env, "courier"), 1);
     // A missing root keeps them too.
     std::fs::remove_dir(env.path("usb")).unwrap();
     assert_eq!(code(&env.run(&["index", "usb"])), Some(2));
@@ -605,4 +614,37 @@ fn status_names_a_failed_run_apart_from_the_last_completed_one() {
     std::fs::remove_dir_all(data.join("files.json")).unwrap();
     env.ok(&["index", "--quiet", "c"], 0);
     assert!(status_json(&env)["failed_run"].is_null());
+}
+
+#[test]
+fn an_index_from_before_generations_is_read_and_moved_by_a_rebuild() {
+    let env = Env::new();
+    env.write("c/a.html", page("Courier", "The courier met the handler."));
+    env.ok(&["index", "--quiet", "c"], 0);
+    // Lay it out as dossier wrote it before generations: its files in the folder itself.
+    let idx = env.index_path();
+    let gen = idx.join("gen-1");
+    for name in names(&gen) {
+        std::fs::rename(gen.join(&name), idx.join(&name)).unwrap();
+    }
+    std::fs::remove_dir(&gen).unwrap();
+    std::fs::remove_file(idx.join("dossier-index.json")).unwrap();
+    env.write("index/mine.txt", "keep me");
+    assert_eq!(total(&env, "courier"), 1);
+    env.write("c/b.html", page("Mole", "The mole was found."));
+    env.ok(&["index", "--quiet", "c"], 0);
+    assert_eq!(total(&env, "mole"), 1);
+    assert!(!idx.join("dossier-index.json").exists(), "read in place");
+    env.ok(&["index", "--quiet", "--rebuild", "c"], 0);
+    assert_eq!(
+        names(&idx),
+        [
+            "dossier-index.json",
+            "dossier.lock",
+            "gen-1",
+            "mine.txt",
+            "runs.json"
+        ]
+    );
+    assert_eq!((total(&env, "courier"), total(&env, "mole")), (1, 1));
 }

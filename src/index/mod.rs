@@ -209,9 +209,12 @@ pub fn data_dir(path: &Path) -> Result<PathBuf> {
 /// Opens the index at `path` for reading, checking its schema version. It writes nothing and
 /// takes no lock, so an index on a read-only disk or of another user opens as well.
 pub fn open(path: &Path) -> Result<Index> {
-    retry_on_switch(path, |dir| {
-        open_with_meta(path, dir).map(|(index, _)| index)
-    })
+    retry_on_switch(path, |dir| open_generation(path, dir))
+}
+
+/// Opens the generation folder `dir` of the index at `path` (see [`data_dir`]).
+pub(crate) fn open_generation(path: &Path, dir: &Path) -> Result<Index> {
+    open_with_meta(path, dir).map(|(index, _)| index)
 }
 
 /// Runs `open` on the current generation of the index at `path`; if it fails because a rebuild
@@ -316,6 +319,9 @@ pub fn run(opts: &IndexOptions, on_event: &mut dyn FnMut(Event)) -> Result<Summa
     let root = &opts.index;
     layout::check_apart(root, &opts.roots)?;
     layout::read(root)?;
+    if opts.rebuild && !opts.allow_empty {
+        check_roots_hold_files(&opts.roots)?;
+    }
     std::fs::create_dir_all(root).map_err(|e| Error::io(root, e))?;
     let _lock = lock::acquire(root, opts.wait, &mut |h| on_event(Event::Waiting(h)))?;
     // Read again under the lock: the run that held it may have created or switched it.
@@ -332,6 +338,27 @@ pub fn run(opts: &IndexOptions, on_event: &mut dyn FnMut(Event)) -> Result<Summa
         }
     }
     result
+}
+
+/// A rebuild replaces the whole index: a folder that is missing or empty now (an unmounted disk)
+/// would lose its articles, so it stops the rebuild before anything is written.
+fn check_roots_hold_files(roots: &[PathBuf]) -> Result<()> {
+    for root in roots {
+        let empty = match std::fs::read_dir(root) {
+            Ok(mut entries) => entries.next().is_none(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => true,
+            // A single file, or a folder the walk reports on its own.
+            Err(_) => false,
+        };
+        if empty {
+            return Err(Error::Argument(format!(
+                "'{}' is missing or empty: a rebuild would drop every article indexed from it \
+                 (an unmounted disk?); mount it, or rebuild with --allow-empty",
+                root.display()
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Where the run writes: the generation searches read, or a new one that becomes it at the end.
