@@ -145,6 +145,14 @@ fn a_folder_that_is_not_an_index_is_never_written_or_emptied() {
         "keep me"
     );
     assert_eq!(total(&env, "courier"), 1);
+    // A garbled marker is damage like any other: searches say so, a rebuild repairs it.
+    env.write("index/dossier-index.json", "{\"current\": \"../../x\"}");
+    let out = env.run(&["search", "courier"]);
+    assert_eq!(code(&out), Some(2));
+    assert!(stderr(&out).contains("rebuild it with"), "{}", stderr(&out));
+    env.ok(&["index", "--quiet", "--rebuild", "c"], 0);
+    assert_eq!(total(&env, "courier"), 1);
+    assert!(env.index_path().join("mine.txt").is_file());
 }
 
 #[test]
@@ -357,6 +365,18 @@ fn a_full_disk_leaves_the_index_as_it_was_and_no_temporary_files() {
     assert_eq!(names(&idx.join("gen-1")), gen_before);
     let out = dossier(&["search", "courier", "--format", "json"]);
     assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    // A run into the index itself: what it wrote and never committed is removed.
+    let out = dossier(&["index", "--quiet", "small", "big", "--memory", "20"]);
+    let err = stderr(&out);
+    assert_eq!(code(&out), Some(2), "{err}");
+    assert!(
+        err.contains("the index holds what its last commit held"),
+        "{err}"
+    );
+    assert_eq!(names(&idx), before);
+    assert_eq!(names(&idx.join("gen-1")), gen_before);
+    let out = dossier(&["index", "--quiet", "--rebuild", "big", "--memory", "20"]);
+    assert_eq!(code(&out), Some(2), "{}", stderr(&out));
     // status keeps the completed run and names the failed one apart.
     let out = dossier(&["status", "--format", "json"]);
     let st: Value = serde_json::from_slice(&out.stdout).unwrap();

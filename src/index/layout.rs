@@ -287,6 +287,7 @@ mod tests {
         assert!(root.join("notes.txt").exists());
         std::fs::write(root.join(MARKER_FILE), r#"{"format":"x","current":"../x"}"#).unwrap();
         assert!(matches!(read(&root), Err(Error::Damaged { .. })));
+        assert!(matches!(data_dir(&root), Err(Error::Damaged { .. })));
     }
 
     #[test]

@@ -318,14 +318,14 @@ pub fn run(opts: &IndexOptions, on_event: &mut dyn FnMut(Event)) -> Result<Summa
     tune_allocator();
     let root = &opts.index;
     layout::check_apart(root, &opts.roots)?;
-    layout::read(root)?;
+    read_layout(root, opts.rebuild)?;
     if opts.rebuild && !opts.allow_empty {
         check_roots_hold_files(&opts.roots)?;
     }
     std::fs::create_dir_all(root).map_err(|e| Error::io(root, e))?;
     let _lock = lock::acquire(root, opts.wait, &mut |h| on_event(Event::Waiting(h)))?;
     // Read again under the lock: the run that held it may have created or switched it.
-    let found = layout::read(root)?;
+    let found = read_layout(root, opts.rebuild)?;
     crate::status::record_start(root, opts.rebuild)?;
     let result = run_locked(opts, found, started, on_event);
     match &result {
@@ -338,6 +338,15 @@ pub fn run(opts: &IndexOptions, on_event: &mut dyn FnMut(Event)) -> Result<Summa
         }
     }
     result
+}
+
+/// What the index folder holds. A rebuild goes ahead over a garbled marker, as over any damage:
+/// the folder is still recognisably dossier's, and nothing in it can be read.
+fn read_layout(root: &Path, rebuild: bool) -> Result<Layout> {
+    match layout::read(root) {
+        Err(Error::Damaged { .. }) if rebuild => Ok(Layout::Empty),
+        other => other,
+    }
 }
 
 /// A rebuild replaces the whole index: a folder that is missing or empty now (an unmounted disk)
