@@ -135,6 +135,13 @@ pub fn index(path: &Path, args: IndexArgs) -> Result<ExitCode> {
             args.commit_interval
         )
     })?;
+    let wait = match (args.no_wait, args.wait) {
+        (true, _) => Some(Duration::ZERO),
+        (false, None) => None,
+        (false, Some(s)) => Some(Duration::try_from_secs_f64(s).map_err(|_| {
+            anyhow::anyhow!("--wait: expected a number of seconds, 0 or more, got '{s}'")
+        })?),
+    };
     let opts = IndexOptions {
         index: path.to_path_buf(),
         roots: args.dirs,
@@ -142,6 +149,9 @@ pub fn index(path: &Path, args: IndexArgs) -> Result<ExitCode> {
         memory_mb: args.memory,
         commit_every,
         max_file_size: args.max_file_size,
+        wait,
+        allow_empty: args.allow_empty,
+        forget: args.forget,
     };
     let mut problems = 0;
     let quiet = args.quiet;
@@ -157,6 +167,25 @@ pub fn index(path: &Path, args: IndexArgs) -> Result<ExitCode> {
             if !quiet && !QUIET_REASONS.contains(&reason) {
                 bar.suspend(|| eprintln!("dossier: skipped {}: {reason}", show_path(path)));
             }
+        }
+        Event::Waiting(holder) => bar.suspend(|| {
+            eprintln!(
+                "dossier: waiting for the 'dossier index' run writing '{}' ({holder}) to finish; \
+                 --wait SECONDS or --no-wait to give up",
+                show_path(path)
+            )
+        }),
+        Event::KeptEmpty { root, files } => {
+            problems += 1;
+            bar.suspend(|| {
+                eprintln!(
+                    "dossier: '{}' holds no file now: kept the {files} files indexed from it \
+                     (an emptied folder or an unmounted disk?); rerun with --allow-empty to drop \
+                     them, or --forget '{}'",
+                    show_path(root),
+                    show_path(root)
+                )
+            });
         }
         Event::Start { files, bytes } => {
             to_read = files;
@@ -175,7 +204,6 @@ pub fn index(path: &Path, args: IndexArgs) -> Result<ExitCode> {
     })
     .with_context(|| format!("indexing into '{}'", path.display()))?;
     bar.finish_and_clear();
-    dossier::status::record_run(path, &opts.roots, opts.rebuild, &summary)?;
     match args.format {
         Format::Human => eprintln!("{}", index_summary_line(&summary, path)),
         Format::Json => write_line(&mut io::stdout().lock(), "index", &summary)?,
@@ -441,11 +469,12 @@ fn extract_one(path: &Path) -> Result<ArticleView> {
 /// Warns when the file behind an indexed article no longer holds what was indexed.
 fn note_if_changed(view: &ArticleView) {
     let path = Path::new(&view.path);
-    let now = std::fs::read(path).map(|b| dossier::article::content_id(&b));
+    let now = corpus::read_limited(path, u64::MAX - 1).map(|b| dossier::article::content_id(&b));
     let why = match now {
         Ok(id) if id == view.article_id => return,
-        Ok(_) => "has changed since it was indexed",
-        Err(_) => "is gone",
+        Ok(_) => "has changed since it was indexed".to_string(),
+        Err(reason) if reason.contains("gone") => "is gone".to_string(),
+        Err(reason) => format!("cannot be compared with the indexed text ({reason})"),
     };
     eprintln!(
         "dossier: note: '{}' {why}; this is the indexed text ('dossier index' updates it)",
@@ -496,6 +525,14 @@ pub fn status(ctx: &Ctx, args: &StatusArgs) -> Result<ExitCode> {
             writeln!(out, "passages:      {}", st.passages)?;
             writeln!(out, "size on disk:  {:.1} MB", st.size_bytes as f64 / 1e6)?;
             writeln!(out, "last indexed:  {last}")?;
+            if let Some(r) = &st.running {
+                writeln!(out, "running now:   dossier index ({r})")?;
+            }
+            if let Some(f) = &st.failed_run {
+                let kind = if f.rebuild { "rebuild" } else { "run" };
+                let when = f.stopped.as_deref().unwrap_or(&f.started);
+                writeln!(out, "failed:        {kind} of {when}: {}", f.error)?;
+            }
             writeln!(
                 out,
                 "folders:       {}",

@@ -150,9 +150,18 @@ pub fn run(ctx: &Ctx, file: &Path, args: &SavedRunArgs) -> Result<ExitCode> {
     };
     let mut printer = hit_printer(args.format, ctx.color(), true);
     let mut any_hits = false;
+    let mut failed = 0;
     for q in &selected {
         let from = state.as_ref().and_then(|s| s.mark(&q.name));
-        let outcome = state::run(&searcher, q, from.map(|m| &m.watermark), opts)?;
+        let outcome = match state::run(&searcher, q, from.map(|m| &m.watermark), opts) {
+            Ok(outcome) => outcome,
+            Err(e) => {
+                // One query's failure is reported on its own; the others still run.
+                eprintln!("dossier: saved query '{}': {e}", q.name);
+                failed += 1;
+                continue;
+            }
+        };
         let results = &outcome.results;
         printer.results(results, Some(q.name.as_str()))?;
         // The watermark may move only once this query's output has left the process.
@@ -168,9 +177,23 @@ pub fn run(ctx: &Ctx, file: &Path, args: &SavedRunArgs) -> Result<ExitCode> {
             );
         }
         if let (Some(state), Some(watermark)) = (state.as_mut(), &outcome.watermark) {
-            state.record(&q.name, watermark)?;
+            if let Err(e) = state.record(&q.name, watermark) {
+                eprintln!(
+                    "dossier: saved query '{}': its hits were written but not marked as \
+                     reported, so the next --new run reports them again: {e}",
+                    q.name
+                );
+                failed += 1;
+            }
         }
         any_hits |= !results.hits.is_empty();
+    }
+    if failed > 0 {
+        eprintln!(
+            "dossier: {failed} of {} saved queries failed (see above)",
+            selected.len()
+        );
+        return Ok(ExitCode::from(2));
     }
     Ok(ExitCode::from(if any_hits { 0 } else { 1 }))
 }

@@ -39,7 +39,8 @@ pub enum Command {
     /// Index the articles under one or more folders (HTML, .txt, .md); re-runs index only changes
     #[command(after_help = "Examples:
   dossier index ~/scrapes                  # first run, or only what changed since the last
-  dossier index --rebuild ~/scrapes ~/old  # start again from nothing
+  dossier index --rebuild ~/scrapes ~/old  # start again from nothing, beside the old index
+  dossier index --forget /media/usb        # drop what came from a folder
   dossier --index /tmp/idx index corpus    # an index somewhere else")]
     Index(IndexArgs),
     /// Search the index for ranked, highlighted passages
@@ -106,11 +107,25 @@ Through $PAGER (else less) when stdout is a terminal; --no-pager prints directly
 #[derive(Args, Debug)]
 pub struct IndexArgs {
     /// Folders or files to index
-    #[arg(required = true, value_name = "DIR")]
+    #[arg(required_unless_present = "forget", value_name = "DIR")]
     pub dirs: Vec<PathBuf>,
-    /// Delete the index first and index everything again
+    /// Index everything again into a new index beside the old one, which searches use until
+    /// the new one is complete
     #[arg(long)]
     pub rebuild: bool,
+    /// Wait at most this long for another run writing the index [default: as long as it takes]
+    #[arg(long, value_name = "SECONDS", conflicts_with = "no_wait")]
+    pub wait: Option<f64>,
+    /// Stop at once if another run is writing the index
+    #[arg(long)]
+    pub no_wait: bool,
+    /// Let a folder that is empty now drop its indexed articles (else they are kept: it may be
+    /// an unmounted disk)
+    #[arg(long)]
+    pub allow_empty: bool,
+    /// Remove the articles indexed from this folder, whether or not it exists (repeatable)
+    #[arg(long, value_name = "DIR")]
+    pub forget: Vec<PathBuf>,
     /// Memory for indexing, in MB: the writer gets what the record of files leaves
     #[arg(long, value_name = "MB", default_value_t = dossier::index::DEFAULT_MEMORY_MB)]
     pub memory: usize,

@@ -3,7 +3,9 @@
 //! them, within a size limit: a file that cannot be read, vanished since the walk, or is too
 //! large becomes a skip reason, never an error that stops the run.
 
+use std::collections::HashSet;
 use std::io::Read;
+use std::os::unix::fs::{FileTypeExt, MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
@@ -59,16 +61,51 @@ pub fn too_large(max: u64) -> String {
 
 /// Reads a file of at most `max` bytes. The walk already left out larger files; the limit is
 /// checked again here because a file may grow between the walk and the read.
+///
+/// The file is opened without blocking and must be a regular file: a name swapped for a FIFO
+/// since the walk would otherwise wait for a writer forever. A file whose size moved while it
+/// was read is refused, to be read again, whole, by the next run.
 pub fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>, String> {
-    let file = std::fs::File::open(path).map_err(|e| read_reason(&e))?;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+        .map_err(|e| read_reason(&e))?;
+    let meta = file.metadata().map_err(|e| read_reason(&e))?;
+    if let Some(reason) = special_reason(&meta.file_type()) {
+        return Err(reason.to_string());
+    }
     let mut bytes = Vec::new();
-    file.take(max.saturating_add(1))
+    (&file)
+        .take(max.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(|e| read_reason(&e))?;
     if bytes.len() as u64 > max {
         return Err(too_large(max));
     }
+    let now = file.metadata().map_err(|e| read_reason(&e))?;
+    if bytes.len() as u64 != meta.len() || now.len() != meta.len() {
+        return Err(GROWING.to_string());
+    }
     Ok(bytes)
+}
+
+/// The skip reason of a file whose size moved while it was read.
+pub const GROWING: &str = "changed while being read; read again next run";
+
+/// Why a file that is neither a regular file nor a folder is not read (reading a FIFO blocks).
+fn special_reason(t: &std::fs::FileType) -> Option<&'static str> {
+    if t.is_fifo() {
+        Some("a FIFO (named pipe), not a file")
+    } else if t.is_socket() {
+        Some("a socket, not a file")
+    } else if t.is_block_device() || t.is_char_device() {
+        Some("a device, not a file")
+    } else if !t.is_file() {
+        Some("not a regular file")
+    } else {
+        None
+    }
 }
 
 /// Why a file could not be read, in words that hold for any file (so the summary can count
@@ -106,80 +143,178 @@ pub enum Entry {
     },
 }
 
-/// Lists every file under `root` (or `root` itself when it is a file), in path order. Hidden
-/// files and folders (a leading dot, such as `.git`) are not entered and not counted. Files come
-/// as the walk finds them, so a large tree is never listed in memory at once.
+/// Lists every file under `root` (or `root` itself when it is a file), in path order; see
+/// [`Walk`].
 pub fn walk(root: &Path) -> impl Iterator<Item = Entry> + '_ {
+    let mut walk = Walk::new(std::slice::from_ref(&root.to_path_buf()));
+    let mut it = walk_dir(root);
+    std::iter::from_fn(move || walk.next_entry(&mut it, root))
+}
+
+fn walk_dir(root: &Path) -> walkdir::IntoIter {
     WalkDir::new(root)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
-        .filter_map(move |entry| sort_entry(root, entry))
 }
 
-/// What one item of the walk is: an article, a skip, or nothing to count (a folder).
-fn sort_entry(root: &Path, entry: walkdir::Result<walkdir::DirEntry>) -> Option<Entry> {
-    let entry = match entry {
-        Ok(e) => e,
-        Err(err) => {
-            let path = err.path().unwrap_or(root).to_path_buf();
-            let reason = if err.loop_ancestor().is_some() {
-                "symlink loop: links back to a folder above it".to_string()
-            } else {
-                match err.io_error() {
-                    Some(io) if io.kind() == std::io::ErrorKind::NotFound => {
-                        "broken symlink or gone since the folder was listed".to_string()
-                    }
-                    Some(io) if io.kind() == std::io::ErrorKind::PermissionDenied => {
-                        "cannot read: permission denied".to_string()
-                    }
-                    Some(io) => io.to_string(),
-                    None => err.to_string(),
-                }
+/// Walks several roots so that each file is met once, whatever paths lead to it: a folder
+/// reached again (a bind mount, a second root inside the first) is not entered again, a link
+/// to a file or folder inside a root is left for the walk to meet by its own path, and a file
+/// with several names (hard links) is read under the first.
+///
+/// Hidden files and folders (a leading dot, such as `.git`) are not entered and not counted.
+/// Files come as the walk finds them, so a large tree is never listed in memory at once.
+pub struct Walk {
+    /// The roots, resolved: a link into one of them is met by its own path.
+    roots: Vec<PathBuf>,
+    /// Folders entered, by device and inode.
+    dirs: HashSet<(u64, u64)>,
+    /// Files with more than one name, by device and inode.
+    linked: HashSet<(u64, u64)>,
+}
+
+impl Walk {
+    /// A walk over `roots` (their order is the walk's).
+    pub fn new(roots: &[PathBuf]) -> Walk {
+        Walk {
+            roots: roots.iter().filter_map(|r| r.canonicalize().ok()).collect(),
+            dirs: HashSet::new(),
+            linked: HashSet::new(),
+        }
+    }
+
+    /// Every file under `root`, in path order, but those met already.
+    pub fn root<'a>(&'a mut self, root: &'a Path) -> impl Iterator<Item = Entry> + 'a {
+        let mut it = walk_dir(root);
+        std::iter::from_fn(move || self.next_entry(&mut it, root))
+    }
+
+    fn next_entry(&mut self, it: &mut walkdir::IntoIter, root: &Path) -> Option<Entry> {
+        loop {
+            let entry = match it.next()? {
+                Ok(e) => e,
+                Err(err) => return Some(error_entry(root, err)),
             };
-            return Some(Entry::Skipped { path, reason });
+            let is_dir = entry.file_type().is_dir();
+            let hidden = entry.depth() > 0 && entry.file_name().to_string_lossy().starts_with('.');
+            let met = if hidden { Some(None) } else { self.met(&entry) };
+            if let Some(skip) = met {
+                if is_dir {
+                    it.skip_current_dir();
+                }
+                match skip {
+                    Some(reason) => {
+                        return Some(Entry::Skipped {
+                            path: absolute(entry.path()),
+                            reason: reason.to_string(),
+                        })
+                    }
+                    None => continue,
+                }
+            }
+            if !is_dir {
+                return Some(sort_entry(entry, &mut self.linked));
+            }
+        }
+    }
+
+    /// Whether the walk met this entry already by another path: `Some(reason)` to report it,
+    /// `Some(None)` to pass over it silently (a root inside an earlier root), `None` if new.
+    fn met(&mut self, entry: &walkdir::DirEntry) -> Option<Option<&'static str>> {
+        if entry.depth() > 0 && entry.path_is_symlink() {
+            let target = entry.path().canonicalize().ok()?;
+            if self.roots.iter().any(|r| target.starts_with(r)) {
+                return Some(Some(
+                    "a link to a file or folder being indexed under its own path",
+                ));
+            }
+        }
+        if entry.file_type().is_dir() {
+            let meta = entry.metadata().ok()?;
+            if !self.dirs.insert((meta.dev(), meta.ino())) {
+                return Some(match entry.depth() {
+                    0 => None,
+                    _ => {
+                        Some("the same folder as one indexed under another path (a mount or link)")
+                    }
+                });
+            }
+        }
+        None
+    }
+}
+
+/// A walk error as a skip with its reason.
+fn error_entry(root: &Path, err: walkdir::Error) -> Entry {
+    let path = err.path().unwrap_or(root).to_path_buf();
+    let reason = if err.loop_ancestor().is_some() {
+        "symlink loop: links back to a folder above it".to_string()
+    } else {
+        match err.io_error() {
+            Some(io) if io.kind() == std::io::ErrorKind::NotFound => {
+                "broken symlink or gone since the folder was listed".to_string()
+            }
+            Some(io) if io.kind() == std::io::ErrorKind::PermissionDenied => {
+                "cannot read: permission denied".to_string()
+            }
+            Some(io) => io.to_string(),
+            None => err.to_string(),
         }
     };
-    if !entry.file_type().is_file() {
-        return None;
-    }
+    Entry::Skipped { path, reason }
+}
+
+/// What one file of the walk is: an article or a skip.
+fn sort_entry(entry: walkdir::DirEntry, linked: &mut HashSet<(u64, u64)>) -> Entry {
     let path = absolute(entry.path());
+    if let Some(reason) = special_reason(&entry.file_type()) {
+        return Entry::Skipped {
+            path,
+            reason: reason.to_string(),
+        };
+    }
     if is_project_file(&path) {
-        return Some(Entry::Skipped {
+        return Entry::Skipped {
             path,
             reason: "a README or licence, not an article".to_string(),
-        });
+        };
     }
     let Some(kind) = kind_of(&path) else {
-        return Some(Entry::Skipped {
+        return Entry::Skipped {
             path,
             reason: "not an article file type".to_string(),
-        });
+        };
     };
     if path.to_str().is_none() {
         // The index stores paths as text, and two such names could read the same once
         // their bad bytes are replaced: refuse rather than mix two files up.
-        return Some(Entry::Skipped {
+        return Entry::Skipped {
             path,
             reason: "file name is not valid UTF-8; rename the file to index it".to_string(),
-        });
+        };
     }
-    let (size, mtime_ns) = match entry.metadata() {
-        Ok(m) => (m.len(), mtime_ns(&m)),
+    let meta = match entry.metadata() {
+        Ok(m) => m,
         Err(e) => {
-            return Some(Entry::Skipped {
+            return Entry::Skipped {
                 path,
                 reason: e.to_string(),
-            });
+            };
         }
     };
-    Some(Entry::Article {
+    if meta.nlink() > 1 && !linked.insert((meta.dev(), meta.ino())) {
+        return Entry::Skipped {
+            path,
+            reason: "the same file as one indexed under another name (a hard link)".to_string(),
+        };
+    }
+    Entry::Article {
         path,
         kind,
-        size,
-        mtime_ns,
-    })
+        size: meta.len(),
+        mtime_ns: mtime_ns(&meta),
+    }
 }
 
 /// READMEs and licences describe a folder rather than report anything; indexing them would put
@@ -205,4 +340,37 @@ pub fn mtime_ns(meta: &std::fs::Metadata) -> i64 {
 /// knows).
 pub fn absolute(path: &Path) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fifo_is_refused_without_waiting_for_a_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe.html");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        // No writer ever opens it: a blocking open would never return.
+        assert_eq!(
+            read_limited(&fifo, 100),
+            Err("a FIFO (named pipe), not a file".to_string())
+        );
+    }
+
+    #[test]
+    fn a_file_whose_size_moves_while_read_is_refused() {
+        // A /proc file states size 0 and reads as text: its size disagrees with what was read,
+        // as a file's does when it grows under the reader.
+        let p = Path::new("/proc/self/status");
+        if !p.exists() {
+            eprintln!("skipping: no /proc here");
+            return;
+        }
+        assert_eq!(read_limited(p, 1_000_000), Err(GROWING.to_string()));
+    }
 }

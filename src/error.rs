@@ -24,7 +24,14 @@ pub enum Error {
         expected: u32,
     },
     /// Another `dossier index` holds the writer lock.
-    Locked(PathBuf),
+    Locked {
+        /// Where the index lives.
+        path: PathBuf,
+        /// The run holding it (pid and since when), as far as known.
+        holder: String,
+        /// How long this run waited for it, if it did.
+        waited: Option<std::time::Duration>,
+    },
     /// A query that does not parse; `pos` is a byte offset into `query`.
     Query {
         /// The query text as given.
@@ -108,11 +115,25 @@ impl fmt::Display for Error {
                  {expected}; rerun 'dossier index --rebuild DIR'",
                 path.display()
             ),
-            Error::Locked(p) => write!(
-                f,
-                "index '{}' is busy: another 'dossier index' is writing it; wait for it to finish",
-                p.display()
-            ),
+            Error::Locked {
+                path,
+                holder,
+                waited,
+            } => {
+                write!(
+                    f,
+                    "index '{}' is busy: another 'dossier index' ({holder}) is writing it",
+                    path.display()
+                )?;
+                match waited {
+                    Some(w) => write!(
+                        f,
+                        " still after {:.1} s; let it finish, or wait longer with --wait SECONDS",
+                        w.as_secs_f64()
+                    ),
+                    None => f.write_str("; let it finish, or wait for it with --wait SECONDS"),
+                }
+            }
             Error::Query { query, pos, msg } => {
                 let column = query.get(..*pos).map_or(*pos, |q| q.chars().count()) + 1;
                 write!(

@@ -108,6 +108,8 @@ pub struct Results {
 /// A handle on an open index for searching.
 pub struct Searcher {
     path: std::path::PathBuf,
+    /// The generation folder opened (see [`index::data_dir`]).
+    dir: std::path::PathBuf,
     index: Index,
     reader: IndexReader,
     fields: Fields,
@@ -118,7 +120,11 @@ pub struct Searcher {
 impl Searcher {
     /// Opens the index at `path` for reading.
     pub fn open(path: &Path) -> Result<Searcher> {
-        let index = index::open(path)?;
+        index::retry_on_switch(path, |dir| Searcher::open_generation(path, dir))
+    }
+
+    fn open_generation(path: &Path, dir: &Path) -> Result<Searcher> {
+        let index = index::open_generation(path, dir)?;
         let seq = index::committed_seq(&index)?;
         let reader = index
             .reader_builder()
@@ -128,6 +134,7 @@ impl Searcher {
         let fields = Fields::from_schema(&index.schema())?;
         Ok(Searcher {
             path: path.to_path_buf(),
+            dir: dir.to_path_buf(),
             index,
             reader,
             fields,
@@ -151,6 +158,13 @@ impl Searcher {
     pub fn search(&self, query: &Query, opts: &SearchOptions) -> Result<Results> {
         // Once the index is open, a storage error means files went missing or bad under it.
         self.search_unchecked(query, opts).map_err(|e| match e {
+            // ... unless a rebuild replaced the generation this searcher opened.
+            Error::Index(_) if index::data_dir(&self.path).is_ok_and(|d| d != self.dir) => {
+                Error::Argument(format!(
+                    "index '{}' was rebuilt while this command ran; run it again",
+                    self.path.display()
+                ))
+            }
             Error::Index(detail) => Error::damaged(&self.path, detail),
             other => other,
         })
@@ -175,7 +189,11 @@ impl Searcher {
         let plan = Plan::new(&self.fields, &searcher, query)?;
         let tq = plan.passage_query(&searcher, query, opts)?;
         let per_article = opts.per_article.max(1);
-        let mut fetch = (opts.limit * 4).max(50);
+        // No search returns more passages than the index holds: a huge --limit costs no more
+        // memory than the whole index would.
+        let docs = (searcher.num_docs() as usize).max(1);
+        let limit = opts.limit.min(docs);
+        let mut fetch = limit.saturating_mul(4).clamp(50, docs.max(50));
         let (ranked, total) = loop {
             let (top, total) =
                 searcher.search(&*tq, &(TopDocs::with_limit(fetch).order_by_score(), Count))?;
@@ -195,7 +213,7 @@ impl Searcher {
                     }
                     *n += 1;
                     kept.push((score, addr));
-                    if kept.len() == opts.limit {
+                    if kept.len() == limit {
                         break 'groups;
                     }
                 }
@@ -205,10 +223,10 @@ impl Searcher {
             // A tie across the fetch limit would let the index's layout pick which tied
             // passage is kept: fetch past it.
             let tie_at_cut = more && kept.last().map(|&(s, _)| s) == last_fetched;
-            if (kept.len() == opts.limit && !tie_at_cut) || !more {
+            if (kept.len() == limit && !tie_at_cut) || !more {
                 break (kept, total);
             }
-            fetch *= 4;
+            fetch = fetch.saturating_mul(4).min(docs.max(50));
         };
         // What a passage's highlights are: the terms the passage query searches its text by.
         let mut marked = HashSet::new();
@@ -459,6 +477,10 @@ impl<'a> Plan<'a> {
             out.push(any_of(f.language, &query.languages));
         }
         let (since, until) = query.date_range();
+        // The index stores days from 1678 to 2261: a bound beyond them is moved to the edge,
+        // where it still keeps out undated articles.
+        let edges = |d: Date| d.clamp(first_storable_day(), last_storable_day());
+        let (since, until) = (since.map(edges), until.map(edges));
         if since.is_some() || until.is_some() {
             let lower = match since {
                 Some(d) => Bound::Included(Term::from_field_date(f.published, day(d))),
@@ -810,6 +832,15 @@ impl Weight for ArticleSetQuery {
             )))
         }
     }
+}
+
+/// The first and last days whose midnight Tantivy's dates (nanoseconds in an i64) hold.
+fn first_storable_day() -> Date {
+    Date::from_calendar_date(1678, time::Month::January, 1).expect("a valid day")
+}
+
+fn last_storable_day() -> Date {
+    Date::from_calendar_date(2261, time::Month::December, 31).expect("a valid day")
 }
 
 fn day(d: Date) -> DateTime {

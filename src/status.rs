@@ -25,8 +25,24 @@ pub const RUNS_FILE: &str = "runs.json";
 pub struct RunRecord {
     /// Every folder (or file) given to `dossier index` since the index was created, absolute.
     pub folders: Vec<PathBuf>,
-    /// The last run.
+    /// The last run that completed.
     pub last: Option<LastRun>,
+    /// A run that started after it and did not complete (it failed, or is still running).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failed: Option<FailedRun>,
+}
+
+/// A run that did not complete.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct FailedRun {
+    /// When it started (RFC 3339, UTC).
+    pub started: String,
+    /// When it stopped, if it could say (a killed run cannot).
+    pub stopped: Option<String>,
+    /// Why it stopped.
+    pub error: String,
+    /// It was a `--rebuild`.
+    pub rebuild: bool,
 }
 
 /// The counts of the last run.
@@ -50,27 +66,69 @@ pub struct LastRun {
     pub seconds: f64,
 }
 
-/// Records a finished run: its folders join those of earlier runs (a rebuild starts the list
-/// again) and its counts replace the last run's.
-pub fn record_run(index: &Path, roots: &[PathBuf], rebuilt: bool, s: &Summary) -> Result<()> {
+fn now() -> String {
+    OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .expect("0 is a valid nanosecond")
+        .format(&Rfc3339)
+        .expect("a UTC time formats as RFC 3339")
+}
+
+/// Records that a run starts: until it completes or records its error, it stands as a run that
+/// did not complete (one that is killed says so this way). The last completed run stays.
+pub(crate) fn record_start(index: &Path, rebuild: bool) -> Result<()> {
+    let mut record = read_record(index).ok().flatten().unwrap_or_default();
+    record.failed = Some(FailedRun {
+        started: now(),
+        stopped: None,
+        error: "did not complete: stopped, killed or crashed".to_string(),
+        rebuild,
+    });
+    write_record(index, &record)
+}
+
+/// Records why the run that started last failed; the last completed run stays.
+pub(crate) fn record_failure(index: &Path, error: &Error) -> Result<()> {
+    let mut record = read_record(index).ok().flatten().unwrap_or_default();
+    let failed = record.failed.get_or_insert_with(FailedRun::default);
+    failed.stopped = Some(now());
+    failed.error = error.to_string();
+    write_record(index, &record)
+}
+
+fn write_record(index: &Path, record: &RunRecord) -> Result<()> {
+    let data = serde_json::to_vec_pretty(record).expect("run record serializes");
+    index::write_atomic(&index.join(RUNS_FILE), &data)
+}
+
+/// Records a completed run: its folders join those of earlier runs (a rebuild starts the list
+/// again, `forget` leaves the list) and its counts replace the last run's.
+pub(crate) fn record_run(
+    index: &Path,
+    roots: &[PathBuf],
+    forget: &[PathBuf],
+    rebuilt: bool,
+    s: &Summary,
+) -> Result<()> {
     let mut record = if rebuilt {
         RunRecord::default()
     } else {
         read_record(index)?.unwrap_or_default()
     };
+    record.failed = None;
     for root in roots {
         let abs = crate::corpus::absolute(root);
         if abs.exists() && !record.folders.contains(&abs) {
             record.folders.push(abs);
         }
     }
+    let forget: Vec<PathBuf> = forget.iter().map(|f| crate::corpus::absolute(f)).collect();
+    record
+        .folders
+        .retain(|f| !forget.iter().any(|g| f.starts_with(g)));
     record.folders.sort();
     record.last = Some(LastRun {
-        finished: OffsetDateTime::now_utc()
-            .replace_nanosecond(0)
-            .expect("0 is a valid nanosecond")
-            .format(&Rfc3339)
-            .expect("a UTC time formats as RFC 3339"),
+        finished: now(),
         new: s.new,
         changed: s.changed,
         unchanged: s.unchanged,
@@ -79,8 +137,7 @@ pub fn record_run(index: &Path, roots: &[PathBuf], rebuilt: bool, s: &Summary) -
         passages: s.passages,
         seconds: s.seconds,
     });
-    let data = serde_json::to_vec_pretty(&record).expect("run record serializes");
-    index::write_atomic(&index.join(RUNS_FILE), &data)
+    write_record(index, &record)
 }
 
 fn read_record(index: &Path) -> Result<Option<RunRecord>> {
@@ -117,8 +174,12 @@ pub struct Status {
     pub size_bytes: u64,
     /// When the last run finished (RFC 3339), else when the index last changed on disk.
     pub last_indexed: Option<String>,
-    /// The last run's counts, when recorded.
+    /// The last completed run's counts, when recorded.
     pub last_run: Option<LastRun>,
+    /// A later run that did not complete, when there is one and it is not running now.
+    pub failed_run: Option<FailedRun>,
+    /// The `dossier index` run writing the index now (pid and since when), if one is.
+    pub running: Option<String>,
     /// Folders indexed (empty when the index predates the record).
     pub folders: Vec<PathBuf>,
     /// Earliest publication day.
@@ -154,8 +215,10 @@ pub fn status(path: &Path, top: usize) -> Result<Status> {
     let record = read_record(path)?.unwrap_or_default();
     let last_indexed = match &record.last {
         Some(run) => Some(run.finished.clone()),
-        None => modified(&path.join("meta.json")),
+        None => modified(&index::data_dir(path)?.join("meta.json")),
     };
+    let running = index::lock::holder(path).map(|h| h.to_string());
+    let failed_run = record.failed.filter(|_| running.is_none());
     Ok(Status {
         index: crate::corpus::absolute(path),
         schema_version: SCHEMA_VERSION,
@@ -165,6 +228,8 @@ pub fn status(path: &Path, top: usize) -> Result<Status> {
         size_bytes: folder_size(path),
         last_indexed,
         last_run: record.last,
+        failed_run,
+        running,
         folders: record.folders,
         earliest: counts.earliest,
         latest: counts.latest,
@@ -254,13 +319,23 @@ mod tests {
             new: 2,
             ..Summary::default()
         };
-        record_run(&idx, std::slice::from_ref(&a), false, &s).unwrap();
-        record_run(&idx, &[b.clone(), dir.path().join("gone")], false, &s).unwrap();
+        record_run(&idx, std::slice::from_ref(&a), &[], false, &s).unwrap();
+        record_run(&idx, &[b.clone(), dir.path().join("gone")], &[], false, &s).unwrap();
         let r = read_record(&idx).unwrap().unwrap();
         assert_eq!(r.folders, [a.clone(), b.clone()]);
         assert_eq!(r.last.as_ref().unwrap().new, 2);
-        record_run(&idx, std::slice::from_ref(&b), true, &s).unwrap();
-        assert_eq!(read_record(&idx).unwrap().unwrap().folders, [b]);
+        record_start(&idx, false).unwrap();
+        record_failure(&idx, &Error::Argument("the disk is full".into())).unwrap();
+        let r = read_record(&idx).unwrap().unwrap();
+        assert_eq!(
+            r.last.as_ref().unwrap().new,
+            2,
+            "the last completed run stays"
+        );
+        assert_eq!(r.failed.as_ref().unwrap().error, "the disk is full");
+        record_run(&idx, std::slice::from_ref(&b), &[], true, &s).unwrap();
+        let r = read_record(&idx).unwrap().unwrap();
+        assert_eq!((r.folders, r.failed), (vec![b], None));
         std::fs::write(idx.join(RUNS_FILE), "{").unwrap();
         let err = read_record(&idx).unwrap_err().to_string();
         assert!(

@@ -457,7 +457,9 @@ fn an_index_from_an_older_tagger_is_reported() {
     let dir = env.path("c");
     let dir = dir.to_str().unwrap();
     env.ok(&["index", "--quiet", dir], 0);
-    let meta = env.index_path().join("dossier.json");
+    let meta = dossier::index::data_dir(&env.index_path())
+        .unwrap()
+        .join("dossier.json");
     let old = format!(
         r#"{{"schema_version":{}}}"#,
         dossier::schema::SCHEMA_VERSION

@@ -269,6 +269,8 @@ struct Status {
     size_bytes: u64,
     last_indexed: Option<String>,
     last_run: Option<LastRun>,
+    failed_run: Option<serde_json::Value>,
+    running: Option<String>,
     folders: Vec<String>,
     earliest: Option<String>,
     latest: Option<String>,
@@ -296,6 +298,7 @@ struct IndexRun {
     commits: usize,
     seconds: f64,
     outdated: bool,
+    kept_roots: Vec<String>,
 }
 
 #[derive(Deserialize, Debug)]
@@ -335,6 +338,7 @@ fn every_json_lines_type_decodes() {
     assert_eq!((run.new, run.changed, run.removed), (61, 0, 0));
     assert!(run.passages > run.new && run.bytes_read > 0 && run.seconds > 0.0);
     assert!(run.unchanged == 0 && run.skipped.values().sum::<usize>() > 0 && !run.outdated);
+    assert!(run.kept_roots.is_empty());
 
     // search: hits then one summary.
     let got = lines(&env.ok(&["search", "recruit", "--format", "json", "-n", "4"], 0));
@@ -442,6 +446,7 @@ fn every_json_lines_type_decodes() {
     assert_eq!(st.languages.iter().map(|l| l.count).sum::<usize>(), 61);
     assert!(Path::new(&st.index).ends_with("index"));
     let last = st.last_run.as_ref().unwrap();
+    assert!(st.failed_run.is_none() && st.running.is_none(), "{st:?}");
     assert_eq!(st.last_indexed.as_deref(), Some(last.finished.as_str()));
     assert!(last.finished.ends_with('Z') && last.new == 61 && last.passages == run.passages);
     assert!(last.changed + last.unchanged + last.removed == 0 && last.skipped > 0);

@@ -522,7 +522,7 @@ fn small_index(env: &Env) -> PathBuf {
         );
     }
     env.index(&env.path("c"));
-    std::fs::read_dir(env.index_path())
+    std::fs::read_dir(dossier::index::data_dir(&env.index_path()).unwrap())
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| {
@@ -591,7 +591,9 @@ fn deleted_segment_file_is_a_clear_error() {
 fn wrong_or_garbled_schema_record_is_a_clear_error() {
     let env = Env::new();
     small_index(&env);
-    let meta = env.index_path().join("dossier.json");
+    let meta = dossier::index::data_dir(&env.index_path())
+        .unwrap()
+        .join("dossier.json");
     std::fs::write(&meta, r#"{"schema_version":999}"#).unwrap();
     let err = damaged_error(&env);
     assert!(

@@ -467,7 +467,8 @@ fn corrupt_state_is_an_error_not_a_reset() {
     agent(&env, "c", 0);
     env.index(&env.path("c"));
     env.ok(&["saved", "add", "agents", "agent"], 0);
-    env.write("index/saved-state.json", "{ not json");
+    let data = dossier::index::data_dir(&env.index_path()).unwrap();
+    std::fs::write(data.join("saved-state.json"), "{ not json").unwrap();
     let err = stderr_of(&env, &["saved", "run", "agents", "--new"], 2);
     assert!(
         err.contains("saved-state.json") && err.contains("delete the file"),

@@ -11,5 +11,6 @@ mod incremental;
 mod language;
 mod languages;
 mod quality;
+mod safety;
 mod saved;
 mod seed;

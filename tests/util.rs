@@ -35,6 +35,11 @@ impl Env {
 
     /// A `dossier` command with `--index` set and our variables cleared.
     pub fn cmd(&self, args: &[&str]) -> Command {
+        self.cmd_at(&self.index_path(), args)
+    }
+
+    /// Like [`Env::cmd`], with the index at `index`.
+    pub fn cmd_at(&self, index: &Path, args: &[&str]) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_dossier"));
         c.current_dir(self.dir.path())
             .env_remove("DOSSIER_INDEX")
@@ -49,7 +54,7 @@ impl Env {
             .env("XDG_CONFIG_HOME", self.path("xdg-config"))
             .env("COLUMNS", "100")
             .arg("--index")
-            .arg(self.index_path())
+            .arg(index)
             .args(args);
         c
     }

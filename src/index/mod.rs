@@ -10,9 +10,13 @@
 //! through a bounded channel, so memory stays flat however many files there are. The writer
 //! commits at intervals; before each commit the record is written with the ids that commit may
 //! touch, so a run killed at any moment leaves the last commit searchable and the next run ends
-//! with the documents a clean run gives. A lock file keeps a second writer out.
+//! with the documents a clean run gives. A lock file keeps a second writer out (see [`lock`]);
+//! a rebuild writes a new generation beside the index searches read (see [`layout`]).
 
+mod directory;
 mod docs;
+pub mod layout;
+pub mod lock;
 mod merge;
 mod record;
 
@@ -26,7 +30,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use tantivy::indexer::{IndexWriterOptions, UserOperation};
-use tantivy::{DateTime, Index, IndexWriter};
+use tantivy::{DateTime, Index, IndexWriter, TantivyDocument};
 
 use crate::article::{content_id, Article};
 use crate::corpus::{self, Entry};
@@ -37,7 +41,7 @@ use docs::{documents, id_term};
 use merge::CappedMerges;
 use record::{id_hex, parse_id, FilesRecord, Id, Slot};
 
-const META_FILE: &str = "dossier.json";
+use layout::{Layout, META_FILE};
 const FILES_FILE: &str = "files.json";
 const LOCK_FILE: &str = "dossier.lock";
 /// Results waiting for the writer at most; bounds the memory of a run whatever the corpus.
@@ -89,6 +93,14 @@ pub struct IndexOptions {
     pub commit_every: Duration,
     /// Files larger than this many bytes are skipped.
     pub max_file_size: u64,
+    /// How long to wait for another run holding the index's lock: `None` as long as it takes,
+    /// zero not at all.
+    pub wait: Option<Duration>,
+    /// Let a root that is empty now drop the articles indexed from it (else they are kept and
+    /// the run reports it).
+    pub allow_empty: bool,
+    /// Roots whose articles are removed on purpose, whether or not they exist now.
+    pub forget: Vec<PathBuf>,
 }
 
 impl IndexOptions {
@@ -101,6 +113,9 @@ impl IndexOptions {
             memory_mb: DEFAULT_MEMORY_MB,
             commit_every: Duration::from_secs_f64(DEFAULT_COMMIT_SECS),
             max_file_size: corpus::DEFAULT_MAX_FILE_SIZE,
+            wait: None,
+            allow_empty: false,
+            forget: Vec::new(),
         }
     }
 }
@@ -134,6 +149,9 @@ pub struct Summary {
     /// The index was created by a dossier whose extraction or tagging gave other results: the
     /// files this run did not re-read keep them until `--rebuild`.
     pub outdated: bool,
+    /// Roots that exist but held no file, whose indexed articles were kept (see
+    /// [`IndexOptions::allow_empty`]).
+    pub kept_roots: Vec<PathBuf>,
 }
 
 impl Summary {
@@ -154,6 +172,16 @@ pub enum Event<'a> {
         /// Their size in all.
         bytes: u64,
     },
+    /// Another run holds the index's lock: this one waits for it.
+    Waiting(&'a lock::Holder),
+    /// A root held no file at all (an emptied folder, an unmounted disk): the articles indexed
+    /// from it are kept.
+    KeptEmpty {
+        /// The root as given.
+        root: &'a Path,
+        /// Files indexed from it before.
+        files: usize,
+    },
     /// One more file done.
     Progress {
         /// Files done so far.
@@ -167,26 +195,53 @@ pub enum Event<'a> {
 
 /// The tagging version recorded in the index at `path`, if there is a readable one.
 pub(crate) fn tagging_version(path: &Path) -> Option<u32> {
-    let raw = std::fs::read(path.join(META_FILE)).ok()?;
+    let raw = std::fs::read(data_dir(path).ok()?.join(META_FILE)).ok()?;
     let meta: Meta = serde_json::from_slice(&raw).ok()?;
     Some(meta.tagging_version)
 }
 
-/// Opens the index at `path`, checking its schema version.
-pub fn open(path: &Path) -> Result<Index> {
-    open_with_meta(path).map(|(index, _)| index)
+/// The folder of the index at `path` that holds the files searches read: its current
+/// generation (see [`layout`]).
+pub fn data_dir(path: &Path) -> Result<PathBuf> {
+    layout::data_dir(path)
 }
 
-/// Like [`open`], handing back what `dossier.json` records too.
-fn open_with_meta(path: &Path) -> Result<(Index, Meta)> {
-    let meta_path = path.join(META_FILE);
+/// Opens the index at `path` for reading, checking its schema version. It writes nothing and
+/// takes no lock, so an index on a read-only disk or of another user opens as well.
+pub fn open(path: &Path) -> Result<Index> {
+    retry_on_switch(path, |dir| open_generation(path, dir))
+}
+
+/// Opens the generation folder `dir` of the index at `path` (see [`data_dir`]).
+pub(crate) fn open_generation(path: &Path, dir: &Path) -> Result<Index> {
+    open_with_meta(path, dir).map(|(index, _)| index)
+}
+
+/// Runs `open` on the current generation of the index at `path`; if it fails because a rebuild
+/// switched generations meanwhile (and removed the one being opened), runs it on the new one.
+pub fn retry_on_switch<T>(path: &Path, mut open: impl FnMut(&Path) -> Result<T>) -> Result<T> {
+    let mut tries = 0;
+    loop {
+        let dir = data_dir(path)?;
+        match open(&dir) {
+            Err(_) if tries < 3 && data_dir(path).ok().is_some_and(|now| now != dir) => tries += 1,
+            other => return other,
+        }
+    }
+}
+
+/// Opens the generation folder `dir` of the index at `root`, handing back what `dossier.json`
+/// records too. Errors name `root`, the folder the user knows.
+fn open_with_meta(root: &Path, dir: &Path) -> Result<(Index, Meta)> {
+    let meta_path = dir.join(META_FILE);
     let raw = match std::fs::read(&meta_path) {
         Ok(raw) => raw,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(Error::NoIndex(path.to_path_buf()))
+            return Err(Error::NoIndex(root.to_path_buf()))
         }
         Err(e) => return Err(Error::io(meta_path, e)),
     };
+    let path = root;
     let meta: Meta = serde_json::from_slice(&raw)
         .map_err(|e| Error::damaged(path, format_args!("{}: {e}", meta_path.display())))?;
     if meta.schema_version != SCHEMA_VERSION {
@@ -197,13 +252,13 @@ fn open_with_meta(path: &Path) -> Result<(Index, Meta)> {
         });
     }
     let index =
-        Index::open_in_dir(path).map_err(|e| Error::damaged(path, crate::error::describe(&e)))?;
+        directory::open(dir).map_err(|e| Error::damaged(path, crate::error::describe(&e)))?;
     schema::register(&index);
     Ok((index, meta))
 }
 
 fn create(path: &Path) -> Result<Index> {
-    let index = Index::create_in_dir(path, schema::build())
+    let index = directory::create(path, schema::build())
         .map_err(|e| Error::Index(format!("cannot create '{}': {e}", path.display())))?;
     schema::register(&index);
     let meta = serde_json::to_vec(&Meta {
@@ -232,8 +287,14 @@ pub(crate) fn write_atomic_with(
         fill(&mut w)?;
         w.into_inner().map_err(|e| e.into_error())?.sync_all()
     };
-    write().map_err(|e| Error::io(&tmp, e))?;
-    std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+    let done = write()
+        .map_err(|e| Error::io(path, e))
+        .and_then(|()| std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e)));
+    if done.is_err() {
+        // A full disk must not leave half a file behind.
+        let _ = std::fs::remove_file(&tmp);
+    }
+    done
 }
 
 /// The commit sequence number the index last committed (0 for a new index).
@@ -248,21 +309,211 @@ pub fn committed_seq(index: &Index) -> Result<u64> {
 }
 
 /// Indexes the roots into the index, creating it if needed.
+///
+/// The index folder must be empty, new, or a dossier index; it must not overlap a root. One run
+/// writes an index at a time: this one waits for another as [`IndexOptions::wait`] says. The
+/// run is recorded in `runs.json` (see [`crate::status`]), completed or failed.
 pub fn run(opts: &IndexOptions, on_event: &mut dyn FnMut(Event)) -> Result<Summary> {
     let started = Instant::now();
     tune_allocator();
-    std::fs::create_dir_all(&opts.index).map_err(|e| Error::io(&opts.index, e))?;
-    let _lock = lock(&opts.index)?;
-    if opts.rebuild {
-        remove_index(&opts.index)?;
+    let root = &opts.index;
+    layout::check_apart(root, &opts.roots)?;
+    read_layout(root, opts.rebuild)?;
+    if opts.rebuild && !opts.allow_empty {
+        check_roots_hold_files(&opts.roots)?;
     }
-    let (index, outdated) = match open_with_meta(&opts.index) {
+    std::fs::create_dir_all(root).map_err(|e| Error::io(root, e))?;
+    let _lock = lock::acquire(root, opts.wait, &mut |h| on_event(Event::Waiting(h)))?;
+    // Read again under the lock: the run that held it may have created or switched it.
+    let found = read_layout(root, opts.rebuild)?;
+    crate::status::record_start(root, opts.rebuild)?;
+    let result = run_locked(opts, found, started, on_event);
+    match &result {
+        Ok(summary) => {
+            crate::status::record_run(root, &opts.roots, &opts.forget, opts.rebuild, summary)?
+        }
+        Err(e) => {
+            // The error is what the user must see; a full disk may refuse this record too.
+            let _ = crate::status::record_failure(root, e);
+        }
+    }
+    result
+}
+
+/// What the index folder holds. A rebuild goes ahead over a garbled marker, as over any damage:
+/// the folder is still recognisably dossier's, and nothing in it can be read.
+fn read_layout(root: &Path, rebuild: bool) -> Result<Layout> {
+    match layout::read(root) {
+        Err(Error::Damaged { .. }) if rebuild => Ok(Layout::Empty),
+        other => other,
+    }
+}
+
+/// A rebuild replaces the whole index: a folder that is missing or empty now (an unmounted disk)
+/// would lose its articles, so it stops the rebuild before anything is written.
+fn check_roots_hold_files(roots: &[PathBuf]) -> Result<()> {
+    for root in roots {
+        let empty = match std::fs::read_dir(root) {
+            Ok(mut entries) => entries.next().is_none(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => true,
+            // A single file, or a folder the walk reports on its own.
+            Err(_) => false,
+        };
+        if empty {
+            return Err(Error::Argument(format!(
+                "'{}' is missing or empty: a rebuild would drop every article indexed from it \
+                 (an unmounted disk?); mount it, or rebuild with --allow-empty",
+                root.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Where the run writes: the generation searches read, or a new one that becomes it at the end.
+struct Target {
+    dir: PathBuf,
+    /// The generation to switch to once the run completes (a rebuild, or a first run).
+    switch_to: Option<String>,
+    /// The generation written was not yet visible to searches: removed if the run fails.
+    fresh: bool,
+}
+
+fn run_locked(
+    opts: &IndexOptions,
+    found: Layout,
+    started: Instant,
+    on_event: &mut dyn FnMut(Event),
+) -> Result<Summary> {
+    let root = &opts.index;
+    let current = match &found {
+        Layout::Generation(g) => Some(g.clone()),
+        _ => None,
+    };
+    // What a killed or failed rebuild left half written goes first.
+    if let Some(g) = &current {
+        layout::remove_other_generations(root, g)?;
+    } else if found == Layout::Empty {
+        layout::remove_other_generations(root, "")?;
+    }
+    let target = if opts.rebuild || found == Layout::Empty {
+        let gen = layout::new_generation(root)?;
+        let dir = root.join(&gen);
+        if found == Layout::Empty {
+            // A first run is searchable from its first commit, as later runs are.
+            create(&dir)
+                .and_then(|_| layout::switch(root, &gen))
+                .inspect_err(|_| {
+                    let _ = layout::remove_dir(&dir);
+                })?;
+            Target {
+                dir,
+                switch_to: None,
+                fresh: false,
+            }
+        } else {
+            Target {
+                dir,
+                switch_to: Some(gen),
+                fresh: true,
+            }
+        }
+    } else {
+        Target {
+            dir: layout::data_dir(root)?,
+            switch_to: None,
+            fresh: false,
+        }
+    };
+    let summary = match index_into(opts, &target.dir, started, on_event) {
+        Ok(summary) => summary,
+        Err(e) => {
+            // Tantivy may report a full disk as a dead indexing thread: look at the disk itself
+            // before the clean-up below frees space.
+            let full = disk_full(&target.dir);
+            if target.fresh {
+                let _ = layout::remove_dir(&target.dir);
+            } else {
+                collect_garbage(&target.dir);
+            }
+            return Err(explain(root, e, target.fresh, full));
+        }
+    };
+    if let Some(gen) = &target.switch_to {
+        if let Err(e) = layout::switch(root, gen) {
+            let full = disk_full(root);
+            let _ = layout::remove_dir(&target.dir);
+            return Err(explain(root, e, true, full));
+        }
+        match found {
+            Layout::Legacy => layout::remove_legacy(root)?,
+            _ => layout::remove_other_generations(root, gen)?,
+        }
+    }
+    Ok(summary)
+}
+
+/// Removes the files a failed run wrote and no commit refers to (segments half written when
+/// the disk filled up), so the folder holds the last commit and nothing else.
+fn collect_garbage(dir: &Path) {
+    let Ok(index) = Index::open_in_dir(dir) else {
+        return;
+    };
+    if let Ok(mut writer) = index.writer_with_num_threads::<TantivyDocument>(1, 15_000_000) {
+        let _ = writer.rollback();
+        let _ = writer.garbage_collect_files().wait();
+    }
+}
+
+/// Whether the file system holding `dir` has (next to) no space left for this user.
+fn disk_full(dir: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(c_path) = std::ffi::CString::new(dir.as_os_str().as_bytes()) else {
+        return false;
+    };
+    // SAFETY: statvfs writes only into the zeroed struct it is given; the path is a valid C
+    // string for the duration of the call.
+    unsafe {
+        let mut st: libc::statvfs = std::mem::zeroed();
+        if libc::statvfs(c_path.as_ptr(), &mut st) != 0 {
+            return false;
+        }
+        st.f_bavail.saturating_mul(st.f_frsize) < 64 * 1024
+    }
+}
+
+/// Says what a full disk means for the index, which Tantivy reports in its own words.
+fn explain(root: &Path, e: Error, rebuild: bool, full: bool) -> Error {
+    let text = e.to_string();
+    if !(full || text.contains("No space left") || text.contains("os error 28")) {
+        return e;
+    }
+    let left = if rebuild {
+        "the index is as it was before this run"
+    } else {
+        "the index holds what its last commit held"
+    };
+    Error::Argument(format!(
+        "no space left on the disk of index '{}': {left}, and this run's temporary files are \
+         removed; free some space and run 'dossier index' again",
+        root.display(),
+    ))
+}
+
+/// The run proper, into the generation folder `dir`.
+fn index_into(
+    opts: &IndexOptions,
+    dir: &Path,
+    started: Instant,
+    on_event: &mut dyn FnMut(Event),
+) -> Result<Summary> {
+    let (index, outdated) = match open_with_meta(&opts.index, dir) {
         Ok((index, meta)) => (index, meta.tagging_version < TAGGING_VERSION),
-        Err(Error::NoIndex(_)) => (create(&opts.index)?, false),
+        Err(Error::NoIndex(_)) => (create(dir)?, false),
         Err(e) => return Err(e),
     };
     let fields = Fields::from_schema(&index.schema())?;
-    let files_path = opts.index.join(FILES_FILE);
+    let files_path = dir.join(FILES_FILE);
     let record = FilesRecord::load(&files_path)?;
     let seq = committed_seq(&index)? + 1;
     let mut run = Run {
@@ -283,7 +534,8 @@ pub fn run(opts: &IndexOptions, on_event: &mut dyn FnMut(Event)) -> Result<Summa
             ..Summary::default()
         },
     };
-    let to_read = run.scan(&opts.roots, on_event);
+    run.forget_roots(&opts.forget);
+    let to_read = run.scan(&opts.roots, opts.allow_empty, on_event);
     // The writer gets what the budget leaves once the walk has filled the record, so the run's
     // peak does not grow with the corpus.
     run.writer = Some(writer(
@@ -330,23 +582,6 @@ fn tune_allocator() {
     }
 }
 
-/// Holds the index's lock file for as long as the returned file lives; a second writer fails at
-/// once rather than waiting.
-fn lock(dir: &Path) -> Result<File> {
-    let path = dir.join(LOCK_FILE);
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(|e| Error::io(&path, e))?;
-    match file.try_lock() {
-        Ok(()) => Ok(file),
-        Err(std::fs::TryLockError::WouldBlock) => Err(Error::Locked(dir.to_path_buf())),
-        Err(std::fs::TryLockError::Error(e)) => Err(Error::io(&path, e)),
-    }
-}
-
 /// Tantivy's writer: one indexing thread per core sharing the memory budget, less the `held`
 /// bytes the run keeps of its own (the record of files, mostly).
 fn writer(index: &Index, opts: &IndexOptions, held: usize) -> Result<IndexWriter> {
@@ -369,27 +604,13 @@ fn writer(index: &Index, opts: &IndexOptions, held: usize) -> Result<IndexWriter
             w.set_merge_policy(Box::new(CappedMerges::new(MAX_MERGE_DOCS)));
             Ok(w)
         }
-        Err(tantivy::TantivyError::LockFailure(..)) => Err(Error::Locked(opts.index.clone())),
+        Err(tantivy::TantivyError::LockFailure(..)) => Err(Error::Locked {
+            path: opts.index.clone(),
+            holder: "pid unknown".to_string(),
+            waited: None,
+        }),
         Err(e) => Err(Error::damaged(&opts.index, crate::error::describe(&e))),
     }
-}
-
-/// Removes everything in the index folder but the lock file.
-fn remove_index(path: &Path) -> Result<()> {
-    for entry in std::fs::read_dir(path).map_err(|e| Error::io(path, e))? {
-        let entry = entry.map_err(|e| Error::io(path, e))?;
-        let p = entry.path();
-        if entry.file_name() == LOCK_FILE {
-            continue;
-        }
-        let res = if p.is_dir() {
-            std::fs::remove_dir_all(&p)
-        } else {
-            std::fs::remove_file(&p)
-        };
-        res.map_err(|e| Error::io(&p, e))?;
-    }
-    Ok(())
 }
 
 /// The files a run must read: new ones, recorded unread, and ones whose size or timestamp moved.
@@ -571,10 +792,27 @@ impl Run {
             + (self.dirty.len() + self.touched.len()) * (std::mem::size_of::<Id>() + 8)
     }
 
+    /// Drops every file recorded under the given roots: the user removes them on purpose.
+    fn forget_roots(&mut self, roots: &[PathBuf]) {
+        for root in roots {
+            for slot in self.record.unseen_under(&corpus::absolute(root)) {
+                self.forget(slot);
+                self.summary.removed += 1;
+            }
+        }
+    }
+
     /// Walks the roots: counts unchanged files, forgets files gone from a root, records new files
-    /// as unread, and returns the files to read.
-    fn scan(&mut self, roots: &[PathBuf], on_event: &mut dyn FnMut(Event)) -> ToRead {
+    /// as unread, and returns the files to read. A root that holds no file at all forgets
+    /// nothing unless `allow_empty`: it may be an emptied folder or an unmounted disk.
+    fn scan(
+        &mut self,
+        roots: &[PathBuf],
+        allow_empty: bool,
+        on_event: &mut dyn FnMut(Event),
+    ) -> ToRead {
         let mut to_read = ToRead::default();
+        let mut walk = corpus::Walk::new(roots);
         for root in roots {
             let root_abs = corpus::absolute(root);
             if !root_abs.exists() {
@@ -582,7 +820,9 @@ impl Run {
                 self.skip(on_event, root, "no such file or folder");
                 continue;
             }
-            for entry in corpus::walk(&root_abs) {
+            let mut files = 0;
+            for entry in walk.root(&root_abs) {
+                files += 1;
                 match entry {
                     Entry::Skipped { path, reason } => self.skip(on_event, &path, &reason),
                     Entry::Article {
@@ -593,7 +833,16 @@ impl Run {
                     } => self.found(&path, size, mtime_ns, &mut to_read, on_event),
                 }
             }
-            for slot in self.record.unseen_under(&root_abs) {
+            let gone = self.record.unseen_under(&root_abs);
+            if files == 0 && !gone.is_empty() && !allow_empty {
+                on_event(Event::KeptEmpty {
+                    root,
+                    files: gone.len(),
+                });
+                self.summary.kept_roots.push(root.clone());
+                continue;
+            }
+            for slot in gone {
                 self.forget(slot);
                 self.summary.removed += 1;
             }

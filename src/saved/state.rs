@@ -120,13 +120,15 @@ pub struct RunState {
 }
 
 impl RunState {
-    /// Reads the watermarks of the queries file `queries` kept in the index folder `index`. No
-    /// lock is needed to read: the file is only ever replaced whole.
+    /// Reads the watermarks of the queries file `queries` kept in the index folder `index` (in
+    /// its current generation: a rebuild starts them over). No lock is needed to read: the file
+    /// is only ever replaced whole.
     pub fn open(index: &Path, queries: &Path) -> Result<RunState> {
         let key = real_path(queries).to_string_lossy().into_owned();
-        let mut state = read(&index.join(STATE_FILE))?;
+        let dir = crate::index::data_dir(index).unwrap_or_else(|_| index.to_path_buf());
+        let mut state = read(&dir.join(STATE_FILE))?;
         Ok(RunState {
-            dir: index.to_path_buf(),
+            dir,
             marks: state.watermarks.remove(&key).unwrap_or_default(),
             key,
         })
