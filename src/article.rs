@@ -55,14 +55,10 @@ impl Article {
     }
 }
 
-/// The language code of what extraction found: the primary subtag (`fr` of `fr-FR`), in lower
-/// case, or `und`.
+/// The language extraction decided ([`crate::lang::detect`]), or `und`.
 fn language_of(ex: &Extracted) -> String {
     ex.language
-        .as_deref()
-        .and_then(|l| l.split(['-', '_']).next())
-        .map(|l| l.trim().to_ascii_lowercase())
-        .filter(|l| (2..=3).contains(&l.len()) && l.bytes().all(|b| b.is_ascii_lowercase()))
+        .clone()
         .unwrap_or_else(|| lang::UNDETERMINED.to_string())
 }
 

@@ -26,8 +26,7 @@ use std::sync::{Arc, LazyLock, Mutex};
 
 use lingua::{IsoCode639_1, IsoCode639_3, Language, LanguageDetector, LanguageDetectorBuilder};
 
-/// The code of a text whose language could not be told.
-pub const UNDETERMINED: &str = "und";
+pub use super::analysis::UNDETERMINED;
 
 /// How much of an article is read: the title and the start of the body up to this many bytes.
 /// `whatlang` costs about 0.1 ms on it, and a paragraph is plenty to tell a language.
