@@ -84,6 +84,8 @@ pub struct Hit {
     pub former_countries: Vec<String>,
     /// The article's language: ISO 639-1 code, or `und`.
     pub language: String,
+    /// Per tag, the words of the article that made it.
+    pub matched: crate::tag::Matched,
     /// Passage text.
     pub text: String,
     /// Byte ranges of matched words in `text`.
@@ -195,38 +197,38 @@ impl Searcher {
         let limit = opts.limit.min(docs);
         let mut fetch = limit.saturating_mul(4).clamp(50, docs.max(50));
         let (ranked, total) = loop {
-            let (top, total) =
-                searcher.search(&*tq, &(TopDocs::with_limit(fetch).order_by_score(), Count))?;
-            let fetched = top.len();
-            let last_fetched = top.last().map(|&(score, _)| score);
-            let mut keys = DocKeys::new(&searcher);
-            let mut per: HashMap<u64, usize> = HashMap::new();
-            let mut kept = Vec::new();
-            // Equal scores form a group, taken in a fixed order ([`order_tied`]).
-            let mut rest = &top[..];
-            'groups: while let Some(&(score, _)) = rest.first() {
-                let len = rest.iter().take_while(|&&(s, _)| s == score).count();
-                for (addr, key) in order_tied(&rest[..len], &mut keys)? {
-                    let n = per.entry(key).or_default();
-                    if *n >= per_article {
-                        continue;
+                let (top, total) =
+                    searcher.search(&*tq, &(TopDocs::with_limit(fetch).order_by_score(), Count))?;
+                let fetched = top.len();
+                let last_fetched = top.last().map(|&(score, _)| score);
+                let mut keys = DocKeys::new(&searcher);
+                let mut per: HashMap<u64, usize> = HashMap::new();
+                let mut kept = Vec::new();
+                // Equal scores form a group, taken in a fixed order ([`order_tied`]).
+                let mut rest = &top[..];
+                'groups: while let Some(&(score, _)) = rest.first() {
+                    let len = rest.iter().take_while(|&&(s, _)| s == score).count();
+                    for (addr, key) in order_tied(&rest[..len], &mut keys)? {
+                        let n = per.entry(key).or_default();
+                        if *n >= per_article {
+                            continue;
+                        }
+                        *n += 1;
+                        kept.push((score, addr));
+                        if kept.len() == limit {
+                            break 'groups;
+                        }
                     }
-                    *n += 1;
-                    kept.push((score, addr));
-                    if kept.len() == limit {
-                        break 'groups;
-                    }
+                    rest = &rest[len..];
                 }
-                rest = &rest[len..];
-            }
-            let more = fetched == fetch && fetched < total;
-            // A tie across the fetch limit would let the index's layout pick which tied
-            // passage is kept: fetch past it.
-            let tie_at_cut = more && kept.last().map(|&(s, _)| s) == last_fetched;
-            if (kept.len() == limit && !tie_at_cut) || !more {
-                break (kept, total);
-            }
-            fetch = fetch.saturating_mul(4).min(docs.max(50));
+                let more = fetched == fetch && fetched < total;
+                // A tie across the fetch limit would let the index's layout pick which tied
+                // passage is kept: fetch past it.
+                let tie_at_cut = more && kept.last().map(|&(s, _)| s) == last_fetched;
+                if (kept.len() == limit && !tie_at_cut) || !more {
+                    break (kept, total);
+                }
+                fetch = fetch.saturating_mul(4).min(docs.max(50));
         };
         // What a passage's highlights are: the terms the passage query searches its text by.
         let mut marked = HashSet::new();
@@ -282,6 +284,7 @@ impl Searcher {
             countries,
             former_countries,
             language,
+            matched: stored_matched(doc, f.matched),
             text,
             highlights,
             seq: doc.get_first(f.seq).and_then(|v| v.as_u64()).unwrap_or(0),
@@ -857,4 +860,13 @@ fn all_str(doc: &TantivyDocument, field: TField) -> Vec<String> {
     doc.get_all(field)
         .filter_map(|v| v.as_str().map(str::to_string))
         .collect()
+}
+
+/// The `matched` field of a document: JSON written by the indexer; absent or unreadable gives
+/// an empty map (the tags themselves are still there).
+pub(crate) fn stored_matched(doc: &TantivyDocument, field: TField) -> crate::tag::Matched {
+    doc.get_first(field)
+        .and_then(|v| v.as_str())
+        .and_then(|s| serde_json::from_str(s).ok())
+        .unwrap_or_default()
 }

@@ -6,6 +6,7 @@
 //! extraction and tagging make of the corpus), regenerate them with
 //! `UPDATE_EXPECT=1 cargo test --release --test integration cli_native` and read the diff.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
@@ -189,6 +190,7 @@ struct Hit {
     countries: Vec<String>,
     former_countries: Vec<String>,
     language: String,
+    matched: BTreeMap<String, Vec<String>>,
     text: String,
     highlights: Vec<[usize; 2]>,
 }
@@ -219,6 +221,7 @@ struct Article {
     agencies: Vec<String>,
     countries: Vec<String>,
     former_countries: Vec<String>,
+    matched: BTreeMap<String, Vec<String>>,
     passages: usize,
     text: String,
     paragraphs: Vec<String>,
@@ -369,6 +372,17 @@ fn every_json_lines_type_decodes() {
             h.agencies.windows(2).all(|w| w[0] < w[1]),
             "sorted, distinct"
         );
+        // Every tag says which words made it, and nothing else is there.
+        let tags: Vec<&String> = h
+            .agencies
+            .iter()
+            .chain(&h.countries)
+            .chain(&h.former_countries)
+            .collect();
+        assert_eq!(h.matched.len(), tags.len(), "{:?}", h.matched);
+        assert!(tags
+            .iter()
+            .all(|t| h.matched.get(*t).is_some_and(|w| !w.is_empty())));
         for [a, b] in &h.highlights {
             assert!(h.text[*a..*b].to_lowercase().starts_with("recruit"));
         }
@@ -381,6 +395,19 @@ fn every_json_lines_type_decodes() {
     };
     assert!(a.indexed && a.article_id.len() == 32 && a.path.ends_with(".txt"));
     assert_eq!(a.text, a.paragraphs.join("\n\n"));
+    for (tag, words) in &a.matched {
+        assert!(
+            a.agencies.contains(tag) || a.countries.contains(tag),
+            "{tag}"
+        );
+        let title = a.title.as_deref().unwrap_or_default();
+        assert!(
+            words
+                .iter()
+                .all(|w| a.text.contains(w.as_str()) || title.contains(w.as_str())),
+            "{words:?}"
+        );
+    }
     assert!(!a.highlights.is_empty());
     for [s, e] in &a.highlights {
         assert!(a.text[*s..*e].to_lowercase().starts_with("spy"));
@@ -440,7 +467,7 @@ fn every_json_lines_type_decodes() {
     };
     assert_eq!(
         (st.articles, st.schema_version, st.tagging_version),
-        (61, 4, 2)
+        (61, dossier::schema::SCHEMA_VERSION, 3)
     );
     assert!(st.passages as usize == run.passages && st.size_bytes > 0);
     assert_eq!(st.languages.iter().map(|l| l.count).sum::<usize>(), 61);
