@@ -196,7 +196,10 @@ impl Searcher {
         let docs = (searcher.num_docs() as usize).max(1);
         let limit = opts.limit.min(docs);
         let mut fetch = limit.saturating_mul(4).clamp(50, docs.max(50));
-        let (ranked, total) = loop {
+        let (ranked, total) = if query.expr.0.is_empty() {
+            newest_first(&searcher, &*tq, limit, per_article, docs)?
+        } else {
+            loop {
                 let (top, total) =
                     searcher.search(&*tq, &(TopDocs::with_limit(fetch).order_by_score(), Count))?;
                 let fetched = top.len();
@@ -229,6 +232,7 @@ impl Searcher {
                     break (kept, total);
                 }
                 fetch = fetch.saturating_mul(4).min(docs.max(50));
+            }
         };
         // What a passage's highlights are: the terms the passage query searches its text by.
         let mut marked = HashSet::new();
@@ -700,6 +704,49 @@ fn order_tied(group: &[(f32, DocAddress)], keys: &mut DocKeys) -> Result<Vec<(Do
         .into_iter()
         .map(|(key, _, addr)| (addr, key))
         .collect())
+}
+
+/// A query of filters alone ("every MSS article since 2019") has no words to rank by: its
+/// passages come newest first, undated ones last, an article's passages in order, and each
+/// scores 0. Returns the kept passages and how many matched.
+fn newest_first(
+    searcher: &tantivy::Searcher,
+    tq: &dyn TantivyQuery,
+    limit: usize,
+    per_article: usize,
+    docs: usize,
+) -> Result<(Vec<(Score, DocAddress)>, usize)> {
+    let mut fetch = limit.saturating_mul(4).clamp(50, docs.max(50));
+    loop {
+        let by_date = TopDocs::with_limit(fetch)
+            .order_by_fast_field::<DateTime>("published", tantivy::Order::Desc);
+        let (top, total) = searcher.search(tq, &(by_date, Count))?;
+        let fetched = top.len();
+        let mut keys = DocKeys::new(searcher);
+        let mut keyed = Vec::with_capacity(fetched);
+        for (date, addr) in top {
+            let (key, passage) = keys.get(addr)?;
+            let date = date.map(|d| std::cmp::Reverse(d.into_timestamp_nanos()));
+            // Dated before undated, newest first; then article and passage order.
+            keyed.push((date.is_none(), date, key, passage, addr));
+        }
+        keyed.sort_unstable();
+        let mut per: HashMap<u64, usize> = HashMap::new();
+        let mut kept = Vec::new();
+        for (_, _, key, _, addr) in keyed {
+            let n = per.entry(key).or_default();
+            if *n < per_article && kept.len() < limit {
+                *n += 1;
+                kept.push((0.0, addr));
+            }
+        }
+        // Passages of an article cut at the fetch limit could hide a whole later article's
+        // turn; fetch further until the page is full or everything was seen.
+        if kept.len() == limit || fetched < fetch || fetched >= total {
+            return Ok((kept, total));
+        }
+        fetch = fetch.saturating_mul(4).min(docs.max(50));
+    }
 }
 
 fn term_query(term: Term) -> Box<dyn TantivyQuery> {

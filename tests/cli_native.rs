@@ -950,6 +950,11 @@ fn every_error_is_one_line_in_one_style() {
             vec![],
             "invalid value 'xml'",
         ),
+        (
+            vec!["saved", "add"],
+            vec![],
+            "required arguments were not provided: <NAME>",
+        ),
         (vec!["show", "ffff"], vec![], "no article 'ffff'"),
         (
             vec!["saved", "run", "nope"],
@@ -1034,4 +1039,59 @@ fn show_pages_on_a_terminal() {
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&piped.stdout).lines().count() > 10);
+}
+
+/// Filters alone list their articles newest first ("every MSS article since 2015"); with no
+/// words and no filter, search says what it needs.
+#[test]
+fn filters_alone_list_articles_newest_first() {
+    let env = indexed();
+    let (hits, summary) = env.search_json(&[
+        "--agency",
+        "MSS",
+        "--since",
+        "2015",
+        "--per-article",
+        "1",
+        "-n",
+        "100",
+    ]);
+    assert!(hits.len() >= 3, "{hits:?}");
+    assert_eq!(summary["hits"].as_u64(), Some(hits.len() as u64));
+    let dates: Vec<&str> = hits.iter().filter_map(|h| h.published.as_deref()).collect();
+    assert_eq!(dates.len(), hits.len(), "--since keeps dated articles only");
+    assert!(
+        dates.windows(2).all(|w| w[0] >= w[1]),
+        "newest first: {dates:?}"
+    );
+    assert!(dates.iter().all(|d| *d >= "2015"), "{dates:?}");
+    assert!(hits.iter().all(|h| h.agencies.iter().any(|a| a == "MSS")));
+    let ids: std::collections::HashSet<_> = hits.iter().map(|h| &h.article_id).collect();
+    assert_eq!(ids.len(), hits.len(), "one passage an article");
+    assert!(
+        hits.iter().all(|h| h.passage == 0),
+        "an article's first passage"
+    );
+
+    let out = env.run(&["search"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no query and no filter"), "{err}");
+}
+
+/// Human output shows the id `dossier show` takes.
+#[test]
+fn human_hits_show_an_id_that_show_takes() {
+    let env = indexed();
+    let out = env.ok(&["search", "recruit", "officers", "-n", "1"], 0);
+    let id = out
+        .split(", id ")
+        .nth(1)
+        .and_then(|rest| rest.split(')').next())
+        .unwrap_or_else(|| panic!("no id in {out}"));
+    assert_eq!(id.len(), 8, "{out}");
+    let (hits, _) = env.search_json(&["recruit", "officers", "-n", "1"]);
+    assert!(hits[0].article_id.starts_with(id));
+    let shown = env.ok(&["show", id, "--format", "json"], 0);
+    assert!(shown.contains(&hits[0].article_id), "{shown}");
 }

@@ -149,11 +149,14 @@ impl<W: WriteColor> HumanPrinter<W> {
         self.out
             .set_color(ColorSpec::new().set_fg(Some(Color::Green)))?;
         let source = hit.url.clone().unwrap_or_else(|| self.show_path(&hit.path));
+        // The first 8 hex digits of the id are what `dossier show` needs in practice (it takes
+        // any unique prefix and names the articles a shared one would fit).
         writeln!(
             self.out,
-            "{indent}{} (passage {})",
+            "{indent}{} (passage {}, id {})",
             one_line(&source),
-            hit.passage + 1
+            hit.passage + 1,
+            hit.article_id.get(..8).unwrap_or(&hit.article_id)
         )?;
         self.out.reset()?;
         self.wrapped(&hit.text, &hit.highlights, &indent, false)?;
