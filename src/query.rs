@@ -287,6 +287,13 @@ impl<'a> Parser<'a> {
             if phrase.is_empty() {
                 return Err(self.err(value_start, "empty phrase"));
             }
+            if self.rest().starts_with('~') {
+                return Err(self.err(
+                    self.pos,
+                    "'~' after a phrase (words within N of each other) is not supported yet; \
+                     search the words without quotes to find them anywhere in the article",
+                ));
+            }
             return self.finish(field, phrase, true, value_start);
         }
         let len = self
@@ -297,8 +304,66 @@ impl<'a> Parser<'a> {
             return Err(self.err(value_start, "expected a word after the field name"));
         }
         let word = self.rest()[..len].to_string();
+        if matches!(field, Field::Any | Field::Title) {
+            self.no_operator(&word, value_start)?;
+        }
         self.pos += len;
         self.finish(field, word, false, value_start)
+    }
+
+    /// Refuses the operators of other search engines that this query language does not have,
+    /// rather than searching for what is left of the word: `spy*` would otherwise search `spy`,
+    /// `NEAR/10` the word "near", `+word` the word. The message names the character and its
+    /// column and says what to type instead.
+    fn no_operator(&self, word: &str, pos: usize) -> Result<()> {
+        if word == "AND" {
+            return Err(self.err(
+                pos,
+                "AND is not needed: every word is required already (write 'a b', or 'a OR b')",
+            ));
+        }
+        if !word.chars().any(char::is_alphanumeric) {
+            // Nothing to search at all: `searchable` says so.
+            return Ok(());
+        }
+        if word == "NEAR" || word.starts_with("NEAR/") {
+            return Err(self.err(
+                pos,
+                "NEAR is not supported yet; write the words alone to find them anywhere in \
+                 the article, or as a \"phrase\"",
+            ));
+        }
+        let Some((at, c)) = word.char_indices().find(|&(_, c)| {
+            matches!(
+                c,
+                '*' | '?'
+                    | '~'
+                    | '^'
+                    | '+'
+                    | '!'
+                    | '['
+                    | ']'
+                    | '{'
+                    | '}'
+                    | '\\'
+                    | '|'
+                    | '<'
+                    | '>'
+                    | '='
+            )
+        }) else {
+            return Ok(());
+        };
+        let what = match c {
+            '*' | '?' => "wildcards are not supported: every word already finds its other forms \
+                          (spy finds spies, officers finds officer)"
+                .to_string(),
+            '~' => "'~' (fuzzy matching) is not supported yet: check the spelling".to_string(),
+            '+' => "'+' is not needed: every word is required already".to_string(),
+            '!' => "'!' is not an operator here: write -word to exclude a word".to_string(),
+            c => format!("'{c}' is not part of the query language (put the text in quotes to search it as a phrase)"),
+        };
+        Err(self.err(pos + at, format!("'{c}' in '{word}': {what}")))
     }
 
     /// `title:`, `agency:`, `country:`, `site:` prefixes. Any other `letters:` prefix is an
@@ -616,6 +681,36 @@ mod tests {
                 Err(Error::Query { pos, .. }) => assert_eq!(pos + 1, col, "{q}"),
                 other => panic!("{q}: {other:?}"),
             }
+        }
+    }
+
+    #[test]
+    fn operators_of_other_engines_are_refused_not_dropped() {
+        for (q, col, needle) in [
+            ("spy*", 4, "wildcards"),
+            ("spy ma?e", 7, "wildcards"),
+            ("Snowdon~", 8, "fuzzy"),
+            ("\"recruit officers\"~3", 19, "phrase"),
+            ("Brennan NEAR/10 Comey", 9, "NEAR"),
+            ("mole AND defector", 6, "AND"),
+            ("+mole", 1, "required already"),
+            ("title:spy*", 10, "wildcards"),
+            ("a=b", 2, "'='"),
+        ] {
+            let (got, msg) = error_of(q);
+            assert_eq!(got, col, "{q}: {msg}");
+            assert!(msg.contains(needle), "{q}: {msg}");
+        }
+        // Quoted, the characters are text; hyphens, dots and apostrophes belong to words.
+        for ok in [
+            "\"spy*\"",
+            "al-Qaeda",
+            "U.S.",
+            "O'Brien",
+            "-brexit",
+            "mole OR defector",
+        ] {
+            assert!(ok.parse::<Expr>().is_ok(), "{ok}");
         }
     }
 

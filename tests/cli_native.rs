@@ -955,6 +955,11 @@ fn every_error_is_one_line_in_one_style() {
             vec![],
             "required arguments were not provided: <NAME>",
         ),
+        (
+            vec!["search", "spy*"],
+            vec![],
+            "wildcards are not supported",
+        ),
         (vec!["show", "ffff"], vec![], "no article 'ffff'"),
         (
             vec!["saved", "run", "nope"],
