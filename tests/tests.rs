@@ -14,3 +14,4 @@ mod quality;
 mod safety;
 mod saved;
 mod seed;
+mod serve;
