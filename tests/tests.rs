@@ -15,3 +15,4 @@ mod safety;
 mod saved;
 mod seed;
 mod serve;
+mod serve_browser;
