@@ -98,12 +98,26 @@ pub fn clap_error(e: clap::Error) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let text = e.render().to_string();
-    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
-    let what = lines
+    let mut lines = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .peekable();
+    let mut what = lines
         .next()
         .unwrap_or("")
         .trim_start_matches("error: ")
         .to_string();
+    // A message that ends in a colon lists what it is about on the lines below ("the
+    // following required arguments were not provided:" then "<NAME>"): keep them in the line.
+    if what.ends_with(':') {
+        let mut items = Vec::new();
+        while let Some(l) = lines.next_if(|l| !l.starts_with("Usage: ") && !l.starts_with("tip: "))
+        {
+            items.push(l);
+        }
+        what = format!("{} {}", what, items.join(", "));
+    }
     let mut hint = None;
     let mut command = "dossier".to_string();
     for l in lines {
@@ -161,10 +175,11 @@ pub fn index(path: &Path, args: IndexArgs) -> Result<ExitCode> {
         Event::Skipped(path, reason) => {
             // A root that does not exist is a mistake on the command line; a file that cannot
             // be read is a skip like any other.
-            if reason == "no such file or folder" {
+            let mistake = reason == "no such file or folder";
+            if mistake {
                 problems += 1;
             }
-            if !quiet && !QUIET_REASONS.contains(&reason) {
+            if mistake || (!quiet && !QUIET_REASONS.contains(&reason)) {
                 bar.suspend(|| eprintln!("dossier: skipped {}: {reason}", show_path(path)));
             }
         }
@@ -205,6 +220,8 @@ pub fn index(path: &Path, args: IndexArgs) -> Result<ExitCode> {
     .with_context(|| format!("indexing into '{}'", path.display()))?;
     bar.finish_and_clear();
     match args.format {
+        // A cron job's run is silent when all went well: `--quiet` drops the human summary.
+        Format::Human if quiet => {}
         Format::Human => eprintln!("{}", index_summary_line(&summary, path)),
         Format::Json => write_line(&mut io::stdout().lock(), "index", &summary)?,
     }

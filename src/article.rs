@@ -39,11 +39,11 @@ impl Article {
             .chain(&extracted.paragraphs)
             .map(String::as_str)
             .collect();
+        let language = language_of(&extracted);
         let mut tags = Tags::default();
-        for t in tag::tag_document(&texts) {
+        for t in tag::tag_document_in(&texts, Some(&language)) {
             tags.merge(&t);
         }
-        let language = language_of(&extracted);
         Ok(Article {
             id: content_id(bytes),
             path,

@@ -143,7 +143,8 @@ pub struct IndexArgs {
     /// Skip files larger than this (e.g. 500K, 64MB, 2G; decimal units)
     #[arg(long, value_name = "SIZE", default_value = "64MB", value_parser = dossier::corpus::parse_size)]
     pub max_file_size: u64,
-    /// No progress and no per-file messages, only errors and the summary
+    /// Silent on success: no progress, no per-file messages and no human summary; errors and
+    /// warnings still go to stderr (a `--format json` summary is still written)
     #[arg(long, short)]
     pub quiet: bool,
     /// Summary format
@@ -241,11 +242,23 @@ pub struct FilterArgs {
     pub until: Option<String>,
 }
 
+impl FilterArgs {
+    /// Whether no filter flag was given.
+    pub fn is_empty(&self) -> bool {
+        self.agency.is_empty()
+            && self.country.is_empty()
+            && self.lang.is_empty()
+            && self.since.is_none()
+            && self.until.is_none()
+    }
+}
+
 /// `dossier search`.
 #[derive(Args, Debug)]
 pub struct SearchArgs {
-    /// The query: words (all required), "exact phrases", OR, -excluded, title:, agency:, country:, site:
-    #[arg(required = true, value_name = "QUERY", num_args = 1..)]
+    /// The query: words (all required), "exact phrases", OR, -excluded, title:, agency:, country:, site:.
+    /// Without one, the filters alone select, newest first (`search --agency MSS --since 2019`)
+    #[arg(value_name = "QUERY", num_args = 0..)]
     pub query: Vec<String>,
     #[command(flatten)]
     pub filters: FilterArgs,

@@ -50,6 +50,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Index(args) => app::index(index, args),
         Command::Search(args) => {
+            if args.query.iter().all(|w| w.trim().is_empty()) && args.filters.is_empty() {
+                anyhow::bail!(
+                    "search: no query and no filter: give words, or a filter alone (--agency, \
+                     --country, --lang, --since, --until) to list its articles newest first; see \
+                     'dossier search --help'"
+                );
+            }
             let query = build_query(&unprotect(&args.query), &args.filters)?;
             app::search(&ctx, &query, &args)
         }

@@ -20,13 +20,14 @@ use crate::lang;
 /// Bumped whenever a field, the analyzer or the layout of documents changes; an index with
 /// another version is refused (3: `article_key`, fast `passage`, an article's documents kept
 /// together, `article_title`; 4: text analysed per language into `title_terms`, `text_terms`,
-/// `article_title` and `body`, `language`).
-pub const SCHEMA_VERSION: u32 = 4;
+/// `article_title` and `body`, `language`; 5: `matched`).
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// Bumped whenever extraction or tagging changes what the same file gives (2: former states
-/// kept apart from today's countries). An index written with an older one still opens and
+/// kept apart from today's countries; 3: names in every language, inflected forms, support for
+/// ambiguous acronyms, datelines and venues). An index written with an older one still opens and
 /// searches; `index` says that files it does not re-read keep what the older version found.
-pub const TAGGING_VERSION: u32 = 2;
+pub const TAGGING_VERSION: u32 = 3;
 
 /// `kind` of a passage document: what search ranks and prints.
 pub const KIND_PASSAGE: u64 = 0;
@@ -74,6 +75,9 @@ pub struct Fields {
     pub country: Field,
     /// ISO 639-1 code of the article's language, or `und`.
     pub language: Field,
+    /// The words that made each tag of the article, as JSON (`{"RU":["России"]}`), stored only,
+    /// on passages.
+    pub matched: Field,
     /// Publication date (midnight UTC), absent when unknown.
     pub published: Field,
     /// When the passage was indexed.
@@ -103,6 +107,7 @@ impl Fields {
             agency: f("agency")?,
             country: f("country")?,
             language: f("language")?,
+            matched: f("matched")?,
             published: f("published")?,
             indexed_at: f("indexed_at")?,
             seq: f("seq")?,
@@ -138,6 +143,7 @@ pub fn build() -> Schema {
     b.add_text_field("agency", STRING | STORED | FAST);
     b.add_text_field("country", STRING | STORED | FAST);
     b.add_text_field("language", STRING | STORED | FAST);
+    b.add_text_field("matched", STORED);
     b.add_date_field("published", date.clone());
     b.add_date_field("indexed_at", date);
     b.add_u64_field("seq", INDEXED | STORED | FAST);

@@ -84,6 +84,8 @@ pub struct Hit {
     pub former_countries: Vec<String>,
     /// The article's language: ISO 639-1 code, or `und`.
     pub language: String,
+    /// Per tag, the words of the article that made it.
+    pub matched: crate::tag::Matched,
     /// Passage text.
     pub text: String,
     /// Byte ranges of matched words in `text`.
@@ -194,39 +196,43 @@ impl Searcher {
         let docs = (searcher.num_docs() as usize).max(1);
         let limit = opts.limit.min(docs);
         let mut fetch = limit.saturating_mul(4).clamp(50, docs.max(50));
-        let (ranked, total) = loop {
-            let (top, total) =
-                searcher.search(&*tq, &(TopDocs::with_limit(fetch).order_by_score(), Count))?;
-            let fetched = top.len();
-            let last_fetched = top.last().map(|&(score, _)| score);
-            let mut keys = DocKeys::new(&searcher);
-            let mut per: HashMap<u64, usize> = HashMap::new();
-            let mut kept = Vec::new();
-            // Equal scores form a group, taken in a fixed order ([`order_tied`]).
-            let mut rest = &top[..];
-            'groups: while let Some(&(score, _)) = rest.first() {
-                let len = rest.iter().take_while(|&&(s, _)| s == score).count();
-                for (addr, key) in order_tied(&rest[..len], &mut keys)? {
-                    let n = per.entry(key).or_default();
-                    if *n >= per_article {
-                        continue;
+        let (ranked, total) = if query.expr.0.is_empty() {
+            newest_first(&searcher, &*tq, limit, per_article, docs)?
+        } else {
+            loop {
+                let (top, total) =
+                    searcher.search(&*tq, &(TopDocs::with_limit(fetch).order_by_score(), Count))?;
+                let fetched = top.len();
+                let last_fetched = top.last().map(|&(score, _)| score);
+                let mut keys = DocKeys::new(&searcher);
+                let mut per: HashMap<u64, usize> = HashMap::new();
+                let mut kept = Vec::new();
+                // Equal scores form a group, taken in a fixed order ([`order_tied`]).
+                let mut rest = &top[..];
+                'groups: while let Some(&(score, _)) = rest.first() {
+                    let len = rest.iter().take_while(|&&(s, _)| s == score).count();
+                    for (addr, key) in order_tied(&rest[..len], &mut keys)? {
+                        let n = per.entry(key).or_default();
+                        if *n >= per_article {
+                            continue;
+                        }
+                        *n += 1;
+                        kept.push((score, addr));
+                        if kept.len() == limit {
+                            break 'groups;
+                        }
                     }
-                    *n += 1;
-                    kept.push((score, addr));
-                    if kept.len() == limit {
-                        break 'groups;
-                    }
+                    rest = &rest[len..];
                 }
-                rest = &rest[len..];
+                let more = fetched == fetch && fetched < total;
+                // A tie across the fetch limit would let the index's layout pick which tied
+                // passage is kept: fetch past it.
+                let tie_at_cut = more && kept.last().map(|&(s, _)| s) == last_fetched;
+                if (kept.len() == limit && !tie_at_cut) || !more {
+                    break (kept, total);
+                }
+                fetch = fetch.saturating_mul(4).min(docs.max(50));
             }
-            let more = fetched == fetch && fetched < total;
-            // A tie across the fetch limit would let the index's layout pick which tied
-            // passage is kept: fetch past it.
-            let tie_at_cut = more && kept.last().map(|&(s, _)| s) == last_fetched;
-            if (kept.len() == limit && !tie_at_cut) || !more {
-                break (kept, total);
-            }
-            fetch = fetch.saturating_mul(4).min(docs.max(50));
         };
         // What a passage's highlights are: the terms the passage query searches its text by.
         let mut marked = HashSet::new();
@@ -282,6 +288,7 @@ impl Searcher {
             countries,
             former_countries,
             language,
+            matched: stored_matched(doc, f.matched),
             text,
             highlights,
             seq: doc.get_first(f.seq).and_then(|v| v.as_u64()).unwrap_or(0),
@@ -707,6 +714,49 @@ fn order_tied(group: &[(f32, DocAddress)], keys: &mut DocKeys) -> Result<Vec<(Do
         .collect())
 }
 
+/// A query of filters alone ("every MSS article since 2019") has no words to rank by: its
+/// passages come newest first, undated ones last, an article's passages in order, and each
+/// scores 0. Returns the kept passages and how many matched.
+fn newest_first(
+    searcher: &tantivy::Searcher,
+    tq: &dyn TantivyQuery,
+    limit: usize,
+    per_article: usize,
+    docs: usize,
+) -> Result<(Vec<(Score, DocAddress)>, usize)> {
+    let mut fetch = limit.saturating_mul(4).clamp(50, docs.max(50));
+    loop {
+        let by_date = TopDocs::with_limit(fetch)
+            .order_by_fast_field::<DateTime>("published", tantivy::Order::Desc);
+        let (top, total) = searcher.search(tq, &(by_date, Count))?;
+        let fetched = top.len();
+        let mut keys = DocKeys::new(searcher);
+        let mut keyed = Vec::with_capacity(fetched);
+        for (date, addr) in top {
+            let (key, passage) = keys.get(addr)?;
+            let date = date.map(|d| std::cmp::Reverse(d.into_timestamp_nanos()));
+            // Dated before undated, newest first; then article and passage order.
+            keyed.push((date.is_none(), date, key, passage, addr));
+        }
+        keyed.sort_unstable();
+        let mut per: HashMap<u64, usize> = HashMap::new();
+        let mut kept = Vec::new();
+        for (_, _, key, _, addr) in keyed {
+            let n = per.entry(key).or_default();
+            if *n < per_article && kept.len() < limit {
+                *n += 1;
+                kept.push((0.0, addr));
+            }
+        }
+        // Passages of an article cut at the fetch limit could hide a whole later article's
+        // turn; fetch further until the page is full or everything was seen.
+        if kept.len() == limit || fetched < fetch || fetched >= total {
+            return Ok((kept, total));
+        }
+        fetch = fetch.saturating_mul(4).min(docs.max(50));
+    }
+}
+
 fn term_query(term: Term) -> Box<dyn TantivyQuery> {
     Box::new(TermQuery::new(term, IndexRecordOption::Basic))
 }
@@ -865,4 +915,13 @@ fn all_str(doc: &TantivyDocument, field: TField) -> Vec<String> {
     doc.get_all(field)
         .filter_map(|v| v.as_str().map(str::to_string))
         .collect()
+}
+
+/// The `matched` field of a document: JSON written by the indexer; absent or unreadable gives
+/// an empty map (the tags themselves are still there).
+pub(crate) fn stored_matched(doc: &TantivyDocument, field: TField) -> crate::tag::Matched {
+    doc.get_first(field)
+        .and_then(|v| v.as_str())
+        .and_then(|s| serde_json::from_str(s).ok())
+        .unwrap_or_default()
 }

@@ -52,6 +52,8 @@ pub struct ArticleView {
     pub countries: Vec<String>,
     /// Former states ("SU").
     pub former_countries: Vec<String>,
+    /// Per tag, the words of the article that made it.
+    pub matched: crate::tag::Matched,
     /// Paragraphs in article order. From the index, a paragraph longer than a passage comes
     /// back cut at the sentence ends where the indexer cut it.
     pub paragraphs: Vec<String>,
@@ -83,6 +85,7 @@ impl ArticleView {
             agencies: a.tags.agencies.iter().map(|s| s.to_string()).collect(),
             countries: a.tags.countries.iter().map(|s| s.to_string()).collect(),
             former_countries: a.tags.former.iter().map(|s| s.to_string()).collect(),
+            matched: a.tags.matched(),
             text: e.paragraphs.join("\n\n"),
             paragraphs: e.paragraphs.clone(),
             passages: a.passages.len(),
@@ -219,6 +222,7 @@ fn view_of(f: &Fields, docs: Vec<TantivyDocument>) -> Option<ArticleView> {
         countries,
         former_countries,
         language: first_str(first, f.language),
+        matched: crate::search::stored_matched(first, f.matched),
         text: paragraphs.join("\n\n"),
         paragraphs,
         passages: passages.len(),

@@ -486,3 +486,28 @@ fn an_index_from_an_older_tagger_is_reported() {
     let (hits, _) = env.search_json(&["spies", "--country", "USSR"]);
     assert_eq!(hits[0].former_countries, ["SU"]);
 }
+
+/// `index --quiet` says nothing when all goes well (a cron job mails only trouble), and still
+/// reports a problem on stderr.
+#[test]
+fn quiet_index_is_silent_on_success_only() {
+    let env = Env::new();
+    env.write(
+        "c/a.txt",
+        "Moles\n\nThe FSB ran a mole in Berlin for years.\n",
+    );
+    let dir = env.path("c");
+    let dir = dir.to_str().unwrap();
+    let out = env.run(&["index", "--quiet", dir]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty() && out.stderr.is_empty(), "{out:?}");
+    let again = env.run(&["index", dir]);
+    assert!(String::from_utf8_lossy(&again.stderr).contains("unchanged"));
+    let missing = env.path("nowhere");
+    let bad = env.run(&["index", "--quiet", missing.to_str().unwrap()]);
+    assert_ne!(bad.status.code(), Some(0));
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("nowhere"),
+        "{bad:?}"
+    );
+}

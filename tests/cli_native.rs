@@ -6,6 +6,7 @@
 //! extraction and tagging make of the corpus), regenerate them with
 //! `UPDATE_EXPECT=1 cargo test --release --test integration cli_native` and read the diff.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
@@ -189,6 +190,7 @@ struct Hit {
     countries: Vec<String>,
     former_countries: Vec<String>,
     language: String,
+    matched: BTreeMap<String, Vec<String>>,
     text: String,
     highlights: Vec<[usize; 2]>,
 }
@@ -219,6 +221,7 @@ struct Article {
     agencies: Vec<String>,
     countries: Vec<String>,
     former_countries: Vec<String>,
+    matched: BTreeMap<String, Vec<String>>,
     passages: usize,
     text: String,
     paragraphs: Vec<String>,
@@ -369,6 +372,17 @@ fn every_json_lines_type_decodes() {
             h.agencies.windows(2).all(|w| w[0] < w[1]),
             "sorted, distinct"
         );
+        // Every tag says which words made it, and nothing else is there.
+        let tags: Vec<&String> = h
+            .agencies
+            .iter()
+            .chain(&h.countries)
+            .chain(&h.former_countries)
+            .collect();
+        assert_eq!(h.matched.len(), tags.len(), "{:?}", h.matched);
+        assert!(tags
+            .iter()
+            .all(|t| h.matched.get(*t).is_some_and(|w| !w.is_empty())));
         for [a, b] in &h.highlights {
             assert!(h.text[*a..*b].to_lowercase().starts_with("recruit"));
         }
@@ -381,6 +395,19 @@ fn every_json_lines_type_decodes() {
     };
     assert!(a.indexed && a.article_id.len() == 32 && a.path.ends_with(".txt"));
     assert_eq!(a.text, a.paragraphs.join("\n\n"));
+    for (tag, words) in &a.matched {
+        assert!(
+            a.agencies.contains(tag) || a.countries.contains(tag),
+            "{tag}"
+        );
+        let title = a.title.as_deref().unwrap_or_default();
+        assert!(
+            words
+                .iter()
+                .all(|w| a.text.contains(w.as_str()) || title.contains(w.as_str())),
+            "{words:?}"
+        );
+    }
     assert!(!a.highlights.is_empty());
     for [s, e] in &a.highlights {
         assert!(a.text[*s..*e].to_lowercase().starts_with("spy"));
@@ -440,7 +467,7 @@ fn every_json_lines_type_decodes() {
     };
     assert_eq!(
         (st.articles, st.schema_version, st.tagging_version),
-        (61, 4, 2)
+        (61, dossier::schema::SCHEMA_VERSION, 3)
     );
     assert!(st.passages as usize == run.passages && st.size_bytes > 0);
     assert_eq!(st.languages.iter().map(|l| l.count).sum::<usize>(), 61);
@@ -923,6 +950,11 @@ fn every_error_is_one_line_in_one_style() {
             vec![],
             "invalid value 'xml'",
         ),
+        (
+            vec!["saved", "add"],
+            vec![],
+            "required arguments were not provided: <NAME>",
+        ),
         (vec!["show", "ffff"], vec![], "no article 'ffff'"),
         (
             vec!["saved", "run", "nope"],
@@ -1007,4 +1039,59 @@ fn show_pages_on_a_terminal() {
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&piped.stdout).lines().count() > 10);
+}
+
+/// Filters alone list their articles newest first ("every MSS article since 2015"); with no
+/// words and no filter, search says what it needs.
+#[test]
+fn filters_alone_list_articles_newest_first() {
+    let env = indexed();
+    let (hits, summary) = env.search_json(&[
+        "--agency",
+        "MSS",
+        "--since",
+        "2015",
+        "--per-article",
+        "1",
+        "-n",
+        "100",
+    ]);
+    assert!(hits.len() >= 3, "{hits:?}");
+    assert_eq!(summary["hits"].as_u64(), Some(hits.len() as u64));
+    let dates: Vec<&str> = hits.iter().filter_map(|h| h.published.as_deref()).collect();
+    assert_eq!(dates.len(), hits.len(), "--since keeps dated articles only");
+    assert!(
+        dates.windows(2).all(|w| w[0] >= w[1]),
+        "newest first: {dates:?}"
+    );
+    assert!(dates.iter().all(|d| *d >= "2015"), "{dates:?}");
+    assert!(hits.iter().all(|h| h.agencies.iter().any(|a| a == "MSS")));
+    let ids: std::collections::HashSet<_> = hits.iter().map(|h| &h.article_id).collect();
+    assert_eq!(ids.len(), hits.len(), "one passage an article");
+    assert!(
+        hits.iter().all(|h| h.passage == 0),
+        "an article's first passage"
+    );
+
+    let out = env.run(&["search"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no query and no filter"), "{err}");
+}
+
+/// Human output shows the id `dossier show` takes.
+#[test]
+fn human_hits_show_an_id_that_show_takes() {
+    let env = indexed();
+    let out = env.ok(&["search", "recruit", "officers", "-n", "1"], 0);
+    let id = out
+        .split(", id ")
+        .nth(1)
+        .and_then(|rest| rest.split(')').next())
+        .unwrap_or_else(|| panic!("no id in {out}"));
+    assert_eq!(id.len(), 8, "{out}");
+    let (hits, _) = env.search_json(&["recruit", "officers", "-n", "1"]);
+    assert!(hits[0].article_id.starts_with(id));
+    let shown = env.ok(&["show", id, "--format", "json"], 0);
+    assert!(shown.contains(&hits[0].article_id), "{shown}");
 }

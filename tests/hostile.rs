@@ -255,7 +255,10 @@ fn hostile_folder_is_indexed_or_skipped_with_reasons() {
     assert_eq!(newline.len(), 1);
     assert!(newline[0].path.ends_with("two\nlines.html"));
     let human = env.ok(&["search", "quokka", "--color", "never"], 0);
-    assert!(human.contains("two\\nlines.html (passage 1)"), "{human}");
+    assert!(
+        human.contains("two\\nlines.html (passage 1, id "),
+        "{human}"
+    );
 
     // A second run changes nothing and reports the same skips.
     let (status, again, _) = index_json(&env, &[root.to_str().unwrap()]);

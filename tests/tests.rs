@@ -16,3 +16,4 @@ mod saved;
 mod seed;
 mod serve;
 mod serve_browser;
+mod tags;

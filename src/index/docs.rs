@@ -70,8 +70,10 @@ pub(crate) fn documents(
         whole.add_text(fields.body, mark(lang, text));
     }
     let mut docs = vec![whole];
+    let matched = serde_json::to_string(&article.tags.matched()).unwrap_or_default();
     docs.extend(article.passages.iter().enumerate().map(|(i, text)| {
         let mut doc = common(KIND_PASSAGE);
+        doc.add_text(fields.matched, &matched);
         doc.add_u64(fields.passage, i as u64);
         doc.add_text(fields.title, title);
         doc.add_text(fields.title_terms, &marked_title);

@@ -135,6 +135,7 @@ mod tests {
             countries: vec![],
             former_countries: vec![],
             language: "en".into(),
+            matched: Default::default(),
             text: "The officers met the officer.".into(),
             highlights: vec![(4, 12), (21, 28)],
             seq: 1,

@@ -80,6 +80,9 @@ impl<W: WriteColor> HumanPrinter<W> {
         self.out
             .set_color(ColorSpec::new().set_fg(Some(Color::Cyan)))?;
         writeln!(self.out, "{}", meta.join(" | "))?;
+        if !a.matched.is_empty() {
+            writeln!(self.out, "{}", sanitize(&matched_line(&a.matched)))?;
+        }
         self.out.reset()?;
         self.out
             .set_color(ColorSpec::new().set_fg(Some(Color::Green)))?;
@@ -146,11 +149,14 @@ impl<W: WriteColor> HumanPrinter<W> {
         self.out
             .set_color(ColorSpec::new().set_fg(Some(Color::Green)))?;
         let source = hit.url.clone().unwrap_or_else(|| self.show_path(&hit.path));
+        // The first 8 hex digits of the id are what `dossier show` needs in practice (it takes
+        // any unique prefix and names the articles a shared one would fit).
         writeln!(
             self.out,
-            "{indent}{} (passage {})",
+            "{indent}{} (passage {}, id {})",
             one_line(&source),
-            hit.passage + 1
+            hit.passage + 1,
+            hit.article_id.get(..8).unwrap_or(&hit.article_id)
         )?;
         self.out.reset()?;
         self.wrapped(&hit.text, &hit.highlights, &indent, false)?;
@@ -251,6 +257,15 @@ fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
         .map(move |w| (w.as_ptr() as usize - text.as_ptr() as usize, w))
 }
 
+/// Why the article has its tags: "matched: FR French, Paris; RU России".
+fn matched_line(matched: &crate::tag::Matched) -> String {
+    let parts: Vec<String> = matched
+        .iter()
+        .map(|(id, forms)| format!("{id} {}", forms.join(", ")))
+        .collect();
+    format!("matched: {}", parts.join("; "))
+}
+
 /// The tag parts of a metadata line: agencies, countries, then former states ("former SU"),
 /// each only when there are any.
 fn push_tags(meta: &mut Vec<String>, agencies: &[String], countries: &[String], former: &[String]) {
@@ -287,6 +302,7 @@ mod tests {
                 countries: vec!["FR".into()],
                 former_countries: vec![],
                 language: "en".into(),
+                matched: Default::default(),
                 highlights: vec![(16, 25), (30, 38)],
                 text,
                 seq: 1,

@@ -7,17 +7,20 @@
 //! - `hit` (`search`, `saved run`): `{"type":"hit","rank":1,"score":7.1,"article_id":"…",
 //!   "passage":3,"path":"…","paths":["…",…],"url":"…"|null,"site":"…"|null,"title":"…",
 //!   "published":"YYYY-MM-DD"|null,"agencies":["DGSE"],"countries":["FR"],"language":"fr",
-//!   "text":"…",
+//!   "former_countries":[],"matched":{"DGSE":["DGSE"],"FR":["Paris","French"]},"text":"…",
 //!   "highlights":[[start,end],…]}`, one per passage in rank order; `highlights` are byte
 //!   offsets into `text`, end exclusive; `passage` counts from 0; `paths` lists every file
 //!   holding the article's bytes, `path` being the first; `language` is the article's ISO
-//!   639-1 code, or `und` when it could not be told.
+//!   639-1 code, or `und` when it could not be told. `matched` gives, per tag of the
+//!   article (agency ID, country or former-state code), the words that made it, as written in
+//!   the article (runs of whitespace made one space), in order of first use, at most 8 per
+//!   tag.
 //! - `summary` (`search`, `saved run`): `{"type":"summary","hits":N,"total_matches":M,
 //!   "took_ms":T}` after the hits. Lines of a saved query also carry `"query":"NAME"`.
 //! - `article` (`show`, `extract`): `{"type":"article","article_id":"…","path":"…",
 //!   "indexed":bool,"title":…,"published":…,"published_source":…,"url":…,"site":…,
-//!   "language":…,"language_source":…,"encoding":…,"agencies":[…],"countries":[…],"passages":N,
-//!   "text":"…",
+//!   "language":…,"language_source":…,"encoding":…,"agencies":[…],"countries":[…],
+//!   "former_countries":[…],"matched":{"RU":["России","Kremlin"]},"passages":N,"text":"…",
 //!   "paragraphs":["…"],"highlights":[[start,end],…]}`; `text` is the paragraphs joined by
 //!   blank lines and `highlights` (from `show --query`) are byte offsets into it. From `extract`,
 //!   `language` is an ISO 639-1 code or `"und"` and `language_source` is `"detected"`,
@@ -82,6 +85,7 @@ pub struct ArticleLine<'a> {
     agencies: &'a [String],
     countries: &'a [String],
     former_countries: &'a [String],
+    matched: &'a crate::tag::Matched,
     passages: usize,
     text: &'a str,
     paragraphs: &'a [String],
@@ -106,6 +110,7 @@ impl<'a> ArticleLine<'a> {
             agencies: &a.agencies,
             countries: &a.countries,
             former_countries: &a.former_countries,
+            matched: &a.matched,
             passages: a.passages,
             text: &a.text,
             paragraphs: &a.paragraphs,
@@ -147,6 +152,7 @@ pub struct HitLine<'a> {
     countries: &'a [String],
     former_countries: &'a [String],
     language: &'a str,
+    matched: &'a crate::tag::Matched,
     text: &'a str,
     highlights: Vec<[usize; 2]>,
 }
@@ -216,6 +222,7 @@ impl<'a> HitLine<'a> {
             countries: &hit.countries,
             former_countries: &hit.former_countries,
             language: &hit.language,
+            matched: &hit.matched,
             text: &hit.text,
             highlights: hit.highlights.iter().map(|&(s, e)| [s, e]).collect(),
         }

@@ -388,6 +388,7 @@ mod tests {
             countries: vec![],
             former_countries: vec![],
             language: "en".into(),
+            matched: Default::default(),
             text: String::new(),
             highlights: vec![],
             seq,

@@ -41,6 +41,57 @@ pub(crate) struct Candidate {
     pub form: Form,
     start_boundary: bool,
     end_boundary: bool,
+    /// Katakana or Hangul names: see [`script_edges_fit`].
+    script: Script,
+}
+
+/// Scripts whose words run on without spaces but whose names still need an edge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Script {
+    Other,
+    /// A katakana name ("タイ") is not inside a longer katakana word ("スタイル", "タイミング").
+    Katakana,
+    /// A Korean name starts a word and ends it or is followed by a particle ("미국은",
+    /// "중국의"), so "인도" is not taken in "인도적" (humanitarian) nor "이란" in "사랑이란".
+    Hangul,
+}
+
+fn is_katakana(c: char) -> bool {
+    matches!(c as u32, 0x30A1..=0x30FA | 0x30FC..=0x30FF)
+}
+
+fn is_hangul(c: char) -> bool {
+    matches!(c as u32, 0xAC00..=0xD7AF)
+}
+
+/// Korean particles and suffixes that may follow a country name in the same word.
+#[rustfmt::skip]
+const KOREAN_PARTICLES: &[&str] = &[
+    "은", "는", "이", "가", "을", "를", "의", "에", "에서", "에게", "와", "과", "도", "만", "로",
+    "으로", "과의", "와의", "에는", "에서는", "에서의", "으로는", "로는", "이다", "이며", "인",
+    "까지", "부터", "보다", "처럼", "측", "산", "인들", "군", "과는", "와는", "이라는", "정부",
+];
+
+/// The edges a katakana or Korean name needs (see [`Script`]).
+fn script_edges_fit(script: Script, text: &str, start: usize, end: usize) -> bool {
+    let before = text[..start].chars().next_back();
+    match script {
+        Script::Other => true,
+        Script::Katakana => {
+            !before.is_some_and(is_katakana) && !text[end..].chars().next().is_some_and(is_katakana)
+        }
+        Script::Hangul => {
+            if before.is_some_and(is_hangul) {
+                return false;
+            }
+            let rest = &text[end..];
+            let run = rest
+                .char_indices()
+                .find(|&(_, c)| !is_hangul(c))
+                .map_or(rest.len(), |(i, _)| i);
+            run == 0 || KOREAN_PARTICLES.contains(&&rest[..run])
+        }
+    }
 }
 
 /// An accepted match.
@@ -93,13 +144,21 @@ fn is_exact(alias: &str) -> bool {
 }
 
 impl Candidate {
-    fn new(entity: Option<&'static str>, alias: String, form: Form) -> Candidate {
+    pub(crate) fn new(entity: Option<&'static str>, alias: String, form: Form) -> Candidate {
         let first = alias.chars().next().unwrap_or(' ');
         let last = alias.chars().next_back().unwrap_or(' ');
+        let script = if alias.chars().all(is_katakana) {
+            Script::Katakana
+        } else if alias.chars().all(is_hangul) {
+            Script::Hangul
+        } else {
+            Script::Other
+        };
         Candidate {
             entity,
             start_boundary: is_word_char(first) && !is_unspaced_script(first),
             end_boundary: is_word_char(last) && !is_unspaced_script(last),
+            script,
             alias,
             form,
         }
@@ -114,7 +173,7 @@ impl Candidate {
         if self.end_boundary && text[end..].chars().next().is_some_and(is_word_char) {
             return false;
         }
-        true
+        script_edges_fit(self.script, text, start, end)
     }
 }
 
@@ -207,13 +266,16 @@ impl Matcher {
     }
 
     /// Every accepted, non-overlapping match in `text`, leftmost first, the longest at each
-    /// place. `keep` is the context rule for a fitting candidate.
-    pub(crate) fn find<F>(&self, text: &str, keep: F) -> Vec<Hit>
+    /// place, and the spans of the stop phrases that matched, which later passes must not read
+    /// again ("West Azerbaijan" is no country in any inflection). `keep` is the context rule
+    /// for a fitting candidate.
+    pub(crate) fn find<F>(&self, text: &str, keep: F) -> (Vec<Hit>, Vec<(usize, usize)>)
     where
         F: Fn(&str, usize, usize, &Candidate) -> bool,
     {
         let bytes = text.as_bytes();
         let mut hits = Vec::new();
+        let mut stopped = Vec::new();
         let mut pos = 0;
         while let Some(off) = bytes[pos..].iter().position(|&b| may_start_form(b)) {
             let start = pos + off;
@@ -248,10 +310,13 @@ impl Matcher {
                     hits.push(Hit { start, end, entity });
                     pos = end;
                 }
-                Some(None) => pos = end,
+                Some(None) => {
+                    stopped.push((start, end));
+                    pos = end;
+                }
                 None => {}
             }
         }
-        hits
+        (hits, stopped)
     }
 }

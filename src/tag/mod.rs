@@ -2,30 +2,39 @@
 //! canonical IDs (agency IDs such as `DGSE`, ISO 3166-1 alpha-2 codes such as `FR`), with each
 //! mention's byte offsets and surface form so that a reader can see why a passage was tagged.
 //!
-//! The alias tables are data files beside this module (`agencies.toml`, `countries.tsv`),
-//! compiled in and parsed once ([`tables`]). Matching ([`matcher`]) runs one Aho-Corasick
-//! automaton per kind, leftmost-longest on word boundaries, so "Chinese Ministry of State
-//! Security" gives the agency MSS and, separately, the country CN. Case rules keep "raw data",
-//! "turkey" and "china" out; context rules ([`rules`]) handle "Jordan Ellis", "Savannah,
-//! Georgia", "NSA Ajit Doval" and the like.
+//! The alias tables are data files beside this module (`agencies.toml`, `countries.tsv`, and
+//! `names.tsv`: country names in 58 languages, generated from CLDR by
+//! `scripts/gen-country-names`), compiled in and parsed once ([`tables`]). Matching
+//! ([`matcher`]) runs one Aho-Corasick automaton per kind, leftmost-longest on word boundaries,
+//! so "Chinese Ministry of State Security" gives the agency MSS and, separately, the country
+//! CN; then [`inflect`] finds, outside those matches, names as their languages inflect them
+//! ("Rosji", "России", "Deutschlands", "والصين") by comparing words after normalisation and
+//! stemming. Case rules keep "raw data", "turkey" and "china" out; context rules ([`rules`])
+//! handle "Jordan Ellis", "Savannah, Georgia", "NSA Ajit Doval", datelines, venues and
+//! ambiguous acronyms.
 //!
 //! ```
-//! let tags = dossier::tag::tag("Officers of the Directorate General of External Security met in Beijing.");
+//! let tags = dossier::tag::tag("Beijing said officers of the Directorate General of External Security met in Helsinki.");
 //! assert_eq!(tags.agencies, ["DGSE"]);
-//! assert_eq!(tags.countries, ["CN"]);
+//! assert_eq!(tags.countries, ["CN"], "Helsinki is only where they met");
+//! let tags = dossier::tag::tag("Агенты Службы внешней разведки России и ЦРУ");
+//! assert_eq!(tags.agencies, ["CIA", "SVR"]);
+//! assert_eq!(tags.countries, ["RU"]);
 //! assert_eq!(dossier::tag::resolve_agency("french foreign intelligence"), Some("DGSE"));
 //! assert_eq!(dossier::tag::resolve_country("Britain"), Some("GB"));
 //! ```
 
+mod inflect;
 mod matcher;
 mod rules;
 mod tables;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::LazyLock;
 
-use matcher::{Form, Matcher};
-pub use tables::{agencies, countries, former_states, Agency, Country, Former};
+use inflect::Inflected;
+use matcher::{Candidate, Form, Matcher};
+pub use tables::{agencies, countries, former_states, Agency, Country, Former, LocalName};
 
 /// What a mention names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -76,11 +85,33 @@ impl Tags {
         self.mentions.extend(other.mentions.iter().cloned());
     }
 
+    /// Per ID (agency, country or former state), the distinct words that made it, as written
+    /// (runs of whitespace made one space), in the order the text first uses them, at most
+    /// [`MATCHED_PER_ID`] each: what `"matched"` shows so a reader sees why a text is tagged.
+    pub fn matched(&self) -> Matched {
+        let mut out = Matched::new();
+        for m in &self.mentions {
+            let surface = m.surface.split_whitespace().collect::<Vec<_>>().join(" ");
+            let forms = out.entry(m.id.to_string()).or_default();
+            if forms.len() < MATCHED_PER_ID && !forms.contains(&surface) {
+                forms.push(surface);
+            }
+        }
+        out
+    }
+
     /// Whether no entity was found.
     pub fn is_empty(&self) -> bool {
         self.agencies.is_empty() && self.countries.is_empty() && self.former.is_empty()
     }
 }
+
+/// Tag ID → the words of the text that made it (see [`Tags::matched`]).
+pub type Matched = BTreeMap<String, Vec<String>>;
+
+/// How many distinct words [`Tags::matched`] keeps per ID: enough to see why, bounded for an
+/// article that names a country in fifty ways.
+pub const MATCHED_PER_ID: usize = 8;
 
 fn union_into(into: &mut Vec<&'static str>, from: &[&'static str]) {
     into.extend_from_slice(from);
@@ -91,6 +122,22 @@ fn union_into(into: &mut Vec<&'static str>, from: &[&'static str]) {
 struct Matchers {
     agencies: Matcher,
     countries: Matcher,
+    agencies_inflected: Inflected,
+    countries_inflected: Inflected,
+}
+
+/// Whether a name is written in a script without spaces (CJK): the automaton matches those as
+/// written, the inflection pass matches the rest.
+fn is_unspaced(name: &str) -> bool {
+    name.chars().any(matcher::is_unspaced_script)
+}
+
+/// The folded single words among `forms`: the words the automaton's tables decide about.
+fn owned_words<'a>(forms: impl Iterator<Item = &'a str>) -> HashSet<String> {
+    forms
+        .filter(|f| !f.contains(' '))
+        .map(inflect::fold)
+        .collect()
 }
 
 static MATCHERS: LazyLock<Matchers> = LazyLock::new(|| {
@@ -100,6 +147,7 @@ static MATCHERS: LazyLock<Matchers> = LazyLock::new(|| {
             .english
             .iter()
             .chain(&a.native)
+            .chain(&a.foreign)
             .map(move |n| (id, *n, Form::Name));
         let acronyms = a
             .acronyms
@@ -118,14 +166,62 @@ static MATCHERS: LazyLock<Matchers> = LazyLock::new(|| {
             .map(move |n| (id, n, Form::Name));
         let demonyms = c.demonyms.iter().map(move |n| (id, *n, Form::Demonym));
         let capitals = c.capitals.iter().map(move |n| (id, *n, Form::Capital));
-        names.chain(demonyms).chain(capitals)
+        let unspaced = c
+            .local
+            .iter()
+            .filter(|l| is_unspaced(l.form))
+            .map(move |l| (id, l.form, local_form(l)));
+        names.chain(demonyms).chain(capitals).chain(unspaced)
     });
     let country_stops = rules::STOP_COUNTRY.iter().map(|s| (None, *s, Form::Stop));
+    let country_owned = owned_words(tables::all_countries().iter().flat_map(|c| {
+        std::iter::once(c.name)
+            .chain(c.aliases.iter().copied())
+            .chain(rules::STOP_COUNTRY.iter().copied())
+    }));
+    let country_local = tables::all_countries().iter().flat_map(|c| {
+        c.local
+            .iter()
+            .filter(|l| !is_unspaced(l.form))
+            .map(move |l| (c.code, l.lang, l.form, local_form(l)))
+    });
+    let agency_owned = owned_words(agencies().iter().flat_map(|a| {
+        a.acronyms
+            .iter()
+            .chain(&a.english)
+            .chain(&a.informal)
+            .copied()
+    }));
+    let agency_native = agencies().iter().flat_map(|a| {
+        let native = a.native.iter().filter_map(move |n| {
+            let lang = inflect::native_language(a.country, n)?;
+            Some((a.id, lang, *n, Form::Name))
+        });
+        let foreign = a.foreign.iter().filter_map(move |n| {
+            let lang = inflect::script_language(n)?;
+            Some((a.id, lang, *n, Form::Name))
+        });
+        let described = a
+            .described
+            .iter()
+            .map(move |n| (a.id, "en", *n, Form::Informal));
+        native.chain(foreign).chain(described)
+    });
     Matchers {
         agencies: Matcher::new(agency_forms.chain(agency_stops)),
         countries: Matcher::new(country_forms.chain(country_stops)),
+        agencies_inflected: Inflected::new(agency_native, agency_owned),
+        countries_inflected: Inflected::new(country_local, country_owned),
     }
 });
+
+fn local_form(l: &LocalName) -> Form {
+    if l.adjective {
+        Form::Demonym
+    } else {
+        Form::Name
+    }
+}
 
 /// Hard-wrapped text ("South\nAfrica"), tabs and no-break spaces would hide multi-word forms
 /// from the automaton, whose patterns have single spaces. Such text is matched on a copy in
@@ -171,9 +267,50 @@ pub fn tag(text: &str) -> Tags {
 /// in the next the person, and a document that spells out "National Security Adviser (NSA)"
 /// uses the acronym that way throughout. One `Tags` per text, in order.
 pub fn tag_document<S: AsRef<str>>(texts: &[S]) -> Vec<Tags> {
+    tag_document_in(texts, None)
+}
+
+/// [`tag_document`] for a document whose language is known (an ISO 639-1 code, as
+/// [`crate::lang::detect`] gives it): Latin-script names of other languages are then matched
+/// only as written, not in inflected forms.
+pub fn tag_document_in<S: AsRef<str>>(texts: &[S], language: Option<&str>) -> Vec<Tags> {
     let texts: Vec<&str> = texts.iter().map(AsRef::as_ref).collect();
-    let ctx = rules::Context::new(&texts);
+    let ctx = rules::Context::in_language(&texts, language);
     texts.iter().map(|t| tag_in(t, &ctx)).collect()
+}
+
+/// The countries (and former states) the texts of one document name: what the context rules
+/// read as a service's country being named.
+pub(crate) fn countries_named(texts: &[&str]) -> Vec<&'static str> {
+    let ctx = rules::Context::new(texts);
+    let mut out: Vec<&'static str> = Vec::new();
+    for text in texts {
+        let found = find_countries_in(text, &ctx);
+        out.extend(found.iter().map(|h| h.entity));
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// The country hits of one text: the automaton's, then the inflection pass's outside them.
+fn find_countries_in(work: &str, ctx: &rules::Context) -> Vec<matcher::Hit> {
+    let m = &*MATCHERS;
+    let (mut hits, mut covered) = m
+        .countries
+        .find(work, |t, s, e, c| rules::keep_country(ctx, t, s, e, c));
+    covered.extend(hits.iter().map(|h| (h.start, h.end)));
+    let found = m.countries_inflected.find(
+        work,
+        &covered,
+        |l| ctx.reads_latin_names_of(l),
+        |s, e, id, lemma, form| {
+            let cand = Candidate::new(Some(id), lemma.to_string(), form);
+            rules::keep_country(ctx, work, s, e, &cand)
+        },
+    );
+    hits.extend(found);
+    hits
 }
 
 fn tag_in(text: &str, ctx: &rules::Context) -> Tags {
@@ -186,12 +323,21 @@ fn tag_in(text: &str, ctx: &rules::Context) -> Tags {
         Some((_, map)) => (map[start], map[end - 1] + 1),
         None => (start, end),
     };
-    let agency_hits = m
+    let (mut agency_hits, mut covered) = m
         .agencies
         .find(work, |t, s, e, c| rules::keep_agency(ctx, t, s, e, c));
-    let country_hits = m
-        .countries
-        .find(work, |t, s, e, c| rules::keep_country(ctx, t, s, e, c));
+    covered.extend(agency_hits.iter().map(|h| (h.start, h.end)));
+    let found = m.agencies_inflected.find(
+        work,
+        &covered,
+        |l| ctx.reads_latin_names_of(l),
+        |s, e, id, lemma, form| {
+            let cand = Candidate::new(Some(id), lemma.to_string(), form);
+            rules::keep_agency(ctx, work, s, e, &cand)
+        },
+    );
+    agency_hits.extend(found);
+    let country_hits = find_countries_in(work, ctx);
     let mut tags = Tags::default();
     let hits = agency_hits
         .iter()
@@ -310,44 +456,97 @@ pub fn is_former(code: &str) -> bool {
     tables::former_codes().any(|c| c == code)
 }
 
-/// Entries whose key or names contain `text`, case-insensitively; exact matches first, the rest
-/// in table order. An empty `text` lists everything.
+/// The folded words of a name or of what a user typed ("Russia's" gives "russia", "s").
+fn words_of(name: &str) -> Vec<String> {
+    name.split(|c: char| !matcher::is_word_char(c))
+        .filter(|w| !w.is_empty())
+        .map(inflect::fold)
+        .collect()
+}
+
+/// Whether `typed` is the whole of `name`: the same key, the same words, or (for a name in a
+/// known language) the same words after that language's analysis ("России" is "Россия").
+fn is_whole_name(typed: &str, name: &str, lang: Option<&str>) -> bool {
+    if lookup_key(typed) == lookup_key(name) {
+        return true;
+    }
+    let (a, b) = (words_of(typed), words_of(name));
+    if a.is_empty() || a.len() != b.len() {
+        return false;
+    }
+    if a == b {
+        return true;
+    }
+    lang.is_some_and(|l| {
+        a.iter()
+            .zip(&b)
+            .all(|(x, y)| inflect::analyse(l, x) == inflect::analyse(l, y))
+    })
+}
+
+/// Whether the words of `typed` are a run of whole words of `name` ("foreign intelligence" in
+/// "French foreign intelligence"; never "russia" in "Byelorussia").
+fn is_words_of(typed: &str, name: &str) -> bool {
+    let (a, b) = (words_of(typed), words_of(name));
+    !a.is_empty() && b.windows(a.len()).any(|w| w == a.as_slice())
+}
+
+/// Entries one of whose names `text` is, whole (see [`is_whole_name`]), in table order; when
+/// none is, entries with a name holding the words of `text` as whole words. An empty `text`
+/// lists everything.
 fn find_in<T>(
     items: &'static [T],
     text: &str,
-    names: impl Fn(&'static T) -> Vec<&'static str>,
+    names: impl Fn(&'static T) -> Vec<(&'static str, Option<&'static str>)>,
 ) -> Vec<&'static T> {
-    let needle = lookup_key(text);
-    let (mut exact, mut partial) = (Vec::new(), Vec::new());
-    for item in items {
-        let keys: Vec<String> = names(item).into_iter().map(lookup_key).collect();
-        if keys.contains(&needle) {
-            exact.push(item);
-        } else if keys.iter().any(|k| k.contains(&needle)) {
-            partial.push(item);
-        }
+    if lookup_key(text).is_empty() {
+        return items.iter().collect();
     }
-    exact.extend(partial);
-    exact
+    let exact: Vec<&'static T> = items
+        .iter()
+        .filter(|item| {
+            names(item)
+                .iter()
+                .any(|(n, lang)| is_whole_name(text, n, *lang))
+        })
+        .collect();
+    if !exact.is_empty() {
+        return exact;
+    }
+    items
+        .iter()
+        .filter(|item| names(item).iter().any(|(n, _)| is_words_of(text, n)))
+        .collect()
 }
 
-/// For `dossier agencies TEXT`: agencies whose ID or any alias contains `text`
-/// (case-insensitive), exact matches first.
+/// For `dossier agencies TEXT`: the agencies one of whose names (ID, English, native, foreign,
+/// acronym, informal or descriptive, in any language and, where the language is known, in any
+/// inflected form) `text` is; failing that, those with a name holding `text`'s words whole.
 pub fn find_agencies(text: &str) -> Vec<&'static Agency> {
     find_in(agencies(), text, |a| {
-        std::iter::once(a.id)
-            .chain(a.names.iter().copied())
+        let native = a
+            .native
+            .iter()
+            .map(|n| (*n, inflect::native_language(a.country, n)));
+        let foreign = a.foreign.iter().map(|n| (*n, inflect::script_language(n)));
+        std::iter::once((a.id, None))
+            .chain(a.names.iter().map(|n| (*n, None)))
+            .chain(native)
+            .chain(foreign)
             .collect()
     })
 }
 
-/// For `dossier countries TEXT`: countries (and former states) whose code or any alias contains
-/// `text` (case-insensitive), exact matches first.
+/// For `dossier countries TEXT`: the countries (and former states) one of whose names (code,
+/// English name and aliases, names in other languages, inflected where the language is known)
+/// `text` is; failing that, those with a name holding `text`'s words whole.
 pub fn find_countries(text: &str) -> Vec<&'static Country> {
     find_in(tables::all_countries(), text, |c| {
         [c.code, c.name]
             .into_iter()
             .chain(c.aliases.iter().copied())
+            .map(|n| (n, None))
+            .chain(c.local.iter().map(|l| (l.form, Some(l.lang))))
             .collect()
     })
 }

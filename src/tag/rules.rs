@@ -24,6 +24,15 @@
 //!   unless a state word follows ("Turkmen security officials").
 //! - A country name in "Peru-based" or "Russia-headquartered" only says where a company sits, so
 //!   it is not tagged (the issue names it as a trap that generic recognisers fall into).
+//! - Datelines ("WARSAW (Reuters) -", "LONDON —", "Washington (CNN)") and capitals as the place
+//!   where something happens ("talks in Helsinki", "found dead in Moscow") name no country by
+//!   themselves; a capital tags its country when it stands for the government ("Moscow denied").
+//! - Acronyms that are also other organisations' ([`NEEDS_SUPPORT`]: "ISI" for the Islamic State
+//!   of Iraq, "BIS" for the Bank for International Settlements, "FSO", "IB", "DNI") tag only with
+//!   support: the document names the service's country or spells the service out, or speaks of
+//!   intelligence; and never when the document spells the acronym out as the other
+//!   organisation.
+//! - An acronym glued by a hyphen to a capitalised word ("Group-IB") is part of that name.
 
 use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
@@ -147,6 +156,52 @@ const NSA_AGENCY_AFTER: &[&str] = &[
     "Whistleblower", "Tailored", "Security", "National",
 ];
 
+/// English's commonest words, which tell English text from that of other Latin-script languages.
+#[rustfmt::skip]
+const ENGLISH_WORDS: &[&str] = &[
+    "the", "of", "and", "to", "that", "is", "was", "for", "with", "are", "this", "from", "by",
+    "have", "has", "were", "it", "not", "which", "said", "its", "their", "they", "he", "she",
+    "on", "at", "an", "be", "or", "but", "who", "his", "her", "had", "been", "would", "will",
+];
+
+/// Acronyms of a service that are as often another organisation's or a common abbreviation.
+const NEEDS_SUPPORT: &[&str] = &["ISI", "IB", "FSO", "BIS", "DNI"];
+
+/// What else each of [`NEEDS_SUPPORT`] stands for; a document that spells one of these out uses
+/// the acronym that way.
+const OTHER_EXPANSIONS: &[(&str, &[&str])] = &[
+    (
+        "ISI",
+        &["Islamic State of Iraq", "Indian Statistical Institute"],
+    ),
+    (
+        "BIS",
+        &[
+            "Bank for International Settlements",
+            "Bureau of Industry and Security",
+        ],
+    ),
+    (
+        "FSO",
+        &["Foreign Service Officer", "Foreign Service officer"],
+    ),
+    (
+        "DNI",
+        &[
+            "Documento Nacional de Identidad",
+            "documento nacional de identidad",
+        ],
+    ),
+];
+
+/// Words that make a paragraph about intelligence work.
+#[rustfmt::skip]
+const INTELLIGENCE_WORDS: &[&str] = &[
+    "intelligence", "Intelligence", "spy", "spies", "spying", "espionage", "counterintelligence",
+    "security service", "secret service", "surveillance", "agent", "agents", "operative",
+    "operatives", "agency", "Agency", "bodyguards", "protective service",
+];
+
 /// Document-level facts, computed on first use and shared by every rule on the texts of one
 /// document (an article's title and paragraphs, or a single text).
 pub(crate) struct Context<'t> {
@@ -157,18 +212,96 @@ pub(crate) struct Context<'t> {
     turkmen_people: OnceCell<bool>,
     /// Per [`SURNAME_FORMS`] word: whether the document uses it as someone's surname.
     surnames: RefCell<HashMap<&'static str, bool>>,
+    /// The countries the document names, for the support of ambiguous acronyms.
+    countries: OnceCell<Vec<&'static str>>,
+    english: OnceCell<bool>,
+    /// The document's language (an ISO 639-1 code) where the caller knows it.
+    language: Option<&'t str>,
 }
 
 impl<'t> Context<'t> {
     pub(crate) fn new(texts: &'t [&'t str]) -> Context<'t> {
+        Context::in_language(texts, None)
+    }
+
+    /// The context of a document whose language is known (`und` counts as not known).
+    pub(crate) fn in_language(texts: &'t [&'t str], language: Option<&'t str>) -> Context<'t> {
         Context {
+            language: language.filter(|l| !l.is_empty() && *l != crate::lang::UNDETERMINED),
             texts,
             nsa_not_agency: OnceCell::new(),
             csis_think_tank: OnceCell::new(),
             nia_indian: OnceCell::new(),
             turkmen_people: OnceCell::new(),
             surnames: RefCell::new(HashMap::new()),
+            countries: OnceCell::new(),
+            english: OnceCell::new(),
         }
+    }
+
+    /// Whether the Latin-script names of language `lang` are read in their inflected forms in
+    /// this document: where its language is known, only when it is that language ("fin", French
+    /// for "end", is not the Dutch adjective "Fins" cut by Dutch stemming); otherwise, in any
+    /// document that does not read as English.
+    pub(crate) fn reads_latin_names_of(&self, lang: &str) -> bool {
+        match self.language {
+            Some(doc) => same_language(doc, lang),
+            None => !self.is_english(),
+        }
+    }
+
+    /// Whether the document is in English: at least one word in eight of its first thousand is
+    /// one of English's commonest words, which other languages written in Latin letters rarely
+    /// use, or it is too short to tell. The names of other languages are then left to the
+    /// automaton (see `inflect.rs`).
+    pub(crate) fn is_english(&self) -> bool {
+        *self.english.get_or_init(|| {
+            let words = self
+                .texts
+                .iter()
+                .flat_map(|t| t.split(|c: char| !is_word_char(c)))
+                .filter(|w| !w.is_empty())
+                .take(1000);
+            let (mut all, mut common) = (0usize, 0usize);
+            for w in words {
+                all += 1;
+                common += usize::from(ENGLISH_WORDS.contains(&w.to_lowercase().as_str()));
+            }
+            // A few words ("Paris Martin spoke.") say nothing of their language: English.
+            all < 6 || common * 8 >= all
+        })
+    }
+
+    /// Whether an ambiguous acronym of the service `id` has support in the document (see the
+    /// module docs); `text` is the paragraph it is in.
+    fn supports(&self, id: &str, acronym: &str, text: &str) -> bool {
+        let Some(agency) = super::agency(id) else {
+            return false;
+        };
+        let spelled = |names: &[&str]| names.iter().any(|n| self.any(n));
+        let full: Vec<&str> = agency
+            .english
+            .iter()
+            .chain(&agency.native)
+            .chain(&agency.foreign)
+            .copied()
+            .collect();
+        if spelled(&full) {
+            return true;
+        }
+        if let Some((_, other)) = OTHER_EXPANSIONS.iter().find(|(a, _)| *a == acronym) {
+            if spelled(other) {
+                return false;
+            }
+        }
+        let countries = self
+            .countries
+            .get_or_init(|| super::countries_named(self.texts));
+        countries.contains(&agency.country)
+            || INTELLIGENCE_WORDS.iter().any(|w| has_word(text, w))
+            || INTELLIGENCE_WORDS
+                .iter()
+                .any(|w| self.texts.iter().any(|t| has_word(t, w)))
     }
 
     fn any(&self, needle: &str) -> bool {
@@ -276,6 +409,89 @@ fn prev_word(text: &str, start: usize) -> &str {
     &head[from..]
 }
 
+/// Whether `word` occurs in `text` on word boundaries.
+fn has_word(text: &str, word: &str) -> bool {
+    text.match_indices(word).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + word.len()..].chars().next();
+        !before.is_some_and(is_word_char) && !after.is_some_and(is_word_char)
+    })
+}
+
+/// "Group-IB": the match is glued by a hyphen to a capitalised word before it, so it is the end
+/// of another name ("GCHQ-NSA" and "anti-CIA" are not).
+fn glued_to_a_name(text: &str, start: usize) -> bool {
+    let Some(head) = text[..start].strip_suffix('-') else {
+        return false;
+    };
+    let from = head
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !is_word_char(c))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let word = &head[from..];
+    is_capitalised(word) && word.chars().any(char::is_lowercase)
+}
+
+/// A dateline: a place in capitals, or followed by a news agency in brackets, at the start of
+/// a paragraph and followed by the story ("WARSAW (Reuters) -", "LONDON —", "Washington
+/// (CNN)A group of", "KABUL, Afghanistan -").
+fn is_dateline(text: &str, start: usize, end: usize) -> bool {
+    let head = &text[..start];
+    let line_start = head.rfind('\n').map_or(0, |i| i + 1);
+    if !head[line_start..].trim().is_empty() {
+        return false;
+    }
+    let surface = &text[start..end];
+    let capitals = !surface.chars().any(char::is_lowercase);
+    let mut rest = &text[end..];
+    // ", D.C.", ", Afghanistan", ", March 3"
+    if let Some(r) = rest.strip_prefix(',') {
+        let cut = r
+            .find(['(', '-', '\u{2014}', '\u{2013}'])
+            .filter(|&i| i <= 40)
+            .unwrap_or(0);
+        rest = &r[cut..];
+    }
+    // The bracket or dash stands apart ("U.S.-China talks" is no dateline).
+    let spaced = rest.starts_with([' ', '\u{a0}']);
+    let rest = rest.trim_start();
+    let bracketed = spaced && rest.starts_with('(') && rest.find(')').is_some_and(|i| i <= 40);
+    let dash = (spaced && rest.starts_with(['-', '\u{2014}', '\u{2013}']))
+        || rest.starts_with(['\u{2014}', '\u{2013}']);
+    bracketed || (capitals && dash)
+}
+
+/// Words of a sentence that make "in <capital>" the place where something happens.
+#[rustfmt::skip]
+const VENUE_WORDS: &[&str] = &[
+    "talks", "summit", "meeting", "meetings", "met", "meet", "meets", "conference", "negotiations",
+    "held", "hosted", "visit", "visited", "visiting", "trip", "ceremony", "forum", "gathered",
+    "arrived", "festival", "tournament", "born", "died", "dead", "buried", "embassy", "consulate",
+    "hotel", "airport", "apartment", "street",
+];
+
+/// A capital as the place where something happens, not the government: "talks in Helsinki",
+/// "found dead in Moscow", "the embassy in London" ("officials in Washington" stays the
+/// government).
+fn is_venue(text: &str, start: usize) -> bool {
+    let locative = matches!(
+        prev_word(text, start),
+        "in" | "at" | "near" | "outside" | "In" | "At"
+    ) && !before(text, start, 8).ends_with(',');
+    // The event comes just before the place ("held talks in Helsinki"), not anywhere in the
+    // sentence ("takes office in Washington, promising negotiations").
+    let head = &text[..start];
+    let from = head
+        .rfind(['.', '!', '?', '\n', ',', ';'])
+        .map_or(0, |i| i + 1);
+    let words: Vec<&str> = head[from..]
+        .split(|c: char| !is_word_char(c))
+        .filter(|w| !w.is_empty())
+        .collect();
+    locative && words.iter().rev().take(7).any(|w| VENUE_WORDS.contains(w))
+}
+
 fn is_capitalised(word: &str) -> bool {
     word.chars().next().is_some_and(char::is_uppercase)
 }
@@ -290,6 +506,19 @@ fn clause(text: &str, start: usize, end: usize) -> &str {
     around(text, start, end, |c| {
         matches!(c, '.' | '!' | '?' | '\n' | ',' | ';' | ':')
     })
+}
+
+/// Whether two language codes name one language for names: the same primary subtag, with the
+/// Norwegian written standards taken as one.
+fn same_language(a: &str, b: &str) -> bool {
+    let primary = |c: &str| -> String {
+        let p = c.split(['-', '_']).next().unwrap_or(c).to_ascii_lowercase();
+        match p.as_str() {
+            "nb" | "nn" => "no".to_string(),
+            _ => p,
+        }
+    };
+    primary(a) == primary(b)
 }
 
 /// The text around `[start, end)` between the nearest stop characters on either side.
@@ -434,6 +663,12 @@ pub(crate) fn keep_country(
     if place && (after.starts_with("-based") || after.starts_with("-headquartered")) {
         return false;
     }
+    if place && is_dateline(text, start, end) {
+        return false;
+    }
+    if cand.form == Form::Capital && is_venue(text, start) {
+        return false;
+    }
     // "post-Soviet states" are today's countries, not the Soviet Union.
     let head = &text[..start];
     if (head.ends_with("post-") || head.ends_with("Post-"))
@@ -466,6 +701,14 @@ pub(crate) fn keep_agency(
     end: usize,
     cand: &Candidate,
 ) -> bool {
+    if cand.form == Form::Acronym && glued_to_a_name(text, start) {
+        return false;
+    }
+    if let (Some(id), true) = (cand.entity, NEEDS_SUPPORT.contains(&cand.alias.as_str())) {
+        if !ctx.supports(id, &cand.alias, text) {
+            return false;
+        }
+    }
     match cand.alias.as_str() {
         "NSA" => !nsa_is_not_agency(ctx, text, start, end),
         "CSIS" => !ctx.csis_is_think_tank(),
