@@ -25,7 +25,7 @@ use termcolor::{Ansi, NoColor, WriteColor};
 
 use crate::cli::{
     Cli, ExtractArgs, FacetsArgs, FilterArgs, Format, HitFormat, IndexArgs, LookupArgs, ManArgs,
-    SearchArgs, ShowArgs, StatusArgs,
+    SearchArgs, ServeArgs, ShowArgs, StatusArgs,
 };
 
 /// What every command may need: the index path and settings resolved once.
@@ -647,4 +647,36 @@ pub fn countries(args: &LookupArgs) -> Result<ExitCode> {
     }
     out.flush()?;
     Ok(ExitCode::from(if list.is_empty() { 1 } else { 0 }))
+}
+
+/// `dossier serve`: runs until interrupted; the address goes to stderr once listening.
+pub fn serve(ctx: &Ctx, args: &ServeArgs) -> Result<ExitCode> {
+    let token = match &args.token_file {
+        Some(file) => {
+            let text = std::fs::read_to_string(file).map_err(|e| dossier::Error::io(file, e))?;
+            let line = text.lines().next().unwrap_or("").trim().to_string();
+            if line.is_empty() {
+                anyhow::bail!(
+                    "token file '{}' is empty; write the secret on its first line",
+                    file.display()
+                );
+            }
+            Some(line)
+        }
+        None => args.token.clone(),
+    };
+    let opts = dossier::serve::ServeOptions {
+        index: ctx.index.clone(),
+        queries: crate::app_saved::queries_file(args.queries.clone(), &ctx.index),
+        listen: args.listen,
+        token,
+        per_article: ctx.config.per_article(None),
+    };
+    dossier::serve::run(&opts, |addr| {
+        eprintln!(
+            "dossier: serving '{}' on http://{addr}/ (read-only; Ctrl-C stops)",
+            show_path(&opts.index)
+        );
+    })?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -9,12 +9,11 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Result};
 use dossier::printer::human::summary_line;
-use dossier::printer::json::write_line;
+use dossier::printer::json::{write_line, SavedQueryLine as QueryLine};
 use dossier::query::Query;
-use dossier::saved::state::{self, Mark, RunOptions, RunState};
+use dossier::saved::state::{self, RunOptions, RunState};
 use dossier::saved::{SavedQueries, SavedQuery};
 use dossier::search::Searcher;
-use serde::Serialize;
 
 use crate::app::{hit_printer, Ctx};
 use crate::cli::{Format, HitFormat, SavedAddArgs, SavedRunArgs, SavedShowArgs};
@@ -42,37 +41,6 @@ pub fn add(index: &Path, file: &Path, args: &SavedAddArgs, query: Query) -> Resu
         saved.command_line()
     );
     Ok(ExitCode::SUCCESS)
-}
-
-/// One saved query as a JSON line of `list` and `show`.
-#[derive(Serialize)]
-struct QueryLine<'a> {
-    name: &'a str,
-    description: Option<&'a str>,
-    query: String,
-    agencies: &'a [String],
-    countries: &'a [String],
-    languages: &'a [String],
-    since: Option<String>,
-    until: Option<String>,
-    /// The last `--new` run's watermark against this index.
-    watermark: Option<&'a Mark>,
-}
-
-impl<'a> QueryLine<'a> {
-    fn new(q: &'a SavedQuery, state: &'a RunState) -> Self {
-        QueryLine {
-            name: &q.name,
-            description: q.description.as_deref(),
-            query: q.query.expr.to_string(),
-            agencies: &q.query.agencies,
-            countries: &q.query.countries,
-            languages: &q.query.languages,
-            since: q.query.since.map(|d| d.to_string()),
-            until: q.query.until.map(|d| d.to_string()),
-            watermark: state.mark(&q.name),
-        }
-    }
 }
 
 pub fn list(index: &Path, file: &Path, format: Format) -> Result<ExitCode> {

@@ -89,6 +89,14 @@ Through $PAGER (else less) when stdout is a terminal; --no-pager prints directly
   dossier saved add mss-europe 'recruit officials' --agency MSS --country FR
   dossier saved run --all --new --format json")]
     Saved(SavedArgs),
+    /// Serve a web page and a JSON API for reading results, from this index, read-only
+    #[command(after_help = "Examples:
+  dossier serve                                   # http://127.0.0.1:8765/
+  dossier serve --listen 127.0.0.1:9000
+  dossier serve --listen 0.0.0.0:8765 --token-file ~/.config/dossier/token
+
+Off the loopback interface a token is required; clients send 'Authorization: Bearer TOKEN'.")]
+    Serve(ServeArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
     #[command(after_help = "Examples:
   dossier completions bash > ~/.local/share/bash-completion/completions/dossier
@@ -178,6 +186,31 @@ pub struct CompletionsArgs {
     /// The shell
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+/// `dossier serve`.
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Address and port to listen on; port 0 picks a free one
+    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8765")]
+    pub listen: std::net::SocketAddr,
+
+    /// Secret every request must send as 'Authorization: Bearer TOKEN' (needed off loopback)
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        env = "DOSSIER_TOKEN",
+        hide_env_values = true
+    )]
+    pub token: Option<String>,
+
+    /// Read the token from this file (its first line), kept out of the process list
+    #[arg(long, value_name = "FILE", conflicts_with = "token")]
+    pub token_file: Option<PathBuf>,
+
+    /// The saved-queries file shown under /saved [default: $DOSSIER_QUERIES, else queries.toml in the index folder's parent]
+    #[arg(long, value_name = "FILE", env = "DOSSIER_QUERIES")]
+    pub queries: Option<PathBuf>,
 }
 
 /// `dossier man`.

@@ -6,7 +6,7 @@
 //! [`printer`] shows them to people or programs. [`article`] ties the first stages together.
 //! [`saved`] keeps named queries in a TOML file and remembers what `--new` runs have reported.
 //! [`show`] reads one article back whole, [`status`] describes an index, and [`config`] reads
-//! the user's defaults.
+//! the user's defaults. [`serve`] answers the same searches as a web page and a JSON API.
 //!
 //! ```
 //! use dossier::query::Query;
@@ -32,6 +32,7 @@ pub mod query;
 pub mod saved;
 pub mod schema;
 pub mod search;
+pub mod serve;
 pub mod show;
 pub mod status;
 pub mod tag;

@@ -83,6 +83,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 SavedCommand::Run(args) => app_saved::run(&ctx, &file, &args),
             }
         }
+        Command::Serve(args) => app::serve(&ctx, &args),
         Command::Completions(_) | Command::Man(_) => unreachable!("handled above"),
     }
 }

@@ -295,6 +295,14 @@ impl Searcher {
         }
     }
 
+    /// Brings the reader to the index's last commit, for a searcher kept open across requests
+    /// (`dossier serve`): [`Searcher::search`] does so itself, facet counts and article
+    /// look-ups read the snapshot they are given.
+    pub fn reload(&self) -> Result<()> {
+        self.reader.reload()?;
+        Ok(())
+    }
+
     /// The reader, for other ways of collecting (facets).
     pub(crate) fn reader(&self) -> &IndexReader {
         &self.reader

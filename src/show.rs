@@ -7,7 +7,7 @@
 //! facts the index does not keep (where the date came from, language, charset) are missing; a
 //! path that was never indexed is extracted on the spot by the caller instead.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::Path;
 
 use tantivy::collector::DocSetCollector;
@@ -63,6 +63,8 @@ pub struct ArticleView {
     pub text: String,
     /// Byte ranges of a query's words in `text`, in order.
     pub highlights: Vec<(usize, usize)>,
+    /// Every indexed file holding these bytes, sorted, `path` among them (from the index only).
+    pub copies: Vec<String>,
 }
 
 impl ArticleView {
@@ -88,6 +90,7 @@ impl ArticleView {
             paragraphs: e.paragraphs.clone(),
             passages: a.passages.len(),
             highlights: Vec::new(),
+            copies: Vec::new(),
         }
     }
 
@@ -183,6 +186,12 @@ fn view_of(f: &Fields, docs: Vec<TantivyDocument>) -> Option<ArticleView> {
     let (path, mut passages) = by_path.into_iter().next()?;
     passages.sort_by_key(|(n, _)| *n);
     let first = &passages[0].1;
+    let copies: BTreeSet<String> = (passages.iter())
+        .flat_map(|(_, d)| {
+            d.get_all(f.path)
+                .filter_map(|v| v.as_str().map(str::to_string))
+        })
+        .collect();
     let all = |field| {
         first
             .get_all(field)
@@ -217,6 +226,7 @@ fn view_of(f: &Fields, docs: Vec<TantivyDocument>) -> Option<ArticleView> {
         text: paragraphs.join("\n\n"),
         paragraphs,
         passages: passages.len(),
+        copies: copies.into_iter().collect(),
         ..ArticleView::default()
     })
 }

@@ -14,4 +14,6 @@ mod quality;
 mod safety;
 mod saved;
 mod seed;
+mod serve;
+mod serve_browser;
 mod tags;

@@ -41,6 +41,8 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use crate::saved::state::{Mark, RunState};
+use crate::saved::SavedQuery;
 use crate::search::{Hit, Results};
 use crate::show::ArticleView;
 
@@ -129,8 +131,9 @@ pub struct JsonPrinter<W: Write> {
     out: W,
 }
 
+/// The fields of a `hit` line; the server writes the same objects into its JSON.
 #[derive(Serialize)]
-struct HitLine<'a> {
+pub struct HitLine<'a> {
     #[serde(rename = "type")]
     kind: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -154,8 +157,9 @@ struct HitLine<'a> {
     highlights: Vec<[usize; 2]>,
 }
 
+/// The fields of a `summary` line.
 #[derive(Serialize)]
-struct SummaryLine<'a> {
+pub struct SummaryLine<'a> {
     #[serde(rename = "type")]
     kind: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -176,19 +180,32 @@ impl<W: Write> JsonPrinter<W> {
         for hit in &results.hits {
             self.hit(hit, name)?;
         }
-        let took = results.took.as_secs_f64() * 1000.0;
-        self.line(&SummaryLine {
-            kind: "summary",
-            query: name,
-            hits: results.hits.len(),
-            total_matches: results.total_matches,
-            took_ms: (took * 1000.0).round() / 1000.0,
-        })
+        self.line(&SummaryLine::new(results, name))
     }
 
     /// One hit line.
     pub fn hit(&mut self, hit: &Hit, name: Option<&str>) -> io::Result<()> {
-        self.line(&HitLine {
+        self.line(&HitLine::new(hit, name))
+    }
+
+    /// Any serializable value as one line.
+    pub fn line<T: Serialize>(&mut self, value: &T) -> io::Result<()> {
+        let line = serde_json::to_string(value)?;
+        self.out
+            .write_all(super::sanitize::escape_json(&line).as_bytes())?;
+        self.out.write_all(b"\n")
+    }
+
+    /// Flushes the writer.
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
+impl<'a> HitLine<'a> {
+    /// The line of one hit; `name` labels the lines of a saved query.
+    pub fn new(hit: &'a Hit, name: Option<&'a str>) -> Self {
+        HitLine {
             kind: "hit",
             query: name,
             rank: hit.rank,
@@ -208,19 +225,52 @@ impl<W: Write> JsonPrinter<W> {
             matched: &hit.matched,
             text: &hit.text,
             highlights: hit.highlights.iter().map(|&(s, e)| [s, e]).collect(),
-        })
+        }
     }
+}
 
-    /// Any serializable value as one line.
-    pub fn line<T: Serialize>(&mut self, value: &T) -> io::Result<()> {
-        let line = serde_json::to_string(value)?;
-        self.out
-            .write_all(super::sanitize::escape_json(&line).as_bytes())?;
-        self.out.write_all(b"\n")
+impl<'a> SummaryLine<'a> {
+    /// The summary of one result set.
+    pub fn new(results: &Results, name: Option<&'a str>) -> Self {
+        let took = results.took.as_secs_f64() * 1000.0;
+        SummaryLine {
+            kind: "summary",
+            query: name,
+            hits: results.hits.len(),
+            total_matches: results.total_matches,
+            took_ms: (took * 1000.0).round() / 1000.0,
+        }
     }
+}
 
-    /// Flushes the writer.
-    pub fn flush(&mut self) -> io::Result<()> {
-        self.out.flush()
+/// The fields of a `saved_query` line (`saved list`, `saved show`).
+#[derive(Serialize)]
+pub struct SavedQueryLine<'a> {
+    name: &'a str,
+    description: Option<&'a str>,
+    query: String,
+    agencies: &'a [String],
+    countries: &'a [String],
+    languages: &'a [String],
+    since: Option<String>,
+    until: Option<String>,
+    /// The last `--new` run's watermark against this index.
+    watermark: Option<&'a Mark>,
+}
+
+impl<'a> SavedQueryLine<'a> {
+    /// The line of a saved query, with its watermark from `state`.
+    pub fn new(q: &'a SavedQuery, state: &'a RunState) -> Self {
+        SavedQueryLine {
+            name: &q.name,
+            description: q.description.as_deref(),
+            query: q.query.expr.to_string(),
+            agencies: &q.query.agencies,
+            countries: &q.query.countries,
+            languages: &q.query.languages,
+            since: q.query.since.map(|d| d.to_string()),
+            until: q.query.until.map(|d| d.to_string()),
+            watermark: state.mark(&q.name),
+        }
     }
 }
