@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use dossier::lang::detect::detect_text;
 use rayon::prelude::*;
@@ -22,14 +22,9 @@ const NEWS: &[&str] = &[
 const MIN_NEWS: f64 = 0.985;
 const MIN_ALL: f64 = 0.955;
 
+/// The shared evaluation folder, or `None` with a `skipping:` line on a user's clone.
 fn shared() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
-    if p.is_dir() {
-        Some(p)
-    } else {
-        eprintln!("skipped: {} is absent", p.display());
-        None
-    }
+    crate::util::shared("")
 }
 
 #[test]

@@ -18,14 +18,9 @@ const MIN_F1: f64 = 0.960;
 const MIN_PR: f64 = 0.940;
 const MIN_DATE_ACCURACY: f64 = 0.910;
 
+/// The shared evaluation folder, or `None` with a `skipping:` line on a user's clone.
 fn shared() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
-    if p.is_dir() {
-        Some(p)
-    } else {
-        eprintln!("skipped: {} is absent", p.display());
-        None
-    }
+    crate::util::shared("")
 }
 
 /// The benchmark's tokens: maximal runs of characters Python's `\w` matches (letters,

@@ -51,14 +51,9 @@ const AGENCY_FLOORS: &[(&str, f64)] = &[("ar", 0.0), ("other", 0.84)];
 /// "other".
 const MIN_SENTENCES: usize = 20;
 
+/// The shared evaluation folder, or `None` with a `skipping:` line on a user's clone.
 fn shared() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
-    if p.is_dir() {
-        Some(p)
-    } else {
-        eprintln!("skipped: {} is absent", p.display());
-        None
-    }
+    crate::util::shared("")
 }
 
 fn labels_dir() -> PathBuf {
