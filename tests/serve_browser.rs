@@ -95,6 +95,23 @@ async fn wait_for(client: &Client, css: &str) -> fantoccini::elements::Element {
         .unwrap_or_else(|e| panic!("no {css} on the page: {e}"))
 }
 
+/// Clicks the first element `css` finds.
+async fn click(client: &Client, css: &str) {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("no {css} to click: {e}"))
+        .click()
+        .await
+        .unwrap();
+}
+
+/// Asserts the browser's address holds `part`.
+async fn assert_url_has(client: &Client, part: &str) {
+    let url = client.current_url().await.unwrap();
+    assert!(url.as_str().contains(part), "{url} lacks {part}");
+}
+
 async fn texts(client: &Client, css: &str) -> Vec<String> {
     let mut out = Vec::new();
     for e in client.find_all(Locator::Css(css)).await.unwrap() {
@@ -126,40 +143,18 @@ async fn a_browser_searches_filters_pages_and_reads() {
     client.goto(&format!("{base}/")).await.unwrap();
     let q = wait_for(&client, "input[name=q]").await;
     q.send_keys("officer").await.unwrap();
-    client
-        .find(Locator::Css("form.search button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&client, "form.search button[type=submit]").await;
     wait_for(&client, "article.hit").await;
-    assert!(client
-        .current_url()
-        .await
-        .unwrap()
-        .as_str()
-        .contains("q=officer"));
+    assert_url_has(&client, "q=officer").await;
     let titles = texts(&client, "article.hit h2").await;
     assert!(titles.len() >= 5, "{titles:?}");
     let png = client.screenshot().await.unwrap();
     std::fs::write(screenshot_dir().join("serve-results.png"), png).unwrap();
 
     // Filter by a facet bar.
-    client
-        .find(Locator::Css("aside.facets a[href*='agency=SVR']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&client, "aside.facets a[href*='agency=SVR']").await;
     wait_for(&client, "p.active a.chip").await;
-    assert!(client
-        .current_url()
-        .await
-        .unwrap()
-        .as_str()
-        .contains("agency=SVR"));
+    assert_url_has(&client, "agency=SVR").await;
     let titles = texts(&client, "article.hit h2").await;
     assert_eq!(titles.len(), 4, "{titles:?}");
     assert!(
@@ -173,20 +168,9 @@ async fn a_browser_searches_filters_pages_and_reads() {
         .await
         .unwrap();
     let first = texts(&client, "article.hit h2").await;
-    client
-        .find(Locator::Css("a.next"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&client, "a.next").await;
     wait_for(&client, "a.prev").await;
-    assert!(client
-        .current_url()
-        .await
-        .unwrap()
-        .as_str()
-        .contains("offset=2"));
+    assert_url_has(&client, "offset=2").await;
     let second = texts(&client, "article.hit h2").await;
     assert_eq!(second.len(), 2);
     assert!(
@@ -196,13 +180,7 @@ async fn a_browser_searches_filters_pages_and_reads() {
 
     // Open an article from its title.
     let title = second[0].clone();
-    client
-        .find(Locator::Css("a.title"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&client, "a.title").await;
     let h1 = wait_for(&client, "article.full h1").await;
     assert_eq!(h1.text().await.unwrap(), title);
     let marks = texts(&client, "div.text mark").await;
@@ -231,13 +209,7 @@ async fn a_browser_searches_filters_pages_and_reads() {
         client.get_alert_text().await.is_err(),
         "an alert opened: the article's script ran"
     );
-    client
-        .find(Locator::Css("a.title"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&client, "a.title").await;
     wait_for(&client, "article.full h1").await;
     assert!(client.get_alert_text().await.is_err());
     let links = client
