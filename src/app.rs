@@ -12,7 +12,7 @@ use dossier::article::Article;
 use dossier::config::{self, ColorChoice, Config};
 use dossier::corpus::{self, Entry};
 use dossier::index::{self, Event, IndexOptions, Summary};
-use dossier::printer::csv::CsvPrinter;
+use dossier::printer::csv::{CsvPrinter, ExportCsv};
 use dossier::printer::human::{summary_line, HumanPrinter};
 use dossier::printer::json::{write_line, ArticleLine, JsonPrinter};
 use dossier::printer::Printer;
@@ -24,8 +24,8 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use termcolor::{Ansi, NoColor, WriteColor};
 
 use crate::cli::{
-    Cli, ExtractArgs, FacetsArgs, FilterArgs, Format, HitFormat, IndexArgs, LookupArgs, ManArgs,
-    SearchArgs, ServeArgs, ShowArgs, StatusArgs,
+    Cli, ExportFormat, ExtractArgs, FacetsArgs, FilterArgs, Format, HitFormat, IndexArgs,
+    LookupArgs, ManArgs, SearchArgs, ServeArgs, ShowArgs, StatusArgs,
 };
 
 /// What every command may need: the index path and settings resolved once.
@@ -284,6 +284,7 @@ pub fn search(ctx: &Ctx, query: &Query, args: &SearchArgs) -> Result<ExitCode> {
         limit: ctx.config.limit(args.limit),
         per_article: ctx.config.per_article(args.per_article),
         after_seq: None,
+        all_copies: args.copies == crate::cli::Copies::All,
     };
     let results = searcher.search(query, &opts)?;
     let mut printer = hit_printer(args.format, ctx.color(), false);
@@ -301,6 +302,26 @@ pub fn terminal_width() -> usize {
         .ok()
         .and_then(|c| c.parse().ok())
         .unwrap_or(100)
+}
+
+/// `dossier export`: every matching article, streamed.
+pub fn export(path: &Path, query: &Query, format: ExportFormat) -> Result<ExitCode> {
+    let searcher = Searcher::open(path)?;
+    let mut out = BufWriter::new(io::stdout().lock());
+    match format {
+        ExportFormat::Json => {
+            searcher.export(query, |a| -> Result<()> {
+                Ok(write_line(&mut out, "article", &a)?)
+            })?;
+        }
+        ExportFormat::Csv => {
+            let mut csv = ExportCsv::new(&mut out)?;
+            searcher.export(query, |a| -> Result<()> { Ok(csv.row(&a)?) })?;
+            csv.flush()?;
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
 }
 
 pub fn facets(path: &Path, query: &Query, args: &FacetsArgs) -> Result<ExitCode> {

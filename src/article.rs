@@ -25,6 +25,8 @@ pub struct Article {
     pub passages: Vec<String>,
     /// The article's language: an ISO 639-1 code, or `und`.
     pub language: String,
+    /// MinHash signature of the passages ([`crate::copies::signature`]).
+    pub signature: Vec<u8>,
 }
 
 impl Article {
@@ -44,6 +46,7 @@ impl Article {
         for t in tag::tag_document_in(&texts, Some(&language)) {
             tags.merge(&t);
         }
+        let signature = crate::copies::signature(&language, &passages);
         Ok(Article {
             id: content_id(bytes),
             path,
@@ -51,6 +54,7 @@ impl Article {
             tags,
             passages,
             language,
+            signature,
         })
     }
 }

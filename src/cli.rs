@@ -68,6 +68,12 @@ Through $PAGER (else less) when stdout is a terminal; --no-pager prints directly
   dossier extract page.html
   dossier extract ~/scrapes/site --format json | jq -r 'select(.type == \"skipped\") | .path'")]
     Extract(ExtractArgs),
+    /// Write every matching article whole, for other tools: JSON Lines or CSV, uncapped
+    #[command(after_help = "Examples:
+  dossier export > corpus.jsonl
+  dossier export --agency MSS --since 2019 --format csv > mss.csv
+  dossier export rendition | jq -r 'select(.group != null) | .url'")]
+    Export(ExportArgs),
     /// Count matching articles by agency, country and date, drawn as bars
     #[command(after_help = "Examples:
   dossier facets                           # the whole index
@@ -268,9 +274,44 @@ pub struct SearchArgs {
     /// Passages per article at most [default: $DOSSIER_PER_ARTICLE, else config.toml, else 2]
     #[arg(long, value_name = "N")]
     pub per_article: Option<usize>,
+    /// Copies of one story (reprints on other sites): the best-ranked one, listing the others,
+    /// or every copy as a hit of its own
+    #[arg(long, value_enum, default_value_t = Copies::One)]
+    pub copies: Copies,
     /// Output format
     #[arg(long, value_enum, default_value_t = HitFormat::Human)]
     pub format: HitFormat,
+}
+
+/// What search shows of the copies of one story.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Copies {
+    /// One hit a story: its best-ranked copy, naming the others
+    One,
+    /// Every copy
+    All,
+}
+
+/// `dossier export`.
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    /// The query (same language as search); every article when absent
+    #[arg(value_name = "QUERY", num_args = 0..)]
+    pub query: Vec<String>,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+    /// Output format: JSON Lines, one article a line, or CSV with a header row
+    #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
+    pub format: ExportFormat,
+}
+
+/// Output formats of `dossier export`.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// JSON Lines
+    Json,
+    /// CSV (RFC 4180), with a header row
+    Csv,
 }
 
 /// `dossier facets`.

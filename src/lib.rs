@@ -20,8 +20,10 @@
 
 pub mod article;
 pub mod config;
+pub mod copies;
 pub mod corpus;
 pub mod error;
+pub mod export;
 pub mod extract;
 pub mod facets;
 pub mod index;

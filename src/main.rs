@@ -66,6 +66,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let query = build_query(&unprotect(&args.query), &args.filters)?;
             app::facets(index, &query, &args)
         }
+        Command::Export(args) => {
+            let query = build_query(&unprotect(&args.query), &args.filters)?;
+            app::export(index, &query, args.format)
+        }
         Command::Extract(args) => app::extract(&args),
         Command::Agencies(args) => app::agencies(&args),
         Command::Countries(args) => app::countries(&args),

@@ -20,8 +20,9 @@ use crate::lang;
 /// Bumped whenever a field, the analyzer or the layout of documents changes; an index with
 /// another version is refused (3: `article_key`, fast `passage`, an article's documents kept
 /// together, `article_title`; 4: text analysed per language into `title_terms`, `text_terms`,
-/// `article_title` and `body`, `language`; 5: `matched`).
-pub const SCHEMA_VERSION: u32 = 5;
+/// `article_title` and `body`, `language`; 5: `matched`; 6: `signature`, `length`, the groups of
+/// copies in a document of their own, `article_key` indexed).
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// Bumped whenever extraction or tagging changes what the same file gives (2: former states
 /// kept apart from today's countries; 3: names in every language, inflected forms, support for
@@ -34,6 +35,9 @@ pub const KIND_PASSAGE: u64 = 0;
 /// `kind` of an article document: one per article, holding the whole text, so that a query's
 /// words are required of the article while its passages are ranked.
 pub const KIND_ARTICLE: u64 = 1;
+/// `kind` of the one document holding the groups of copies ([`crate::copies::Groups`]),
+/// replaced at each commit that changes an article.
+pub const KIND_GROUPS: u64 = 2;
 
 /// Name of the tokenizer of the analysed fields: [`crate::lang::analysis::Tokenizer`], which
 /// reads each text's language from its mark ([`crate::lang::analysis::mark`]).
@@ -44,7 +48,8 @@ pub const ANALYZER: &str = "dossier_lang";
 pub struct Fields {
     /// Content hash of the source file (hex), shared by all passages of an article.
     pub article_id: Field,
-    /// The article id's first 64 bits, as a fast field: what search groups passages by.
+    /// The article id's first 64 bits, as a fast field: what search groups passages by;
+    /// indexed, to find an article's copies.
     pub article_key: Field,
     /// Passage number within the article, from 0.
     pub passage: Field,
@@ -84,6 +89,12 @@ pub struct Fields {
     pub indexed_at: Field,
     /// Commit sequence number that added the passage; saved queries use it to find what is new.
     pub seq: Field,
+    /// MinHash signature of the article's text ([`crate::copies`]), fast, on articles only.
+    pub signature: Field,
+    /// Length of the article's text in bytes, fast, on articles only.
+    pub length: Field,
+    /// The groups of copies, stored, on the groups document only.
+    pub groups: Field,
 }
 
 impl Fields {
@@ -111,6 +122,9 @@ impl Fields {
             published: f("published")?,
             indexed_at: f("indexed_at")?,
             seq: f("seq")?,
+            signature: f("signature")?,
+            length: f("length")?,
+            groups: f("groups")?,
         })
     }
 }
@@ -128,7 +142,7 @@ pub fn build() -> Schema {
         .set_fast()
         .set_precision(DateTimePrecision::Seconds);
     b.add_text_field("article_id", STRING | STORED);
-    b.add_u64_field("article_key", FAST);
+    b.add_u64_field("article_key", INDEXED | FAST);
     b.add_u64_field("passage", NumericOptions::default().set_stored().set_fast());
     b.add_text_field("path", STRING | STORED);
     b.add_text_field("url", STORED);
@@ -147,6 +161,9 @@ pub fn build() -> Schema {
     b.add_date_field("published", date.clone());
     b.add_date_field("indexed_at", date);
     b.add_u64_field("seq", INDEXED | STORED | FAST);
+    b.add_bytes_field("signature", FAST);
+    b.add_u64_field("length", FAST);
+    b.add_bytes_field("groups", STORED);
     b.build()
 }
 

@@ -23,11 +23,12 @@ use tantivy::{
 };
 use time::Date;
 
+use crate::copies::{Group, Groups};
 use crate::error::{Error, Result};
 use crate::index;
 use crate::lang::{self, Analyzer};
 use crate::query::{Field, Node, Query};
-use crate::schema::{Fields, KIND_ARTICLE, KIND_PASSAGE};
+use crate::schema::{self, Fields, KIND_ARTICLE, KIND_PASSAGE};
 
 /// How much a title match weighs against a passage-text match.
 const TITLE_BOOST: f32 = 2.0;
@@ -39,8 +40,11 @@ pub struct SearchOptions {
     pub limit: usize,
     /// Passages per article at most.
     pub per_article: usize,
-    /// Only passages added by a commit after this sequence number (saved queries' `--new`).
+    /// Only passages added by a commit after this sequence number (saved queries' `--new`); a
+    /// copy of a story the index held by then is not new either.
     pub after_seq: Option<u64>,
+    /// Every copy of a story, instead of its best-ranked copy alone.
+    pub all_copies: bool,
 }
 
 impl Default for SearchOptions {
@@ -49,6 +53,7 @@ impl Default for SearchOptions {
             limit: 10,
             per_article: 2,
             after_seq: None,
+            all_copies: false,
         }
     }
 }
@@ -92,6 +97,94 @@ pub struct Hit {
     pub highlights: Vec<(usize, usize)>,
     /// Commit sequence number that added the passage.
     pub seq: u64,
+    /// The article's group of copies ([`crate::copies::Group::id`]), if it has copies.
+    pub group: Option<String>,
+    /// The other articles of its group, the representative first.
+    pub copies: Vec<CopyRef>,
+}
+
+/// Another article telling the same story.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CopyRef {
+    /// Its article id.
+    pub id: String,
+    /// Its first file.
+    pub path: String,
+    /// Its URL, when known.
+    pub url: Option<String>,
+    /// Its site name, when known.
+    pub site: Option<String>,
+    /// Its title.
+    pub title: String,
+    /// Its publication date, when known.
+    #[serde(serialize_with = "crate::printer::json::ser_date")]
+    pub published: Option<Date>,
+}
+
+impl CopyRef {
+    /// Where the copy was published, for a short list: the site, else the URL's host, else
+    /// the file name.
+    pub fn source(&self) -> String {
+        if let Some(site) = self.site.as_deref().filter(|s| !s.is_empty()) {
+            return site.to_string();
+        }
+        if let Some(host) = self
+            .url
+            .as_deref()
+            .and_then(|u| u.split("://").nth(1))
+            .and_then(|rest| rest.split('/').next())
+            .filter(|h| !h.is_empty())
+        {
+            return host.trim_start_matches("www.").to_string();
+        }
+        Path::new(&self.path)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| self.path.clone())
+    }
+}
+
+/// Which ranked passages a page keeps: so many per article, one article per group of copies
+/// (unless every copy is asked for), and with `after_seq` no copy of a story held before.
+struct Keep<'g> {
+    per_article: usize,
+    per: HashMap<u64, usize>,
+    groups: &'g Groups,
+    all_copies: bool,
+    after_seq: Option<u64>,
+    /// Per group shown, the article shown for it.
+    shown: HashMap<&'g str, u64>,
+}
+
+impl<'g> Keep<'g> {
+    fn new(opts: &SearchOptions, groups: &'g Groups) -> Keep<'g> {
+        Keep {
+            per_article: opts.per_article.max(1),
+            per: HashMap::new(),
+            groups,
+            all_copies: opts.all_copies,
+            after_seq: opts.after_seq,
+            shown: HashMap::new(),
+        }
+    }
+
+    /// Whether a passage of the article `key` is kept, counting it if so.
+    fn keep(&mut self, key: u64) -> bool {
+        if let Some(g) = self.groups.of(key) {
+            if self.after_seq.is_some_and(|after| g.first_seq <= after) {
+                return false;
+            }
+            if !self.all_copies && *self.shown.entry(g.id.as_str()).or_insert(key) != key {
+                return false;
+            }
+        }
+        let n = self.per.entry(key).or_default();
+        if *n >= self.per_article {
+            return false;
+        }
+        *n += 1;
+        true
+    }
 }
 
 /// The answer to a search.
@@ -190,14 +283,14 @@ impl Searcher {
         let searcher = self.reader.searcher();
         let plan = Plan::new(&self.fields, &searcher, query)?;
         let tq = plan.passage_query(&searcher, query, opts)?;
-        let per_article = opts.per_article.max(1);
+        let groups = Groups::load(&searcher, &self.fields)?;
         // No search returns more passages than the index holds: a huge --limit costs no more
         // memory than the whole index would.
         let docs = (searcher.num_docs() as usize).max(1);
         let limit = opts.limit.min(docs);
         let mut fetch = limit.saturating_mul(4).clamp(50, docs.max(50));
         let (ranked, total) = if query.expr.0.is_empty() {
-            newest_first(&searcher, &*tq, limit, per_article, docs)?
+            newest_first(&searcher, &*tq, limit, docs, || Keep::new(opts, &groups))?
         } else {
             loop {
                 let (top, total) =
@@ -205,18 +298,16 @@ impl Searcher {
                 let fetched = top.len();
                 let last_fetched = top.last().map(|&(score, _)| score);
                 let mut keys = DocKeys::new(&searcher);
-                let mut per: HashMap<u64, usize> = HashMap::new();
+                let mut keep = Keep::new(opts, &groups);
                 let mut kept = Vec::new();
                 // Equal scores form a group, taken in a fixed order ([`order_tied`]).
                 let mut rest = &top[..];
                 'groups: while let Some(&(score, _)) = rest.first() {
                     let len = rest.iter().take_while(|&&(s, _)| s == score).count();
                     for (addr, key) in order_tied(&rest[..len], &mut keys)? {
-                        let n = per.entry(key).or_default();
-                        if *n >= per_article {
+                        if !keep.keep(key) {
                             continue;
                         }
-                        *n += 1;
                         kept.push((score, addr));
                         if kept.len() == limit {
                             break 'groups;
@@ -246,7 +337,12 @@ impl Searcher {
         let mut hits = Vec::with_capacity(ranked.len());
         for (i, (score, addr)) in ranked.into_iter().enumerate() {
             let doc: TantivyDocument = searcher.doc(addr)?;
-            hits.push(self.hit(i + 1, score, &doc, &marked));
+            let mut hit = self.hit(i + 1, score, &doc, &marked);
+            if let Some(g) = groups.of(schema::article_key(&hit.article_id)) {
+                hit.group = Some(g.id.clone());
+                hit.copies = self.copies_of(&searcher, g, &hit.article_id)?;
+            }
+            hits.push(hit);
         }
         Ok(Results {
             hits,
@@ -261,14 +357,7 @@ impl Searcher {
         let text = first_str(doc, f.text).unwrap_or_default();
         let language = first_str(doc, f.language).unwrap_or_else(|| lang::UNDETERMINED.into());
         let highlights = highlight(lang::analyzer(&language), &text, marked);
-        let published = doc
-            .get_first(f.published)
-            .and_then(|v| v.as_datetime())
-            .and_then(|d| {
-                time::OffsetDateTime::from_unix_timestamp(d.into_timestamp_secs())
-                    .ok()
-                    .map(|t| t.date())
-            });
+        let published = stored_date(doc, f.published);
         let (countries, former_countries) = crate::tag::split_former(all_str(doc, f.country));
         Hit {
             rank,
@@ -292,7 +381,44 @@ impl Searcher {
             text,
             highlights,
             seq: doc.get_first(f.seq).and_then(|v| v.as_u64()).unwrap_or(0),
+            group: None,
+            copies: Vec::new(),
         }
+    }
+
+    /// The articles of a group other than `id`, in the group's order.
+    pub(crate) fn copies_of(
+        &self,
+        searcher: &tantivy::Searcher,
+        group: &Group,
+        id: &str,
+    ) -> Result<Vec<CopyRef>> {
+        let f = &self.fields;
+        let own = schema::article_key(id);
+        let mut out = Vec::with_capacity(group.members.len());
+        for &key in group.members.iter().filter(|&&k| k != own) {
+            let q = BooleanQuery::new(vec![
+                (
+                    Occur::Must,
+                    term_query(Term::from_field_u64(f.article_key, key)),
+                ),
+                (Occur::Must, kind_is(f, KIND_PASSAGE)),
+            ]);
+            let top = searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?;
+            let Some(&(_, addr)) = top.first() else {
+                continue;
+            };
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            out.push(CopyRef {
+                id: first_str(&doc, f.article_id).unwrap_or_default(),
+                path: first_str(&doc, f.path).unwrap_or_default(),
+                url: first_str(&doc, f.url),
+                site: first_str(&doc, f.site),
+                title: first_str(&doc, f.title).unwrap_or_default(),
+                published: stored_date(&doc, f.published),
+            });
+        }
+        Ok(out)
     }
 
     /// Brings the reader to the index's last commit, for a searcher kept open across requests
@@ -717,12 +843,12 @@ fn order_tied(group: &[(f32, DocAddress)], keys: &mut DocKeys) -> Result<Vec<(Do
 /// A query of filters alone ("every MSS article since 2019") has no words to rank by: its
 /// passages come newest first, undated ones last, an article's passages in order, and each
 /// scores 0. Returns the kept passages and how many matched.
-fn newest_first(
+fn newest_first<'g>(
     searcher: &tantivy::Searcher,
     tq: &dyn TantivyQuery,
     limit: usize,
-    per_article: usize,
     docs: usize,
+    keep: impl Fn() -> Keep<'g>,
 ) -> Result<(Vec<(Score, DocAddress)>, usize)> {
     let mut fetch = limit.saturating_mul(4).clamp(50, docs.max(50));
     loop {
@@ -739,12 +865,10 @@ fn newest_first(
             keyed.push((date.is_none(), date, key, passage, addr));
         }
         keyed.sort_unstable();
-        let mut per: HashMap<u64, usize> = HashMap::new();
+        let mut keep = keep();
         let mut kept = Vec::new();
         for (_, _, key, _, addr) in keyed {
-            let n = per.entry(key).or_default();
-            if *n < per_article && kept.len() < limit {
-                *n += 1;
+            if kept.len() < limit && keep.keep(key) {
                 kept.push((0.0, addr));
             }
         }
@@ -800,12 +924,12 @@ impl<'a> DocKeys<'a> {
 }
 
 /// The article documents of each segment that match, in document order.
-type ArticleDocs = HashMap<SegmentId, Vec<DocId>>;
+pub(crate) type ArticleDocs = HashMap<SegmentId, Vec<DocId>>;
 
 /// Collects matching article documents where they are: nothing is read.
-struct ArticleDocsCollector;
+pub(crate) struct ArticleDocsCollector;
 
-struct ArticleDocsSegment {
+pub(crate) struct ArticleDocsSegment {
     segment: SegmentId,
     docs: Vec<DocId>,
 }
@@ -903,6 +1027,17 @@ fn last_storable_day() -> Date {
 
 fn day(d: Date) -> DateTime {
     DateTime::from_timestamp_secs(d.midnight().assume_utc().unix_timestamp())
+}
+
+/// A stored date field as a calendar day.
+pub(crate) fn stored_date(doc: &TantivyDocument, field: TField) -> Option<Date> {
+    doc.get_first(field)
+        .and_then(|v| v.as_datetime())
+        .and_then(|d| {
+            time::OffsetDateTime::from_unix_timestamp(d.into_timestamp_secs())
+                .ok()
+                .map(|t| t.date())
+        })
 }
 
 fn first_str(doc: &TantivyDocument, field: TField) -> Option<String> {

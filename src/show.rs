@@ -64,7 +64,11 @@ pub struct ArticleView {
     /// Byte ranges of a query's words in `text`, in order.
     pub highlights: Vec<(usize, usize)>,
     /// Every indexed file holding these bytes, sorted, `path` among them (from the index only).
-    pub copies: Vec<String>,
+    pub files: Vec<String>,
+    /// The article's group of copies, if other articles tell the same story (index only).
+    pub group: Option<String>,
+    /// The other articles of that group, its representative first.
+    pub copies: Vec<crate::search::CopyRef>,
 }
 
 impl ArticleView {
@@ -90,6 +94,8 @@ impl ArticleView {
             paragraphs: e.paragraphs.clone(),
             passages: a.passages.len(),
             highlights: Vec::new(),
+            files: Vec::new(),
+            group: None,
             copies: Vec::new(),
         }
     }
@@ -170,7 +176,15 @@ impl Searcher {
                 docs
             }
         };
-        Ok(view_of(&fields, docs))
+        let Some(mut view) = view_of(&fields, docs) else {
+            return Ok(None);
+        };
+        let groups = crate::copies::Groups::load(&searcher, &fields)?;
+        if let Some(g) = groups.of(crate::schema::article_key(&view.article_id)) {
+            view.group = Some(g.id.clone());
+            view.copies = self.copies_of(&searcher, g, &view.article_id)?;
+        }
+        Ok(Some(view))
     }
 }
 
@@ -186,7 +200,7 @@ fn view_of(f: &Fields, docs: Vec<TantivyDocument>) -> Option<ArticleView> {
     let (path, mut passages) = by_path.into_iter().next()?;
     passages.sort_by_key(|(n, _)| *n);
     let first = &passages[0].1;
-    let copies: BTreeSet<String> = (passages.iter())
+    let files: BTreeSet<String> = (passages.iter())
         .flat_map(|(_, d)| {
             d.get_all(f.path)
                 .filter_map(|v| v.as_str().map(str::to_string))
@@ -226,7 +240,7 @@ fn view_of(f: &Fields, docs: Vec<TantivyDocument>) -> Option<ArticleView> {
         text: paragraphs.join("\n\n"),
         paragraphs,
         passages: passages.len(),
-        copies: copies.into_iter().collect(),
+        files: files.into_iter().collect(),
         ..ArticleView::default()
     })
 }

@@ -734,7 +734,7 @@ mod props {
             dossier::index::run(&opts, &mut |_| {}).unwrap();
             let searcher = Searcher::open(&opts.index).unwrap();
             let query = Query::parse("courier").unwrap();
-            let search = SearchOptions { limit: 100, per_article: 100, after_seq: None };
+            let search = SearchOptions { limit: 100, per_article: 100, ..SearchOptions::default() };
             let results = searcher.search(&query, &search).unwrap();
             prop_assert!(!results.hits.is_empty());
             for hit in &results.hits {

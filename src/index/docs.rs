@@ -66,6 +66,10 @@ pub(crate) fn documents(
     let marked_title = mark(lang, title);
     let mut whole = common(KIND_ARTICLE);
     whole.add_text(fields.article_title, &marked_title);
+    if !article.signature.is_empty() {
+        whole.add_bytes(fields.signature, &article.signature);
+    }
+    whole.add_u64(fields.length, text_length(article));
     for text in &article.passages {
         whole.add_text(fields.body, mark(lang, text));
     }
@@ -82,4 +86,9 @@ pub(crate) fn documents(
         doc
     }));
     docs
+}
+
+/// Length of an article's text in bytes: what picks the longest copy of a story.
+pub(crate) fn text_length(article: &Article) -> u64 {
+    article.passages.iter().map(|p| p.len() as u64).sum()
 }

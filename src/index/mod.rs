@@ -33,10 +33,11 @@ use tantivy::indexer::{IndexWriterOptions, UserOperation};
 use tantivy::{DateTime, Index, IndexWriter, TantivyDocument};
 
 use crate::article::{content_id, Article};
+use crate::copies::{self, Table};
 use crate::corpus::{self, Entry};
 use crate::error::{Error, Result};
 use crate::extract::{kind_of, Kind};
-use crate::schema::{self, Fields, SCHEMA_VERSION, TAGGING_VERSION};
+use crate::schema::{self, Fields, KIND_GROUPS, SCHEMA_VERSION, TAGGING_VERSION};
 use docs::{documents, id_term};
 use merge::CappedMerges;
 use record::{id_hex, parse_id, FilesRecord, Id, Slot};
@@ -533,6 +534,7 @@ fn index_into(
             outdated,
             ..Summary::default()
         },
+        table: None,
     };
     run.forget_roots(&opts.forget);
     let to_read = run.scan(&opts.roots, opts.allow_empty, on_event);
@@ -768,6 +770,9 @@ struct Run {
     max_file_size: u64,
     last_commit: Instant,
     summary: Summary,
+    /// What grouping knows of every article, read from the index when the run first changes an
+    /// article; the groups are made again from it at each commit that changed one.
+    table: Option<Table>,
 }
 
 impl Run {
@@ -779,9 +784,44 @@ impl Run {
     }
 
     /// Deletes the documents of an article, by its id in hex.
-    fn delete(&mut self, id: &str) {
+    fn delete(&mut self, id: &str) -> Result<()> {
         let term = id_term(&self.fields, id);
         self.tantivy().delete_term(term);
+        self.table()?.remove(schema::article_key(id));
+        Ok(())
+    }
+
+    /// The grouping table, read from the last commit the first time it is needed: before the
+    /// run's first change, so it holds exactly what that commit holds.
+    fn table(&mut self) -> Result<&mut Table> {
+        if self.table.is_none() {
+            let reader = self
+                .tantivy()
+                .index()
+                .reader_builder()
+                .reload_policy(tantivy::ReloadPolicy::Manual)
+                .try_into()?;
+            self.table = Some(Table::load(&reader.searcher())?);
+        }
+        Ok(self.table.get_or_insert_with(Table::default))
+    }
+
+    /// Replaces the groups document with the groups of the table as it stands.
+    fn regroup(&mut self) -> Result<()> {
+        let Some(table) = &self.table else {
+            return Ok(());
+        };
+        let groups = table.groups();
+        let mut doc = TantivyDocument::default();
+        doc.add_u64(self.fields.kind, KIND_GROUPS);
+        doc.add_u64(self.fields.seq, self.seq);
+        doc.add_bytes(self.fields.groups, &groups.to_bytes());
+        let ops = vec![
+            UserOperation::Delete(tantivy::Term::from_field_u64(self.fields.kind, KIND_GROUPS)),
+            UserOperation::Add(doc),
+        ];
+        self.tantivy().run(ops)?;
+        Ok(())
     }
 
     /// Bytes the run holds of its own, roughly: the record of files and the counts per id.
@@ -1039,7 +1079,7 @@ impl Run {
         let mut rewrites = Vec::new();
         for (id, paths) in self.record.paths_of(&dirty) {
             if paths.is_empty() {
-                self.delete(&id_hex(&id));
+                self.delete(&id_hex(&id))?;
                 self.touched.insert(id);
             } else {
                 rewrites.push(Rewrite { id, paths });
@@ -1056,7 +1096,7 @@ impl Run {
                 }
                 Reread::Moved => {
                     // Forgetting the paths makes the next run read them afresh.
-                    self.delete(&id_hex(&r.id));
+                    self.delete(&id_hex(&r.id))?;
                     self.touched.insert(r.id);
                     for p in &r.paths {
                         self.forget_path(p);
@@ -1081,6 +1121,18 @@ impl Run {
         }
         let docs = documents(&self.fields, article, paths, indexed_at, self.seq);
         ops.extend(docs.into_iter().map(UserOperation::Add));
+        let published = article
+            .extracted
+            .published
+            .map(|d| d.midnight().assume_utc().unix_timestamp());
+        let entry = copies::Entry::new(
+            published,
+            docs::text_length(article),
+            self.seq,
+            &article.signature,
+        );
+        self.table()?
+            .insert(schema::article_key(&article.id), entry);
         // One batch: Tantivy puts its documents in one segment, in this order.
         self.tantivy().run(ops)?;
         self.summary.passages += article.passages.len();
@@ -1105,6 +1157,9 @@ impl Run {
         let mut pending = self.dirty.clone();
         pending.extend(self.touched.iter().copied());
         self.record.save(&self.files_path, pending)?;
+        if !self.touched.is_empty() {
+            self.regroup()?;
+        }
         let payload = format!("seq={}", self.seq);
         let mut prepared = self.tantivy().prepare_commit()?;
         prepared.set_payload(&payload);

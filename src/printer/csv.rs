@@ -104,6 +104,62 @@ impl<W: Write> CsvPrinter<W> {
     }
 }
 
+/// Columns of `dossier export --format csv`.
+const EXPORT_COLUMNS: [&str; 13] = [
+    "id",
+    "path",
+    "url",
+    "site",
+    "title",
+    "published",
+    "language",
+    "agencies",
+    "countries",
+    "former_countries",
+    "group",
+    "paths",
+    "text",
+];
+
+/// CSV rows of exported articles, after a header row.
+pub struct ExportCsv<W: Write> {
+    out: csv::Writer<W>,
+}
+
+impl<W: Write> ExportCsv<W> {
+    /// Writes the header row.
+    pub fn new(out: W) -> io::Result<Self> {
+        let mut out = csv::Writer::from_writer(out);
+        out.write_record(EXPORT_COLUMNS).map_err(io::Error::other)?;
+        Ok(ExportCsv { out })
+    }
+
+    /// One row.
+    pub fn row(&mut self, a: &crate::export::Exported) -> io::Result<()> {
+        let row = [
+            a.id.clone(),
+            cell(&a.path),
+            cell(a.url.as_deref().unwrap_or("")),
+            cell(a.site.as_deref().unwrap_or("")),
+            cell(&a.title),
+            a.published.map(|d| d.to_string()).unwrap_or_default(),
+            a.language.clone(),
+            a.agencies.join(" "),
+            a.countries.join(" "),
+            a.former_countries.join(" "),
+            a.group.clone().unwrap_or_default(),
+            cell(&a.paths.join(" ")),
+            cell(&a.text),
+        ];
+        self.out.write_record(row).map_err(io::Error::other)
+    }
+
+    /// Flushes the writer.
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
 /// A text cell made safe for spreadsheets.
 fn cell(s: &str) -> String {
     let clean = sanitize(s);
@@ -139,6 +195,8 @@ mod tests {
             text: "The officers met the officer.".into(),
             highlights: vec![(4, 12), (21, 28)],
             seq: 1,
+            group: None,
+            copies: Vec::new(),
         };
         let results = Results {
             hits: vec![hit],

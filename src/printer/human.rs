@@ -113,6 +113,25 @@ impl<W: WriteColor> HumanPrinter<W> {
         ));
         self.out.set_color(ColorSpec::new().set_dimmed(true))?;
         writeln!(self.out, "{}", facts.join(" · "))?;
+        if !a.copies.is_empty() {
+            writeln!(
+                self.out,
+                "{} other articles tell the same story (group {}):",
+                a.copies.len(),
+                a.group.as_deref().unwrap_or("")
+            )?;
+            for c in &a.copies {
+                let date = c.published.map(|d| d.to_string());
+                writeln!(
+                    self.out,
+                    "  {} {} · {} · {}",
+                    c.id.get(..8).unwrap_or(&c.id),
+                    date.as_deref().unwrap_or("undated"),
+                    one_line(&c.source()),
+                    one_line(&c.title)
+                )?;
+            }
+        }
         self.out.reset()?;
         self.wrapped(&a.text, &a.highlights, "", true)
     }
@@ -159,6 +178,11 @@ impl<W: WriteColor> HumanPrinter<W> {
             hit.article_id.get(..8).unwrap_or(&hit.article_id)
         )?;
         self.out.reset()?;
+        if !hit.copies.is_empty() {
+            self.out.set_color(ColorSpec::new().set_dimmed(true))?;
+            writeln!(self.out, "{indent}{}", one_line(&copies_line(&hit.copies)))?;
+            self.out.reset()?;
+        }
         self.wrapped(&hit.text, &hit.highlights, &indent, false)?;
         writeln!(self.out)
     }
@@ -279,6 +303,27 @@ fn push_tags(meta: &mut Vec<String>, agencies: &[String], countries: &[String], 
     }
 }
 
+/// `+3 copies: example.com, wire.net, …`: where else a hit's story was published, at most
+/// three sources named.
+fn copies_line(copies: &[crate::search::CopyRef]) -> String {
+    let mut sources: Vec<String> = Vec::new();
+    for c in copies {
+        let s = c.source();
+        if !sources.contains(&s) {
+            sources.push(s);
+        }
+    }
+    let more = sources.len() > 3;
+    sources.truncate(3);
+    let noun = if copies.len() == 1 { "copy" } else { "copies" };
+    format!(
+        "+{} {noun}: {}{}",
+        copies.len(),
+        sources.join(", "),
+        if more { ", …" } else { "" }
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -306,6 +351,8 @@ mod tests {
                 highlights: vec![(16, 25), (30, 38)],
                 text,
                 seq: 1,
+                group: None,
+                copies: Vec::new(),
             }],
             total_matches: 1,
             took: Duration::from_millis(2),

@@ -8,20 +8,24 @@
 //!   "passage":3,"path":"…","paths":["…",…],"url":"…"|null,"site":"…"|null,"title":"…",
 //!   "published":"YYYY-MM-DD"|null,"agencies":["DGSE"],"countries":["FR"],"language":"fr",
 //!   "former_countries":[],"matched":{"DGSE":["DGSE"],"FR":["Paris","French"]},"text":"…",
-//!   "highlights":[[start,end],…]}`, one per passage in rank order; `highlights` are byte
+//!   "highlights":[[start,end],…],"group":"…"|null,"copies":[{"id":"…","path":"…","url":…,
+//!   "site":…,"title":"…","published":…},…]}`, one per passage in rank order; `highlights` are byte
 //!   offsets into `text`, end exclusive; `passage` counts from 0; `paths` lists every file
 //!   holding the article's bytes, `path` being the first; `language` is the article's ISO
 //!   639-1 code, or `und` when it could not be told. `matched` gives, per tag of the
 //!   article (agency ID, country or former-state code), the words that made it, as written in
 //!   the article (runs of whitespace made one space), in order of first use, at most 8 per
-//!   tag.
+//!   tag. `group` is the id of the article's group of copies (other articles telling the same
+//!   story), stable across runs, or `null` when it has none; `copies` lists the other articles
+//!   of the group, its representative (earliest published, else longest) first.
 //! - `summary` (`search`, `saved run`): `{"type":"summary","hits":N,"total_matches":M,
 //!   "took_ms":T}` after the hits. Lines of a saved query also carry `"query":"NAME"`.
 //! - `article` (`show`, `extract`): `{"type":"article","article_id":"…","path":"…",
 //!   "indexed":bool,"title":…,"published":…,"published_source":…,"url":…,"site":…,
 //!   "language":…,"language_source":…,"encoding":…,"agencies":[…],"countries":[…],
 //!   "former_countries":[…],"matched":{"RU":["России","Kremlin"]},"passages":N,"text":"…",
-//!   "paragraphs":["…"],"highlights":[[start,end],…]}`; `text` is the paragraphs joined by
+//!   "paragraphs":["…"],"highlights":[[start,end],…],"group":…,"copies":[…]}`; `group` and
+//!   `copies` are as in `hit` (from `show`; `null` and `[]` from `extract`); `text` is the paragraphs joined by
 //!   blank lines and `highlights` (from `show --query`) are byte offsets into it. From `extract`,
 //!   `language` is an ISO 639-1 code or `"und"` and `language_source` is `"detected"`,
 //!   `"declared"` or `"both"` (`null` with `"und"`).
@@ -90,6 +94,8 @@ pub struct ArticleLine<'a> {
     text: &'a str,
     paragraphs: &'a [String],
     highlights: Vec<[usize; 2]>,
+    group: Option<&'a str>,
+    copies: &'a [crate::search::CopyRef],
 }
 
 impl<'a> ArticleLine<'a> {
@@ -115,6 +121,8 @@ impl<'a> ArticleLine<'a> {
             text: &a.text,
             paragraphs: &a.paragraphs,
             highlights: a.highlights.iter().map(|&(s, e)| [s, e]).collect(),
+            group: a.group.as_deref(),
+            copies: &a.copies,
         }
     }
 
@@ -155,6 +163,16 @@ pub struct HitLine<'a> {
     matched: &'a crate::tag::Matched,
     text: &'a str,
     highlights: Vec<[usize; 2]>,
+    group: Option<&'a str>,
+    copies: &'a [crate::search::CopyRef],
+}
+
+/// Serializes a date as `"YYYY-MM-DD"`, or `null`.
+pub fn ser_date<S: serde::Serializer>(d: &Option<time::Date>, s: S) -> Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => s.serialize_str(&d.to_string()),
+        None => s.serialize_none(),
+    }
 }
 
 /// The fields of a `summary` line.
@@ -225,6 +243,8 @@ impl<'a> HitLine<'a> {
             matched: &hit.matched,
             text: &hit.text,
             highlights: hit.highlights.iter().map(|&(s, e)| [s, e]).collect(),
+            group: hit.group.as_deref(),
+            copies: &hit.copies,
         }
     }
 }

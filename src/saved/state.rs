@@ -258,7 +258,7 @@ pub fn run(
         let search = SearchOptions {
             limit: opts.limit.unwrap_or(defaults.limit).max(1),
             per_article: opts.per_article.unwrap_or(defaults.per_article),
-            after_seq: None,
+            ..defaults
         };
         return Ok(Outcome {
             results: searcher.search(&saved.query, &search)?,
@@ -324,12 +324,14 @@ fn all_matches(searcher: &Searcher, saved: &SavedQuery, after: Option<u64>) -> R
         limit: PAGE,
         per_article: usize::MAX,
         after_seq: after,
+        all_copies: false,
     };
     let started = Instant::now();
     loop {
         let mut results = searcher.search(&saved.query, &search)?;
         // More may have been committed since the count: ask again until nothing is cut off.
-        if results.hits.len() >= results.total_matches {
+        // Copies folded into one hit make fewer hits than matches: a page not filled was whole.
+        if results.hits.len() >= results.total_matches || results.hits.len() < search.limit {
             results.took = started.elapsed();
             return Ok(results);
         }
@@ -392,6 +394,8 @@ mod tests {
             text: String::new(),
             highlights: vec![],
             seq,
+            group: None,
+            copies: Vec::new(),
         }
     }
 

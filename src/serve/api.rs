@@ -31,7 +31,7 @@ use crate::show::{ArticleView, Target};
 
 /// Parameters of `/api/search` and the search page.
 pub const SEARCH_PARAMS: &[&str] = &[
-    "q", "agency", "country", "lang", "since", "until", "limit", "offset",
+    "q", "agency", "country", "lang", "since", "until", "limit", "offset", "copies",
 ];
 /// Parameters of `/api/facets`.
 pub const FACET_PARAMS: &[&str] = &["q", "agency", "country", "lang", "since", "until"];
@@ -136,6 +136,7 @@ pub async fn search_page(shared: Arc<Shared>, p: Params) -> Result<Results, ApiE
             limit: p.offset + p.limit,
             per_article: shared.per_article(),
             after_seq: None,
+            all_copies: p.all_copies(),
         };
         let mut results = searcher.search(&query, &opts)?;
         results.hits.drain(..p.offset.min(results.hits.len()));
@@ -290,7 +291,8 @@ pub async fn facets(
 struct ArticleBody<'a> {
     #[serde(flatten)]
     line: Tagged<'a, ArticleLine<'a>>,
-    copies: &'a [String],
+    /// Every file holding the article's bytes.
+    files: &'a [String],
 }
 
 /// `GET /api/articles/{id}`.
@@ -307,7 +309,7 @@ pub async fn article(
             kind: "article",
             value: ArticleLine::new(&view),
         },
-        copies: &view.copies,
+        files: &view.files,
     })
     .into_response())
 }

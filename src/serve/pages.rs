@@ -520,12 +520,25 @@ pub async fn article(
                 div.text { (paragraphs(&view)) }
                 section.copies {
                     h2 { "Copies" }
-                    @if view.copies.len() > 1 {
-                        p { "The same bytes are indexed from " (view.copies.len()) " files:" }
+                    @if view.files.len() > 1 {
+                        p { "The same bytes are indexed from " (view.files.len()) " files:" }
                     } @else {
                         p { "Indexed from one file:" }
                     }
-                    ul { @for c in &view.copies { li { code { (c) } } } }
+                    ul { @for c in &view.files { li { code { (c) } } } }
+                    @if !view.copies.is_empty() {
+                        h2 { "Copies of this story" }
+                        p { (view.copies.len()) " other articles tell the same story:" }
+                        ul {
+                            @for c in &view.copies {
+                                li {
+                                    a href=(article_href(&c.id, &q)) { (c.source()) }
+                                    " — " (c.title)
+                                    @if let Some(d) = c.published { " (" (d) ")" }
+                                }
+                            }
+                        }
+                    }
                 }
             }
         },

@@ -39,6 +39,8 @@ pub struct Params {
     pub offset: usize,
     /// `new`: a saved query reports only what its last recorded run did not.
     pub new: bool,
+    /// `copies`: `one` (default) shows a story's best-ranked copy, `all` every copy.
+    pub copies: Option<String>,
 }
 
 /// A parameter that cannot be used, with the message for the caller.
@@ -101,10 +103,23 @@ impl Params {
                 "limit" => p.limit = number(known, value, 1, MAX_LIMIT)?,
                 "offset" => p.offset = number(known, value, 0, MAX_OFFSET)?,
                 "new" => p.new = flag(known, value)?,
+                "copies" => match value {
+                    "one" | "all" => p.copies = Some(value.to_string()),
+                    _ => {
+                        return Err(BadParam(
+                            "parameter 'copies' takes 'one' or 'all'".to_string(),
+                        ))
+                    }
+                },
                 _ => {}
             }
         }
         Ok(p)
+    }
+
+    /// Whether every copy of a story is asked for (`copies=all`).
+    pub fn all_copies(&self) -> bool {
+        self.copies.as_deref() == Some("all")
     }
 
     /// The query the command line would build from the same words and flags; errors name the

@@ -1,0 +1,450 @@
+//! Copies of one story: reprints of a wire story or press release with their own headline, lead,
+//! trimmed end or site furniture.
+//!
+//! Each article gets a MinHash signature of the 3-word shingles of its analysed text (the same
+//! analysis search uses, so it works in every language and script). At each commit the index
+//! groups the articles whose signatures share a band of [`ROWS`] hashes (locality-sensitive
+//! hashing, [`BANDS`] bands) and whose estimated resemblance reaches [`MIN_SIMILARITY`]; groups
+//! are the connected components of those pairs. Only signatures are read, from a fast field, so
+//! adding, changing or deleting files regroups without reading any article again.
+//!
+//! Separately written articles on one event share names and dates but few runs of three words,
+//! so their resemblance stays far below the threshold.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+use std::sync::LazyLock;
+
+use fnv::{FnvBuildHasher, FnvHasher};
+use gaoya::minhash::{MinHasher, MinHasher32};
+use serde::{Deserialize, Serialize};
+use tantivy::query::TermQuery;
+use tantivy::schema::{IndexRecordOption, Term, Value};
+use tantivy::TantivyDocument;
+
+use crate::error::Result;
+use crate::lang;
+use crate::schema::{Fields, KIND_ARTICLE, KIND_GROUPS};
+
+/// Bands of the locality-sensitive hashing.
+pub const BANDS: usize = 42;
+/// Hashes a band: two articles are compared when one band of theirs is equal.
+pub const ROWS: usize = 3;
+/// Hashes of a signature.
+pub const HASHES: usize = BANDS * ROWS;
+/// Words a shingle.
+const SHINGLE: usize = 3;
+/// Share of equal hashes (an estimate of the shingles' Jaccard resemblance) two candidates must
+/// reach to be copies. Reprints measured 0.5 and more; separately written reports of one event
+/// stay under 0.1.
+pub const MIN_SIMILARITY: f64 = 0.3;
+/// Shingles an article needs to be compared at all: shorter texts are too small to tell a
+/// reprint from a coincidence.
+const MIN_SHINGLES: usize = 8;
+
+/// The hasher, seeded the same in every run, so signatures stored by one run compare with the
+/// next run's.
+static HASHER: LazyLock<MinHasher32<FnvBuildHasher>> =
+    LazyLock::new(|| MinHasher32::new_with_hasher_and_seed(HASHES, FnvBuildHasher::default(), 3));
+
+/// The MinHash signature of an article's passages in its language, as stored in the index
+/// (little-endian `u32`s); empty when the text is too short to compare.
+pub fn signature(language: &str, passages: &[String]) -> Vec<u8> {
+    let analyzer = lang::analyzer(language);
+    let mut terms = Vec::new();
+    for p in passages {
+        terms.extend(analyzer.query_terms(p));
+    }
+    let shingles: HashSet<u64> = terms
+        .windows(SHINGLE.min(terms.len().max(1)))
+        .map(|w| {
+            let mut h = FnvHasher::default();
+            w.hash(&mut h);
+            h.finish()
+        })
+        .collect();
+    if shingles.len() < MIN_SHINGLES {
+        return Vec::new();
+    }
+    HASHER
+        .create_signature(shingles.iter())
+        .into_iter()
+        .flat_map(u32::to_le_bytes)
+        .collect()
+}
+
+fn hashes(bytes: &[u8]) -> Vec<u32> {
+    bytes
+        .chunks_exact(4)
+        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect()
+}
+
+/// The share of equal hashes of two signatures.
+pub fn similarity(a: &[u32], b: &[u32]) -> f64 {
+    if a.is_empty() || a.len() != b.len() {
+        return 0.0;
+    }
+    let same = a.iter().zip(b).filter(|(x, y)| x == y).count();
+    same as f64 / a.len() as f64
+}
+
+/// What grouping knows of one article.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// Publication date (Unix seconds), if known.
+    pub published: Option<i64>,
+    /// Length of the article's text in bytes.
+    pub length: u64,
+    /// Commit that wrote the article.
+    pub seq: u64,
+    /// Its hashes ([`HASHES`] of them, or none when too short).
+    pub hashes: Vec<u32>,
+}
+
+impl Entry {
+    /// An entry from a stored signature.
+    pub fn new(published: Option<i64>, length: u64, seq: u64, signature: &[u8]) -> Entry {
+        Entry {
+            published,
+            length,
+            seq,
+            hashes: hashes(signature),
+        }
+    }
+}
+
+/// Every article's entry, by article key.
+#[derive(Debug, Default)]
+pub struct Table {
+    entries: HashMap<u64, Entry>,
+}
+
+impl Table {
+    /// Reads the entries of every live article of a snapshot from its fast fields.
+    pub fn load(searcher: &tantivy::Searcher) -> Result<Table> {
+        let mut entries = HashMap::new();
+        for reader in searcher.segment_readers() {
+            let ff = reader.fast_fields();
+            let kinds = ff.u64("kind")?;
+            let keys = ff.u64("article_key")?;
+            let seqs = ff.u64("seq")?;
+            let lengths = ff.u64("length")?;
+            let published = ff.date("published")?;
+            let Some(sigs) = ff.bytes("signature")? else {
+                continue;
+            };
+            // The dictionary read in order once, rather than looked up a document at a time.
+            let mut by_ord = Vec::with_capacity(sigs.num_terms());
+            let mut stream = sigs
+                .dictionary()
+                .stream()
+                .map_err(tantivy::TantivyError::from)?;
+            while stream.advance() {
+                by_ord.push(stream.key().to_vec());
+            }
+            for doc in reader.doc_ids_alive() {
+                if kinds.first(doc) != Some(KIND_ARTICLE) {
+                    continue;
+                }
+                let (Some(key), Some(ord)) = (keys.first(doc), sigs.term_ords(doc).next()) else {
+                    continue;
+                };
+                let sig = by_ord.get(ord as usize).map(Vec::as_slice).unwrap_or(&[]);
+                let entry = Entry::new(
+                    published.first(doc).map(|d| d.into_timestamp_secs()),
+                    lengths.first(doc).unwrap_or(0),
+                    seqs.first(doc).unwrap_or(0),
+                    sig,
+                );
+                entries.insert(key, entry);
+            }
+        }
+        Ok(Table { entries })
+    }
+
+    /// Adds or replaces an article's entry.
+    pub fn insert(&mut self, key: u64, entry: Entry) {
+        self.entries.insert(key, entry);
+    }
+
+    /// Drops an article's entry.
+    pub fn remove(&mut self, key: u64) {
+        self.entries.remove(&key);
+    }
+
+    /// Articles the table holds.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether the table holds no article.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Bytes the table holds, roughly.
+    pub fn heap_bytes(&self) -> usize {
+        self.entries.capacity() * (std::mem::size_of::<(u64, Entry)>() + HASHES * 4)
+    }
+
+    /// Groups the articles into stories of two articles or more.
+    pub fn groups(&self) -> Groups {
+        let mut keys: Vec<u64> = self
+            .entries
+            .iter()
+            .filter(|(_, e)| e.hashes.len() == HASHES)
+            .map(|(&k, _)| k)
+            .collect();
+        keys.sort_unstable();
+        let entries: Vec<&Entry> = keys.iter().map(|k| &self.entries[k]).collect();
+        let mut sets = UnionFind::new(keys.len());
+        let mut bucket: Vec<(u64, u32)> = Vec::with_capacity(keys.len());
+        for band in 0..BANDS {
+            bucket.clear();
+            for (i, e) in entries.iter().enumerate() {
+                let mut h = FnvHasher::default();
+                e.hashes[band * ROWS..(band + 1) * ROWS].hash(&mut h);
+                bucket.push((h.finish(), i as u32));
+            }
+            bucket.sort_unstable();
+            for run in bucket.chunk_by(|a, b| a.0 == b.0) {
+                if run.len() < 2 {
+                    continue;
+                }
+                // Each article joins the first earlier one of its bucket it resembles; a bucket
+                // of furniture shared by many unrelated pages costs a bounded number of checks.
+                for (n, &(_, i)) in run.iter().enumerate().skip(1) {
+                    for &(_, j) in run[..n].iter().rev().take(16) {
+                        if sets.same(i as usize, j as usize) {
+                            break;
+                        }
+                        let (a, b) = (&entries[i as usize].hashes, &entries[j as usize].hashes);
+                        if similarity(a, b) >= MIN_SIMILARITY {
+                            sets.union(i as usize, j as usize);
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        let mut members: HashMap<usize, Vec<usize>> = HashMap::new();
+        for i in 0..keys.len() {
+            members.entry(sets.find(i)).or_default().push(i);
+        }
+        let mut groups: Vec<Group> = members
+            .into_values()
+            .filter(|m| m.len() > 1)
+            .map(|mut m| {
+                // The representative: earliest published, else longest, else by key.
+                m.sort_by_key(|&i| {
+                    let e = entries[i];
+                    (
+                        e.published.is_none(),
+                        e.published,
+                        std::cmp::Reverse(e.length),
+                        keys[i],
+                    )
+                });
+                // The id: the member indexed first, so adding copies keeps it.
+                let first = m
+                    .iter()
+                    .min_by_key(|&&i| (entries[i].seq, keys[i]))
+                    .copied()
+                    .unwrap_or(m[0]);
+                Group {
+                    id: format!("{:016x}", keys[first]),
+                    first_seq: entries[first].seq,
+                    members: m.iter().map(|&i| keys[i]).collect(),
+                }
+            })
+            .collect();
+        groups.sort_by(|a, b| a.id.cmp(&b.id));
+        Groups::new(groups)
+    }
+}
+
+/// Disjoint sets of article indexes.
+struct UnionFind {
+    parent: Vec<usize>,
+}
+
+impl UnionFind {
+    fn new(n: usize) -> Self {
+        UnionFind {
+            parent: (0..n).collect(),
+        }
+    }
+
+    fn find(&mut self, mut i: usize) -> usize {
+        while self.parent[i] != i {
+            self.parent[i] = self.parent[self.parent[i]];
+            i = self.parent[i];
+        }
+        i
+    }
+
+    fn same(&mut self, a: usize, b: usize) -> bool {
+        self.find(a) == self.find(b)
+    }
+
+    fn union(&mut self, a: usize, b: usize) {
+        let (a, b) = (self.find(a), self.find(b));
+        if a != b {
+            self.parent[a.max(b)] = a.min(b);
+        }
+    }
+}
+
+/// One story told by two articles or more.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Group {
+    /// Stable id: the article key (hex) of the member indexed first.
+    pub id: String,
+    /// The commit that wrote the member indexed first: a copy written later is not news.
+    pub first_seq: u64,
+    /// Article keys, the representative first (earliest published, else longest).
+    pub members: Vec<u64>,
+}
+
+/// Every group of an index, and each grouped article's group.
+#[derive(Debug, Clone, Default)]
+pub struct Groups {
+    groups: Vec<Group>,
+    of_key: HashMap<u64, usize>,
+}
+
+/// How groups are stored: the parameters beside them, so a change of method can be told.
+#[derive(Serialize, Deserialize)]
+struct Stored {
+    bands: usize,
+    rows: usize,
+    min_similarity: f64,
+    groups: Vec<Group>,
+}
+
+impl Groups {
+    fn new(groups: Vec<Group>) -> Groups {
+        let mut of_key = HashMap::new();
+        for (i, g) in groups.iter().enumerate() {
+            for &k in &g.members {
+                of_key.insert(k, i);
+            }
+        }
+        Groups { groups, of_key }
+    }
+
+    /// The group of an article, by its key.
+    pub fn of(&self, key: u64) -> Option<&Group> {
+        self.of_key.get(&key).map(|&i| &self.groups[i])
+    }
+
+    /// Every group.
+    pub fn all(&self) -> &[Group] {
+        &self.groups
+    }
+
+    /// Articles that are copies of another (every member but one a group).
+    pub fn copies(&self) -> usize {
+        self.groups.iter().map(|g| g.members.len() - 1).sum()
+    }
+
+    /// The stored form.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        serde_json::to_vec(&Stored {
+            bands: BANDS,
+            rows: ROWS,
+            min_similarity: MIN_SIMILARITY,
+            groups: self.groups.clone(),
+        })
+        .unwrap_or_default()
+    }
+
+    /// Reads the stored form; anything unreadable is no groups.
+    pub fn from_bytes(bytes: &[u8]) -> Groups {
+        match serde_json::from_slice::<Stored>(bytes) {
+            Ok(s) => Groups::new(s.groups),
+            Err(_) => Groups::default(),
+        }
+    }
+
+    /// The groups a snapshot of the index holds (none before the first grouping).
+    pub fn load(searcher: &tantivy::Searcher, fields: &Fields) -> Result<Groups> {
+        let query = TermQuery::new(
+            Term::from_field_u64(fields.kind, KIND_GROUPS),
+            IndexRecordOption::Basic,
+        );
+        let top = searcher.search(
+            &query,
+            &tantivy::collector::TopDocs::with_limit(1).order_by_score(),
+        )?;
+        let Some(&(_, addr)) = top.first() else {
+            return Ok(Groups::default());
+        };
+        let doc: TantivyDocument = searcher.doc(addr)?;
+        let bytes = doc
+            .get_first(fields.groups)
+            .and_then(|v| v.as_bytes())
+            .unwrap_or(&[]);
+        Ok(Groups::from_bytes(bytes))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(seed: u64, n: usize) -> Vec<String> {
+        const W: &[&str] = &[
+            "agent", "border", "cable", "defector", "embassy", "file", "garrison", "harbour",
+            "inquiry", "journal", "kremlin", "ledger", "minister", "network", "officer", "parcel",
+            "quarter", "report", "source", "treaty", "union", "vessel", "warrant", "yard",
+        ];
+        let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+        (0..n)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                W[(x % W.len() as u64) as usize].to_string()
+            })
+            .collect()
+    }
+
+    fn entry(text: &[String], published: Option<i64>, seq: u64) -> Entry {
+        let sig = signature("en", &[text.join(" ")]);
+        Entry::new(published, text.len() as u64, seq, &sig)
+    }
+
+    #[test]
+    fn a_reprint_with_a_new_lead_and_a_cut_end_is_a_copy() {
+        let story = words(1, 300);
+        let mut reprint = words(2, 25);
+        reprint.extend_from_slice(&story[..250]);
+        let other = words(3, 300);
+        let mut t = Table::default();
+        t.insert(10, entry(&story, Some(100), 1));
+        t.insert(20, entry(&reprint, Some(50), 2));
+        t.insert(30, entry(&other, Some(10), 1));
+        let g = t.groups();
+        assert_eq!(g.all().len(), 1);
+        let group = g.of(10).unwrap();
+        // Earliest published first; the id is the member indexed first.
+        assert_eq!(group.members, vec![20, 10]);
+        assert_eq!(group.id, format!("{:016x}", 10));
+        assert_eq!(group.first_seq, 1);
+        assert!(g.of(30).is_none());
+        assert_eq!(g.copies(), 1);
+        let back = Groups::from_bytes(&g.to_bytes());
+        assert_eq!(back.all(), g.all());
+    }
+
+    #[test]
+    fn short_texts_are_never_compared() {
+        assert!(signature("en", &["MI6 chief resigns".into()]).is_empty());
+        let mut t = Table::default();
+        t.insert(1, Entry::new(None, 3, 1, &[]));
+        t.insert(2, Entry::new(None, 3, 1, &[]));
+        assert!(t.groups().all().is_empty());
+    }
+}

@@ -1,0 +1,147 @@
+//! `dossier export`: every article a query and its filters select, whole, one at a time, for
+//! other tools (a spreadsheet, another search engine, a script).
+//!
+//! Articles are put back together from the index in the order their documents are stored: an
+//! article document, then its passages (see [`crate::schema`]). Only the matching article
+//! documents' numbers are held, so memory does not grow with the text exported.
+
+use serde::Serialize;
+use tantivy::schema::Value;
+use tantivy::{DocAddress, TantivyDocument};
+use time::Date;
+
+use crate::copies::Groups;
+use crate::error::Error;
+use crate::query::Query;
+use crate::schema::{self, Fields, KIND_PASSAGE};
+use crate::search::{stored_date, Searcher};
+
+/// One exported article.
+#[derive(Debug, Clone, Serialize)]
+pub struct Exported {
+    /// Article id (content hash).
+    pub id: String,
+    /// Its first file.
+    pub path: String,
+    /// Every file holding its bytes.
+    pub paths: Vec<String>,
+    /// Canonical URL, when known.
+    pub url: Option<String>,
+    /// Site name, when known.
+    pub site: Option<String>,
+    /// Title, possibly empty.
+    pub title: String,
+    /// Publication date, when known.
+    #[serde(serialize_with = "crate::printer::json::ser_date")]
+    pub published: Option<Date>,
+    /// ISO 639-1 code, or `und`.
+    pub language: String,
+    /// Agency IDs.
+    pub agencies: Vec<String>,
+    /// Country codes (today's countries).
+    pub countries: Vec<String>,
+    /// Former states.
+    pub former_countries: Vec<String>,
+    /// Its group of copies, or `None` when no other article tells the same story.
+    pub group: Option<String>,
+    /// The text: passages joined by blank lines.
+    pub text: String,
+}
+
+impl Searcher {
+    /// Calls `each` with every article matching `query` (every article when it has no words
+    /// and no filters), in index order; returns how many there were.
+    pub fn export<E: From<Error>>(
+        &self,
+        query: &Query,
+        mut each: impl FnMut(Exported) -> std::result::Result<(), E>,
+    ) -> std::result::Result<usize, E> {
+        self.export_unchecked(query, &mut each)
+    }
+
+    fn export_unchecked<E: From<Error>>(
+        &self,
+        query: &Query,
+        each: &mut dyn FnMut(Exported) -> std::result::Result<(), E>,
+    ) -> std::result::Result<usize, E> {
+        let tantivy = |e: tantivy::TantivyError| E::from(Error::from(e));
+        self.reload()?;
+        let fields = Fields::from_schema(&self.index().schema()).map_err(tantivy)?;
+        let searcher = self.reader().searcher();
+        let groups = Groups::load(&searcher, &fields)?;
+        let matching = searcher
+            .search(
+                &*self.article_query(query)?,
+                &crate::search::ArticleDocsCollector,
+            )
+            .map_err(tantivy)?;
+        let mut n = 0;
+        for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+            let Some(docs) = matching.get(&reader.segment_id()) else {
+                continue;
+            };
+            let kinds = reader.fast_fields().u64("kind").map_err(tantivy)?;
+            let alive = reader.alive_bitset();
+            for &article in docs {
+                let doc: TantivyDocument = searcher
+                    .doc(DocAddress::new(ord as u32, article))
+                    .map_err(tantivy)?;
+                let mut out = exported(&fields, &doc);
+                if let Some(g) = groups.of(schema::article_key(&out.id)) {
+                    out.group = Some(g.id.clone());
+                }
+                let mut texts = Vec::new();
+                let mut next = article + 1;
+                while next < reader.max_doc()
+                    && kinds.first(next) == Some(KIND_PASSAGE)
+                    && alive.is_none_or(|a| a.is_alive(next))
+                {
+                    let p: TantivyDocument = searcher
+                        .doc(DocAddress::new(ord as u32, next))
+                        .map_err(tantivy)?;
+                    if texts.is_empty() {
+                        out.title = str_of(&p, fields.title).unwrap_or_default();
+                    }
+                    texts.push(str_of(&p, fields.text).unwrap_or_default());
+                    next += 1;
+                }
+                out.text = texts.join("\n\n");
+                each(out)?;
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
+}
+
+/// The stored facts of an article document; title and text come from its passages.
+fn exported(f: &Fields, doc: &TantivyDocument) -> Exported {
+    let all = |field| -> Vec<String> {
+        doc.get_all(field)
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect()
+    };
+    let paths = all(f.path);
+    let (countries, former_countries) = crate::tag::split_former(all(f.country));
+    Exported {
+        id: str_of(doc, f.article_id).unwrap_or_default(),
+        path: paths.first().cloned().unwrap_or_default(),
+        paths,
+        url: str_of(doc, f.url),
+        site: str_of(doc, f.site),
+        title: String::new(),
+        published: stored_date(doc, f.published),
+        language: str_of(doc, f.language).unwrap_or_else(|| crate::lang::UNDETERMINED.into()),
+        agencies: all(f.agency),
+        countries,
+        former_countries,
+        group: None,
+        text: String::new(),
+    }
+}
+
+fn str_of(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<String> {
+    doc.get_first(field)
+        .and_then(|v| v.as_str())
+        .map(str::to_string)
+}
