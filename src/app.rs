@@ -561,6 +561,18 @@ pub fn status(ctx: &Ctx, args: &StatusArgs) -> Result<ExitCode> {
             }
             writeln!(out, "articles:      {}", st.articles)?;
             writeln!(out, "passages:      {}", st.passages)?;
+            if st.groups == 0 {
+                writeln!(
+                    out,
+                    "copies:        none (no article retells another's story)"
+                )?;
+            } else {
+                writeln!(
+                    out,
+                    "copies:        {} stories told more than once, {} copies in all",
+                    st.groups, st.copies
+                )?;
+            }
             writeln!(out, "size on disk:  {:.1} MB", st.size_bytes as f64 / 1e6)?;
             writeln!(out, "last indexed:  {last}")?;
             if let Some(r) = &st.running {

@@ -38,9 +38,10 @@ const SHINGLE: usize = 3;
 /// reach to be copies. Reprints measured 0.5 and more; separately written reports of one event
 /// stay under 0.1.
 pub const MIN_SIMILARITY: f64 = 0.3;
-/// Shingles an article needs to be compared at all: shorter texts are too small to tell a
-/// reprint from a coincidence.
-const MIN_SHINGLES: usize = 8;
+/// Distinct shingles an article needs to be compared at all (about forty words): a text that
+/// short is too small to tell a reprint from pages cut from one template (a notice, a listing,
+/// a brief whose only change is a name or a number).
+const MIN_SHINGLES: usize = 40;
 
 /// The hasher, seeded the same in every run, so signatures stored by one run compare with the
 /// next run's.
@@ -188,8 +189,9 @@ impl Table {
         self.entries.capacity() * (std::mem::size_of::<(u64, Entry)>() + HASHES * 4)
     }
 
-    /// Groups the articles into stories of two articles or more.
-    pub fn groups(&self) -> Groups {
+    /// Groups the articles into stories of two articles or more; `previous` (the groups before
+    /// this change) lends its ids to the groups that carry on its stories.
+    pub fn groups(&self, previous: &Groups) -> Groups {
         let mut keys: Vec<u64> = self
             .entries
             .iter()
@@ -232,33 +234,53 @@ impl Table {
         for i in 0..keys.len() {
             members.entry(sets.find(i)).or_default().push(i);
         }
-        let mut groups: Vec<Group> = members
-            .into_values()
-            .filter(|m| m.len() > 1)
-            .map(|mut m| {
-                // The representative: earliest published, else longest, else by key.
-                m.sort_by_key(|&i| {
-                    let e = entries[i];
-                    (
-                        e.published.is_none(),
-                        e.published,
-                        std::cmp::Reverse(e.length),
-                        keys[i],
-                    )
-                });
-                // The id: the member indexed first, so adding copies keeps it.
-                let first = m
-                    .iter()
-                    .min_by_key(|&&i| (entries[i].seq, keys[i]))
-                    .copied()
-                    .unwrap_or(m[0]);
-                Group {
-                    id: format!("{:016x}", keys[first]),
-                    first_seq: entries[first].seq,
-                    members: m.iter().map(|&i| keys[i]).collect(),
+        let mut sets: Vec<Vec<usize>> = members.into_values().filter(|m| m.len() > 1).collect();
+        // Larger groups choose their id first: where a group splits, the larger part keeps it.
+        sets.sort_by_key(|m| (std::cmp::Reverse(m.len()), m.iter().map(|&i| keys[i]).min()));
+        let mut taken: HashSet<String> = HashSet::new();
+        let mut groups: Vec<Group> = Vec::with_capacity(sets.len());
+        for mut m in sets {
+            // The representative: earliest published, else longest, else by key.
+            m.sort_by_key(|&i| {
+                let e = entries[i];
+                (
+                    e.published.is_none(),
+                    e.published,
+                    std::cmp::Reverse(e.length),
+                    keys[i],
+                )
+            });
+            let first = m
+                .iter()
+                .copied()
+                .min_by_key(|&i| (entries[i].seq, keys[i]))
+                .unwrap_or(m[0]);
+            // The id: the one most of its members had before, so a story keeps its id as
+            // copies come and go; a new story takes the key of its member indexed first.
+            let mut before: HashMap<&str, usize> = HashMap::new();
+            for &i in &m {
+                if let Some(g) = previous.of(keys[i]) {
+                    *before.entry(g.id.as_str()).or_default() += 1;
                 }
-            })
-            .collect();
+            }
+            let mut inherited: Vec<(usize, &str)> =
+                before.into_iter().map(|(id, n)| (n, id)).collect();
+            inherited.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+            let mut own: Vec<usize> = m.clone();
+            own.sort_by_key(|&i| (entries[i].seq, keys[i]));
+            let id = inherited
+                .iter()
+                .map(|&(_, id)| id.to_string())
+                .chain(own.iter().map(|&i| format!("{:016x}", keys[i])))
+                .find(|id| !taken.contains(id))
+                .unwrap_or_else(|| format!("{:016x}", keys[first]));
+            taken.insert(id.clone());
+            groups.push(Group {
+                id,
+                first_seq: entries[first].seq,
+                members: m.iter().map(|&i| keys[i]).collect(),
+            });
+        }
         groups.sort_by(|a, b| a.id.cmp(&b.id));
         Groups::new(groups)
     }
@@ -299,7 +321,8 @@ impl UnionFind {
 /// One story told by two articles or more.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Group {
-    /// Stable id: the article key (hex) of the member indexed first.
+    /// Stable id: the id most of its members had before, else the article key (hex) of the
+    /// member indexed first.
     pub id: String,
     /// The commit that wrote the member indexed first: a copy written later is not news.
     pub first_seq: u64,
@@ -426,7 +449,7 @@ mod tests {
         t.insert(10, entry(&story, Some(100), 1));
         t.insert(20, entry(&reprint, Some(50), 2));
         t.insert(30, entry(&other, Some(10), 1));
-        let g = t.groups();
+        let g = t.groups(&Groups::default());
         assert_eq!(g.all().len(), 1);
         let group = g.of(10).unwrap();
         // Earliest published first; the id is the member indexed first.
@@ -437,6 +460,16 @@ mod tests {
         assert_eq!(g.copies(), 1);
         let back = Groups::from_bytes(&g.to_bytes());
         assert_eq!(back.all(), g.all());
+
+        // The member that gave the id leaves; the story keeps its id.
+        let mut third = words(4, 20);
+        third.extend_from_slice(&story[30..]);
+        t.insert(40, entry(&third, None, 3));
+        t.remove(10);
+        let after = t.groups(&g);
+        assert_eq!(after.all().len(), 1);
+        assert_eq!(after.of(20).unwrap().id, group.id);
+        assert_eq!(after.of(40).unwrap().members, vec![20, 40]);
     }
 
     #[test]
@@ -445,6 +478,6 @@ mod tests {
         let mut t = Table::default();
         t.insert(1, Entry::new(None, 3, 1, &[]));
         t.insert(2, Entry::new(None, 3, 1, &[]));
-        assert!(t.groups().all().is_empty());
+        assert!(t.groups(&Groups::default()).all().is_empty());
     }
 }

@@ -28,7 +28,7 @@ use crate::error::{Error, Result};
 use crate::index;
 use crate::lang::{self, Analyzer};
 use crate::query::{Field, Node, Query};
-use crate::schema::{self, Fields, KIND_ARTICLE, KIND_PASSAGE};
+use crate::schema::{self, Fields, KIND_ARTICLE, KIND_GROUPS, KIND_PASSAGE};
 
 /// How much a title match weighs against a passage-text match.
 const TITLE_BOOST: f32 = 2.0;
@@ -583,7 +583,10 @@ impl<'a> Plan<'a> {
                                 &v[0].1,
                             ))?;
                         }
-                        freq * 2 > searcher.num_docs()
+                        // Documents that hold text: all but the one of groups of copies.
+                        let groups = searcher
+                            .doc_freq(&Term::from_field_u64(self.fields.kind, KIND_GROUPS))?;
+                        freq * 2 > searcher.num_docs().saturating_sub(groups)
                     }
                     _ => false,
                 };

@@ -170,6 +170,10 @@ pub struct Status {
     pub articles: u64,
     /// Passages indexed.
     pub passages: u64,
+    /// Groups of copies: stories told by two articles or more.
+    pub groups: u64,
+    /// Articles that are copies of another: in each group, every article but one.
+    pub copies: u64,
     /// Bytes of every file in the index folder.
     pub size_bytes: u64,
     /// When the last run finished (RFC 3339), else when the index last changed on disk.
@@ -209,6 +213,8 @@ fn ser_date<S: serde::Serializer>(d: &Option<Date>, s: S) -> Result<S::Ok, S::Er
 pub fn status(path: &Path, top: usize) -> Result<Status> {
     let searcher = Searcher::open(path)?;
     let counts = count(&searcher)?;
+    let fields = crate::schema::Fields::from_schema(&searcher.index().schema())?;
+    let groups = crate::copies::Groups::load(&searcher.reader().searcher(), &fields)?;
     let mut facets = searcher.facets(&Query::default())?;
     facets.agencies.truncate(top);
     facets.countries.truncate(top);
@@ -225,6 +231,8 @@ pub fn status(path: &Path, top: usize) -> Result<Status> {
         tagging_version: crate::index::tagging_version(path).unwrap_or(TAGGING_VERSION),
         articles: counts.articles,
         passages: counts.passages,
+        groups: groups.all().len() as u64,
+        copies: groups.copies() as u64,
         size_bytes: folder_size(path),
         last_indexed,
         last_run: record.last,

@@ -193,6 +193,21 @@ struct Hit {
     matched: BTreeMap<String, Vec<String>>,
     text: String,
     highlights: Vec<[usize; 2]>,
+    group: Option<String>,
+    copies: Vec<Copy>,
+}
+
+/// Another article of a hit's or an article's story.
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Copy {
+    id: String,
+    path: String,
+    url: Option<String>,
+    site: Option<String>,
+    title: String,
+    published: Option<String>,
 }
 
 #[derive(Deserialize, Debug)]
@@ -226,6 +241,8 @@ struct Article {
     text: String,
     paragraphs: Vec<String>,
     highlights: Vec<[usize; 2]>,
+    group: Option<String>,
+    copies: Vec<Copy>,
 }
 
 #[derive(Deserialize, Debug)]
@@ -269,6 +286,8 @@ struct Status {
     tagging_version: u32,
     articles: u64,
     passages: u64,
+    groups: u64,
+    copies: u64,
     size_bytes: u64,
     last_indexed: Option<String>,
     last_run: Option<LastRun>,
@@ -386,6 +405,8 @@ fn every_json_lines_type_decodes() {
         for [a, b] in &h.highlights {
             assert!(h.text[*a..*b].to_lowercase().starts_with("recruit"));
         }
+        // The bundled corpus tells no story twice.
+        assert!(h.group.is_none() && h.copies.is_empty(), "{h:?}");
     }
 
     // show: the article line, highlights inside its text.
@@ -394,6 +415,7 @@ fn every_json_lines_type_decodes() {
         panic!("{got:?}")
     };
     assert!(a.indexed && a.article_id.len() == 32 && a.path.ends_with(".txt"));
+    assert!(a.group.is_none() && a.copies.is_empty());
     assert_eq!(a.text, a.paragraphs.join("\n\n"));
     for (tag, words) in &a.matched {
         assert!(
@@ -469,6 +491,7 @@ fn every_json_lines_type_decodes() {
         (st.articles, st.schema_version, st.tagging_version),
         (61, dossier::schema::SCHEMA_VERSION, 3)
     );
+    assert_eq!((st.groups, st.copies), (0, 0));
     assert!(st.passages as usize == run.passages && st.size_bytes > 0);
     assert_eq!(st.languages.iter().map(|l| l.count).sum::<usize>(), 61);
     assert!(Path::new(&st.index).ends_with("index"));

@@ -238,18 +238,18 @@ async fn facets_status_and_articles_match_the_cli() {
         &env,
         &["show", &id, "--query", "recruited", "--format", "json"],
     );
-    let mut without_copies = article.clone();
-    let copies = without_copies
+    let mut without_files = article.clone();
+    let files = without_files
         .as_object_mut()
         .unwrap()
-        .remove("copies")
+        .remove("files")
         .unwrap();
-    assert_eq!(without_copies, shown[0]);
-    let copies: BTreeSet<String> = (copies.as_array().unwrap().iter())
+    assert_eq!(without_files, shown[0]);
+    let files: BTreeSet<String> = (files.as_array().unwrap().iter())
         .map(|c| c.as_str().unwrap().rsplit('/').next().unwrap().to_string())
         .collect();
     assert_eq!(
-        copies,
+        files,
         BTreeSet::from(["dgse.html".to_string(), "dgse-copy.html".to_string()])
     );
     assert!(!article["highlights"].as_array().unwrap().is_empty());

@@ -5,6 +5,7 @@ mod util;
 
 mod cli;
 mod cli_native;
+mod copies;
 mod corpus;
 mod hostile;
 mod incremental;

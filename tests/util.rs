@@ -122,6 +122,10 @@ pub struct Hit {
     pub language: String,
     pub text: String,
     pub highlights: Vec<[usize; 2]>,
+    #[serde(default)]
+    pub group: Option<String>,
+    #[serde(default)]
+    pub copies: Vec<Value>,
 }
 
 pub fn parse_lines(stdout: &str) -> (Vec<Hit>, Value) {
@@ -158,4 +162,86 @@ pub fn shared(rel: &str) -> Option<PathBuf> {
 /// The bundled corpus.
 pub fn corpus_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")
+}
+
+/// `n` words of made-up prose, the same for the same seed and different for another: articles
+/// written apart share runs of three words only by chance, so they are never copies of each other.
+pub fn prose(seed: u64, n: usize) -> String {
+    const WORDS: &[&str] = &[
+        "the",
+        "agent",
+        "border",
+        "cable",
+        "courier",
+        "defector",
+        "embassy",
+        "file",
+        "garrison",
+        "harbour",
+        "inquiry",
+        "journalist",
+        "ledger",
+        "minister",
+        "network",
+        "officer",
+        "parcel",
+        "quarter",
+        "report",
+        "source",
+        "treaty",
+        "vessel",
+        "warrant",
+        "archive",
+        "briefing",
+        "channel",
+        "dossier",
+        "envoy",
+        "frontier",
+        "handler",
+        "informant",
+        "liaison",
+        "mission",
+        "operative",
+        "passport",
+        "recruit",
+        "safehouse",
+        "signal",
+        "station",
+        "surveillance",
+        "telegram",
+        "witness",
+        "was",
+        "met",
+        "sent",
+        "kept",
+        "said",
+        "left",
+        "with",
+        "after",
+        "before",
+        "near",
+        "under",
+        "a",
+        "his",
+        "her",
+        "their",
+        "new",
+        "old",
+        "secret",
+        "quiet",
+    ];
+    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut out = String::new();
+    for i in 0..n {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let w = WORDS[(x % WORDS.len() as u64) as usize];
+        if i > 0 {
+            out.push_str(if i % 12 == 0 { ". " } else { " " });
+        }
+        out.push_str(w);
+    }
+    out.push('.');
+    out
 }

@@ -33,7 +33,7 @@ use tantivy::indexer::{IndexWriterOptions, UserOperation};
 use tantivy::{DateTime, Index, IndexWriter, TantivyDocument};
 
 use crate::article::{content_id, Article};
-use crate::copies::{self, Table};
+use crate::copies::{self, Groups, Table};
 use crate::corpus::{self, Entry};
 use crate::error::{Error, Result};
 use crate::extract::{kind_of, Kind};
@@ -535,6 +535,7 @@ fn index_into(
             ..Summary::default()
         },
         table: None,
+        groups: Groups::default(),
     };
     run.forget_roots(&opts.forget);
     let to_read = run.scan(&opts.roots, opts.allow_empty, on_event);
@@ -773,6 +774,8 @@ struct Run {
     /// What grouping knows of every article, read from the index when the run first changes an
     /// article; the groups are made again from it at each commit that changed one.
     table: Option<Table>,
+    /// The groups as last committed, read with the table: their ids carry over.
+    groups: Groups,
 }
 
 impl Run {
@@ -801,7 +804,9 @@ impl Run {
                 .reader_builder()
                 .reload_policy(tantivy::ReloadPolicy::Manual)
                 .try_into()?;
-            self.table = Some(Table::load(&reader.searcher())?);
+            let searcher = reader.searcher();
+            self.table = Some(Table::load(&searcher)?);
+            self.groups = Groups::load(&searcher, &self.fields)?;
         }
         Ok(self.table.get_or_insert_with(Table::default))
     }
@@ -811,7 +816,7 @@ impl Run {
         let Some(table) = &self.table else {
             return Ok(());
         };
-        let groups = table.groups();
+        let groups = table.groups(&self.groups);
         let mut doc = TantivyDocument::default();
         doc.add_u64(self.fields.kind, KIND_GROUPS);
         doc.add_u64(self.fields.seq, self.seq);
@@ -821,6 +826,7 @@ impl Run {
             UserOperation::Add(doc),
         ];
         self.tantivy().run(ops)?;
+        self.groups = groups;
         Ok(())
     }
 

@@ -34,7 +34,7 @@
 //!   "countries":[…],"former_countries":[…],"languages":[…],"granularity":"year"|"month",
 //!   "dates":[…],"undated":N}`.
 //! - `status` (`status`): `{"type":"status","index":"…","schema_version":2,"articles":N,
-//!   "passages":N,"size_bytes":N,"last_indexed":"RFC 3339"|null,"last_run":{…}|null,
+//!   "passages":N,"groups":N,"copies":N,"size_bytes":N,"last_indexed":"RFC 3339"|null,"last_run":{…}|null,
 //!   "folders":["…"],"earliest":…,"latest":…,"undated":N,"agencies":[…],"countries":[…],
 //!   "languages":[…]}`.
 //! - `index` (`index`): the run's counts, `{"type":"index","new":N,"changed":N,…}`.
