@@ -240,6 +240,15 @@ fn hit_view(hit: &Hit, q: &str) -> Markup {
                 }
                 span.lang { (hit.language) }
             }
+            @if !hit.copies.is_empty() {
+                p.copies {
+                    "+" (hit.copies.len()) @if hit.copies.len() == 1 { " copy: " } @else { " copies: " }
+                    @for (i, c) in hit.copies.iter().enumerate() {
+                        @if i > 0 { ", " }
+                        a href=(article_href(&c.id, q)) { (c.source()) }
+                    }
+                }
+            }
             blockquote.passage { (marked(&hit.text, &hit.highlights)) }
             (tags(&hit.agencies, &hit.countries, &hit.former_countries))
         }

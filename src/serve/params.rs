@@ -173,6 +173,7 @@ impl Params {
         out.extend(self.lang.iter().map(|v| ("lang", v.clone())));
         out.extend(self.since.iter().map(|v| ("since", v.clone())));
         out.extend(self.until.iter().map(|v| ("until", v.clone())));
+        out.extend(self.copies.iter().map(|v| ("copies", v.clone())));
         out
     }
 }
@@ -224,7 +225,7 @@ mod tests {
     use super::*;
 
     const ALL: &[&str] = &[
-        "q", "agency", "country", "lang", "since", "until", "limit", "offset", "new",
+        "q", "agency", "country", "lang", "since", "until", "limit", "offset", "new", "copies",
     ];
 
     fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -298,6 +299,10 @@ mod tests {
         assert!(p.query().unwrap_err().0.contains("swap them"));
         let p = Params::parse(&pairs(&[("q", "\"unclosed")]), ALL).unwrap();
         assert!(p.query().unwrap_err().0.starts_with("q: "));
+        let e = Params::parse(&pairs(&[("copies", "some")]), ALL).unwrap_err();
+        assert!(e.0.contains("'copies'"), "{e}");
+        let p = Params::parse(&pairs(&[("copies", "all")]), ALL).unwrap();
+        assert!(p.all_copies() && p.filter_pairs().contains(&("copies", "all".into())));
     }
 
     #[test]
