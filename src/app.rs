@@ -304,6 +304,14 @@ pub fn terminal_width() -> usize {
         .unwrap_or(100)
 }
 
+/// `dossier export --mapping ENGINE`: the index body the bulk lines fit.
+pub fn export_mapping() -> Result<ExitCode> {
+    let mut out = io::stdout().lock();
+    let body = serde_json::to_string_pretty(&dossier::export::opensearch_mapping())?;
+    writeln!(out, "{body}")?;
+    Ok(ExitCode::SUCCESS)
+}
+
 /// `dossier export`: every matching article, streamed.
 pub fn export(path: &Path, query: &Query, format: ExportFormat) -> Result<ExitCode> {
     let searcher = Searcher::open(path)?;
@@ -318,6 +326,14 @@ pub fn export(path: &Path, query: &Query, format: ExportFormat) -> Result<ExitCo
             let mut csv = ExportCsv::new(&mut out)?;
             searcher.export(query, |a| -> Result<()> { Ok(csv.row(&a)?) })?;
             csv.flush()?;
+        }
+        ExportFormat::Opensearch => {
+            let mut json = JsonPrinter::new(&mut out);
+            searcher.export(query, |a| -> Result<()> {
+                let (action, doc) = dossier::export::opensearch_bulk(&a);
+                json.line(&action)?;
+                Ok(json.line(&doc)?)
+            })?;
         }
     }
     out.flush()?;

@@ -72,7 +72,9 @@ Through $PAGER (else less) when stdout is a terminal; --no-pager prints directly
     #[command(after_help = "Examples:
   dossier export > corpus.jsonl
   dossier export --agency MSS --since 2019 --format csv > mss.csv
-  dossier export rendition | jq -r 'select(.group != null) | .url'")]
+  dossier export rendition | jq -r 'select(.group != null) | .url'
+  dossier export --mapping opensearch > mapping.json   # then PUT it as the index body
+  dossier export --format opensearch > bulk.ndjson      # then POST it to /_bulk")]
     Export(ExportArgs),
     /// Count matching articles by agency, country and date, drawn as bars
     #[command(after_help = "Examples:
@@ -300,9 +302,20 @@ pub struct ExportArgs {
     pub query: Vec<String>,
     #[command(flatten)]
     pub filters: FilterArgs,
-    /// Output format: JSON Lines, one article a line, or CSV with a header row
+    /// Output format: JSON Lines (one article a line), CSV with a header row, or the bulk API
+    /// lines of OpenSearch and Elasticsearch (an action line, then the article)
     #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
     pub format: ExportFormat,
+    /// Print the index body (mapping) the bulk lines fit, instead of exporting
+    #[arg(long, value_enum, value_name = "ENGINE")]
+    pub mapping: Option<Engine>,
+}
+
+/// A search engine `export` writes for.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    /// OpenSearch (and Elasticsearch)
+    Opensearch,
 }
 
 /// Output formats of `dossier export`.
@@ -312,6 +325,8 @@ pub enum ExportFormat {
     Json,
     /// CSV (RFC 4180), with a header row
     Csv,
+    /// OpenSearch / Elasticsearch bulk API lines
+    Opensearch,
 }
 
 /// `dossier facets`.

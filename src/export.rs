@@ -6,6 +6,7 @@
 //! documents' numbers are held, so memory does not grow with the text exported.
 
 use serde::Serialize;
+use serde_json::{json, Value as Json};
 use tantivy::schema::Value;
 use tantivy::{DocAddress, TantivyDocument};
 use time::Date;
@@ -144,4 +145,143 @@ fn str_of(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<String
     doc.get_first(field)
         .and_then(|v| v.as_str())
         .map(str::to_string)
+}
+
+/// The index name bulk lines address; `_index` can be renamed on the way in.
+pub const OPENSEARCH_INDEX: &str = "dossier";
+
+/// Languages dossier analyses and the OpenSearch analyzer built in for each (no plugin needed);
+/// text in a language missing here is searched through `text` alone (standard analysis).
+const OPENSEARCH_ANALYZERS: &[(&str, &str)] = &[
+    ("ar", "arabic"),
+    ("ca", "catalan"),
+    ("cs", "czech"),
+    ("da", "danish"),
+    ("de", "german"),
+    ("el", "greek"),
+    ("en", "english"),
+    ("es", "spanish"),
+    ("et", "estonian"),
+    ("eu", "basque"),
+    ("fa", "persian"),
+    ("fi", "finnish"),
+    ("fr", "french"),
+    ("ga", "irish"),
+    ("hi", "hindi"),
+    ("hu", "hungarian"),
+    ("hy", "armenian"),
+    ("id", "indonesian"),
+    ("it", "italian"),
+    ("ja", "cjk"),
+    ("ko", "cjk"),
+    ("lt", "lithuanian"),
+    ("nl", "dutch"),
+    ("no", "norwegian"),
+    ("pt", "portuguese"),
+    ("ro", "romanian"),
+    ("ru", "russian"),
+    ("sv", "swedish"),
+    ("tr", "turkish"),
+    ("zh", "cjk"),
+];
+
+/// The OpenSearch analyzer of a language, if one is built in.
+pub fn opensearch_analyzer(code: &str) -> Option<&'static str> {
+    OPENSEARCH_ANALYZERS
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, a)| *a)
+}
+
+/// An index body for OpenSearch (or Elasticsearch) mirroring dossier's fields: exact-match
+/// keywords for ids and tags, a date, and title and text analysed twice, by the standard
+/// analyzer (`title`, `text`) and by the article's language (`title_fr`, `text_fr`, ...).
+pub fn opensearch_mapping() -> Json {
+    let keyword = json!({"type": "keyword"});
+    let mut properties = serde_json::Map::new();
+    for f in [
+        "id",
+        "path",
+        "paths",
+        "url",
+        "site",
+        "language",
+        "agencies",
+        "countries",
+        "former_countries",
+        "group",
+    ] {
+        properties.insert(f.into(), keyword.clone());
+    }
+    properties.insert(
+        "published".into(),
+        json!({"type": "date", "format": "strict_date"}),
+    );
+    properties.insert("title".into(), json!({"type": "text"}));
+    properties.insert("text".into(), json!({"type": "text"}));
+    for (code, analyzer) in OPENSEARCH_ANALYZERS {
+        let field = json!({"type": "text", "analyzer": analyzer});
+        properties.insert(format!("title_{code}"), field.clone());
+        properties.insert(format!("text_{code}"), field);
+    }
+    json!({"mappings": {"dynamic": "strict", "properties": properties}})
+}
+
+/// The two lines of the bulk API that index one article: the action, then the document.
+pub fn opensearch_bulk(a: &Exported) -> (Json, Json) {
+    let action = json!({"index": {"_index": OPENSEARCH_INDEX, "_id": a.id}});
+    let mut doc = serde_json::to_value(a).unwrap_or_else(|_| json!({}));
+    let analysed = opensearch_analyzer(&a.language).is_some();
+    if let (true, Some(map)) = (analysed, doc.as_object_mut()) {
+        map.insert(format!("title_{}", a.language), json!(a.title));
+        map.insert(format!("text_{}", a.language), json!(a.text));
+    }
+    (action, doc)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn article(language: &str) -> Exported {
+        Exported {
+            id: "0123456789abcdef0123456789abcdef".into(),
+            path: "/c/a.html".into(),
+            paths: vec!["/c/a.html".into()],
+            url: None,
+            site: None,
+            title: "Titre".into(),
+            published: None,
+            language: language.into(),
+            agencies: vec!["DGSE".into()],
+            countries: vec!["FR".into()],
+            former_countries: vec![],
+            group: None,
+            text: "Texte".into(),
+        }
+    }
+
+    #[test]
+    fn every_field_of_a_bulk_document_is_in_the_mapping() {
+        let mapping = opensearch_mapping();
+        let properties = mapping["mappings"]["properties"].as_object().unwrap();
+        for lang in ["fr", "pl", "und"] {
+            let (action, doc) = opensearch_bulk(&article(lang));
+            assert_eq!(action["index"]["_id"], "0123456789abcdef0123456789abcdef");
+            for key in doc.as_object().unwrap().keys() {
+                assert!(properties.contains_key(key), "{lang}: {key} is not mapped");
+            }
+            assert_eq!(doc.get("text_fr").is_some(), lang == "fr");
+        }
+    }
+
+    #[test]
+    fn every_analysed_language_with_a_built_in_analyzer_gets_one() {
+        for (code, _, _) in crate::lang::analysis::languages() {
+            let a = opensearch_analyzer(code);
+            // Polish, Ukrainian, Serbian, Tamil and Nepali need plugins there.
+            let needs_plugin = ["pl", "uk", "sr", "ta", "ne"].contains(&code);
+            assert_eq!(a.is_none(), needs_plugin, "{code}");
+        }
+    }
 }

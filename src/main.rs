@@ -66,6 +66,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let query = build_query(&unprotect(&args.query), &args.filters)?;
             app::facets(index, &query, &args)
         }
+        Command::Export(args) if args.mapping.is_some() => app::export_mapping(),
         Command::Export(args) => {
             let query = build_query(&unprotect(&args.query), &args.filters)?;
             app::export(index, &query, args.format)
