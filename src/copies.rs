@@ -1,10 +1,10 @@
 //! Copies of one story: reprints of a wire story or press release with their own headline, lead,
 //! trimmed end or site furniture.
 //!
-//! Each article gets a MinHash signature of the 3-word shingles of its analysed text (the same
-//! analysis search uses, so it works in every language and script). At each commit the index
-//! groups the articles whose signatures share a band of [`ROWS`] hashes (locality-sensitive
-//! hashing, [`BANDS`] bands) and whose estimated resemblance reaches [`MIN_SIMILARITY`]; groups
+//! Each article gets a MinHash signature of the 3-word shingles of its text, normalised, folded
+//! and segmented by its language's analysis without stemming (so it works in every language and
+//! script). At each commit the index groups the articles whose signatures share a band of
+//! [`ROWS`] hashes (locality-sensitive hashing, [`BANDS`] bands) and whose estimated resemblance reaches [`MIN_SIMILARITY`]; groups
 //! are the connected components of those pairs. Only signatures are read, from a fast field, so
 //! adding, changing or deleting files regroups without reading any article again.
 //!
@@ -51,19 +51,27 @@ static HASHER: LazyLock<MinHasher32<FnvBuildHasher>> =
 /// The MinHash signature of an article's passages in its language, as stored in the index
 /// (little-endian `u32`s); empty when the text is too short to compare.
 pub fn signature(language: &str, passages: &[String]) -> Vec<u8> {
-    let analyzer = lang::analyzer(language);
-    let mut terms = Vec::new();
+    // A reprint keeps its words: normalised, folded and segmented words compare it; stemming
+    // would cost more and change nothing.
+    let analyzer = lang::analyzer(language).unstemmed();
+    // Each term hashed once; a shingle's hash mixes the last SHINGLE term hashes.
+    let mut window = [0u64; SHINGLE];
+    let mut seen = 0usize;
+    let mut shingles: HashSet<u64> = HashSet::new();
     for p in passages {
-        terms.extend(analyzer.query_terms(p));
-    }
-    let shingles: HashSet<u64> = terms
-        .windows(SHINGLE.min(terms.len().max(1)))
-        .map(|w| {
+        analyzer.each_term(p, &mut |t| {
             let mut h = FnvHasher::default();
-            w.hash(&mut h);
-            h.finish()
-        })
-        .collect();
+            t.hash(&mut h);
+            window.rotate_left(1);
+            window[SHINGLE - 1] = h.finish();
+            seen += 1;
+            if seen >= SHINGLE {
+                let mut s = FnvHasher::default();
+                window.hash(&mut s);
+                shingles.insert(s.finish());
+            }
+        });
+    }
     if shingles.len() < MIN_SHINGLES {
         return Vec::new();
     }

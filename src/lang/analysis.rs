@@ -169,6 +169,15 @@ impl Analyzer {
         self.code
     }
 
+    /// The same analysis without stemming: normalised, folded and segmented words as written,
+    /// for comparing texts word for word (a reprint keeps its words) at a fraction of the cost.
+    pub fn unstemmed(self) -> Analyzer {
+        Analyzer {
+            stem: Stem::None,
+            ..self
+        }
+    }
+
     /// The tokens to index for `text`: byte offsets into `text`, positions counting words, and
     /// at one position every form the word is found by (a compound's parts, the dictionary
     /// words inside a longer Chinese word).
@@ -192,6 +201,18 @@ impl Analyzer {
             .into_iter()
             .map(|(_, t)| t)
             .collect()
+    }
+
+    /// Gives `each` the term a query would search each word by, in order, without collecting
+    /// them: what a fingerprint of the whole text needs ([`crate::copies::signature`]).
+    pub fn each_term(&self, text: &str, each: &mut dyn FnMut(&str)) {
+        let mut last = None;
+        self.run(text, false, &mut |t, _, _, position| {
+            if last != Some(position) {
+                last = Some(position);
+                each(t);
+            }
+        });
     }
 
     /// The terms of a query's words with their positions from the first: consecutive for
