@@ -4,9 +4,10 @@
 //! Each article gets a MinHash signature of the 3-word shingles of its text, normalised, folded
 //! and segmented by its language's analysis without stemming (so it works in every language and
 //! script). At each commit the index groups the articles whose signatures share a band of
-//! [`ROWS`] hashes (locality-sensitive hashing, [`BANDS`] bands) and whose estimated resemblance reaches [`MIN_SIMILARITY`]; groups
-//! are the connected components of those pairs. Only signatures are read, from a fast field, so
-//! adding, changing or deleting files regroups without reading any article again.
+//! [`ROWS`] hashes (locality-sensitive hashing, [`BANDS`] bands) and whose estimated resemblance
+//! reaches [`MIN_SIMILARITY`]; groups are the connected components of those pairs. Only
+//! signatures are read, from a fast field, so adding, changing or deleting files regroups
+//! without reading any article again.
 //!
 //! Separately written articles on one event share names and dates but few runs of three words,
 //! so their resemblance stays far below the threshold.
