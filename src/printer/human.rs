@@ -114,9 +114,14 @@ impl<W: WriteColor> HumanPrinter<W> {
         self.out.set_color(ColorSpec::new().set_dimmed(true))?;
         writeln!(self.out, "{}", facts.join(" · "))?;
         if !a.copies.is_empty() {
+            let told = if a.copies.len() == 1 {
+                "other article tells"
+            } else {
+                "other articles tell"
+            };
             writeln!(
                 self.out,
-                "{} other articles tell the same story (group {}):",
+                "{} {told} the same story (group {}):",
                 a.copies.len(),
                 a.group.as_deref().unwrap_or("")
             )?;

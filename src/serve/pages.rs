@@ -537,7 +537,11 @@ pub async fn article(
                     ul { @for c in &view.files { li { code { (c) } } } }
                     @if !view.copies.is_empty() {
                         h2 { "Copies of this story" }
-                        p { (view.copies.len()) " other articles tell the same story:" }
+                        p {
+                            (view.copies.len())
+                            @if view.copies.len() == 1 { " other article tells" } @else { " other articles tell" }
+                            " the same story:"
+                        }
                         ul {
                             @for c in &view.copies {
                                 li {
