@@ -133,6 +133,13 @@ fn a_reprint_is_a_copy_and_a_report_written_apart_is_not() {
         shown["copies"][0]["title"],
         "Lithuania sends SVR colonel home"
     );
+    let human = env.ok(&["show", "c/wire/expelled.html", "--no-pager"], 0);
+    assert!(
+        human.contains(&format!(
+            "1 other article tells the same story (group {group})"
+        )),
+        "{human}"
+    );
     let status: Value =
         serde_json::from_str(env.ok(&["status", "--format", "json"], 0).trim()).unwrap();
     assert_eq!(
