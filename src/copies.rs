@@ -346,14 +346,8 @@ pub struct Groups {
     of_key: HashMap<u64, usize>,
 }
 
-/// How groups are stored: the parameters beside them, so a change of method can be told.
-#[derive(Serialize, Deserialize)]
-struct Stored {
-    bands: usize,
-    rows: usize,
-    min_similarity: f64,
-    groups: Vec<Group>,
-}
+/// Marks the stored form of groups, and its version: `DG` and a format number.
+const STORED_MAGIC: &[u8; 3] = b"DG1";
 
 impl Groups {
     fn new(groups: Vec<Group>) -> Groups {
@@ -381,23 +375,51 @@ impl Groups {
         self.groups.iter().map(|g| g.members.len() - 1).sum()
     }
 
-    /// The stored form.
+    /// The stored form: little-endian numbers, read back at every search without parsing
+    /// text. `DG1`, then per group its id, first commit, member count and members.
     pub fn to_bytes(&self) -> Vec<u8> {
-        serde_json::to_vec(&Stored {
-            bands: BANDS,
-            rows: ROWS,
-            min_similarity: MIN_SIMILARITY,
-            groups: self.groups.clone(),
-        })
-        .unwrap_or_default()
+        let members: usize = self.groups.iter().map(|g| g.members.len()).sum();
+        let mut out = Vec::with_capacity(3 + self.groups.len() * 20 + members * 8);
+        out.extend_from_slice(STORED_MAGIC);
+        for g in &self.groups {
+            let id = u64::from_str_radix(&g.id, 16).unwrap_or(0);
+            out.extend_from_slice(&id.to_le_bytes());
+            out.extend_from_slice(&g.first_seq.to_le_bytes());
+            out.extend_from_slice(&(g.members.len() as u32).to_le_bytes());
+            for m in &g.members {
+                out.extend_from_slice(&m.to_le_bytes());
+            }
+        }
+        out
     }
 
     /// Reads the stored form; anything unreadable is no groups.
     pub fn from_bytes(bytes: &[u8]) -> Groups {
-        match serde_json::from_slice::<Stored>(bytes) {
-            Ok(s) => Groups::new(s.groups),
-            Err(_) => Groups::default(),
+        fn read(bytes: &[u8]) -> Option<Vec<Group>> {
+            let mut rest = bytes.strip_prefix(STORED_MAGIC)?;
+            let mut take = |n: usize| -> Option<&[u8]> {
+                let (head, tail) = rest.split_at_checked(n)?;
+                rest = tail;
+                Some(head)
+            };
+            let mut groups = Vec::new();
+            while let Some(id) = take(8) {
+                let id = u64::from_le_bytes(id.try_into().ok()?);
+                let first_seq = u64::from_le_bytes(take(8)?.try_into().ok()?);
+                let n = u32::from_le_bytes(take(4)?.try_into().ok()?) as usize;
+                let members = take(n.checked_mul(8)?)?
+                    .chunks_exact(8)
+                    .map(|c| u64::from_le_bytes(c.try_into().unwrap_or_default()))
+                    .collect();
+                groups.push(Group {
+                    id: format!("{id:016x}"),
+                    first_seq,
+                    members,
+                });
+            }
+            Some(groups)
         }
+        read(bytes).map(Groups::new).unwrap_or_default()
     }
 
     /// The groups a snapshot of the index holds (none before the first grouping).
@@ -467,8 +489,14 @@ mod tests {
         assert_eq!(group.first_seq, 1);
         assert!(g.of(30).is_none());
         assert_eq!(g.copies(), 1);
-        let back = Groups::from_bytes(&g.to_bytes());
-        assert_eq!(back.all(), g.all());
+        let bytes = g.to_bytes();
+        assert_eq!(Groups::from_bytes(&bytes).all(), g.all());
+        // Anything cut or foreign reads as no groups, never a panic.
+        for cut in 0..bytes.len() {
+            let back = Groups::from_bytes(&bytes[..cut]);
+            assert!(back.all().is_empty() || cut == bytes.len(), "{cut}");
+        }
+        assert!(Groups::from_bytes(b"{\"groups\":[]}").all().is_empty());
 
         // The member that gave the id leaves; the story keeps its id.
         let mut third = words(4, 20);
