@@ -34,6 +34,13 @@ pub struct Exported {
     /// Publication date, when known.
     #[serde(serialize_with = "crate::printer::json::ser_date")]
     pub published: Option<Date>,
+    /// Where the date was read from ([`crate::extract::DateSource::as_str`]), when known.
+    pub published_source: Option<&'static str>,
+    /// Whether the page states the date; false for a guess from the URL or text, or no date.
+    pub published_sure: bool,
+    /// The day dossier first indexed the article.
+    #[serde(serialize_with = "crate::printer::json::ser_date")]
+    pub first_seen: Option<Date>,
     /// ISO 639-1 code, or `und`.
     pub language: String,
     /// Agency IDs.
@@ -131,6 +138,9 @@ fn exported(f: &Fields, doc: &TantivyDocument) -> Exported {
         site: str_of(doc, f.site),
         title: String::new(),
         published: stored_date(doc, f.published),
+        published_source: crate::search::stored_source(doc, f.published_source),
+        published_sure: crate::search::stored_sure(doc, f.published_sure),
+        first_seen: stored_date(doc, f.first_seen),
         language: str_of(doc, f.language).unwrap_or_else(|| crate::lang::UNDETERMINED.into()),
         agencies: all(f.agency),
         countries,

@@ -35,7 +35,30 @@ pub enum DateSource {
 }
 
 impl DateSource {
-    /// The short name used in output: "json-ld", "meta", "time", "byline", "url", "text".
+    /// Whether a date from this source is one the publisher stated as the publication date: a
+    /// machine-readable publication field (JSON-LD, meta tag, `<time>`, front matter) or the
+    /// byline by the title. A date read from the URL or picked out of the text is a guess.
+    pub fn is_sure(&self) -> bool {
+        !matches!(self, DateSource::Url | DateSource::Text)
+    }
+
+    /// The source of a short name ([`DateSource::as_str`]).
+    pub fn from_name(name: &str) -> Option<DateSource> {
+        [
+            DateSource::JsonLd,
+            DateSource::Meta,
+            DateSource::Time,
+            DateSource::Byline,
+            DateSource::Url,
+            DateSource::FrontMatter,
+            DateSource::Text,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == name)
+    }
+
+    /// The short name used in output: "json-ld", "meta", "time", "byline", "url",
+    /// "front-matter", "text".
     pub fn as_str(&self) -> &'static str {
         match self {
             DateSource::JsonLd => "json-ld",
@@ -1001,6 +1024,27 @@ mod tests {
     fn text_after_publish_word() {
         let html = r#"<body><p>Some intro text.</p><p>Published 12/24/2018 by staff</p></body>"#;
         assert_eq!(date_of(html).map(|d| d.1), Some("text"));
+    }
+
+    #[test]
+    fn only_stated_dates_are_sure() {
+        let meta = r#"<head><meta property="article:published_time" content="2020-07-13"></head>"#;
+        let url = r#"<head><link rel="canonical" href="https://x.example/2019/10/19/story/"></head><body><p>No date.</p></body>"#;
+        let text = r#"<body><p>Some intro text.</p><p>Published 12/24/2018 by staff</p></body>"#;
+        let sure = |html: &str| {
+            let doc = Html::parse_document(html);
+            find(&doc, html, &meta::read(&doc)).map(|(_, s)| s.is_sure())
+        };
+        assert_eq!(sure(meta), Some(true));
+        assert_eq!(sure(url), Some(false));
+        assert_eq!(sure(text), Some(false));
+        for s in ["json-ld", "meta", "time", "byline", "front-matter"] {
+            assert!(DateSource::from_name(s).unwrap().is_sure(), "{s}");
+        }
+        assert_eq!(
+            DateSource::from_name("url").map(|s| s.is_sure()),
+            Some(false)
+        );
     }
 
     #[test]

@@ -613,6 +613,9 @@ pub async fn saved_run(
         lang: q.query.languages.clone(),
         since: q.query.since.map(|d| d.to_string()),
         until: q.query.until.map(|d| d.to_string()),
+        dates: Some(q.query.dates.as_str().to_string()).filter(|d| d != "any"),
+        undated: q.query.undated.map(|u| u.as_str().to_string()),
+        seen_since: q.query.seen_since.map(|d| d.to_string()),
         ..Params::default()
     };
     search.limit = super::params::DEFAULT_LIMIT;
