@@ -6,6 +6,7 @@ mod util;
 mod cli;
 mod cli_native;
 mod corpus;
+mod dates;
 mod hostile;
 mod incremental;
 mod language;
