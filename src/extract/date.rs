@@ -520,18 +520,23 @@ fn visible_text(html: &Html) -> String {
                         }
                     }
                 } else if let Some(t) = n.value().as_text() {
-                    out.push_str(t);
+                    // Lines are the page's blocks, not the line breaks of its source.
+                    out.extend(t.chars().map(|c| if c == '\n' { ' ' } else { c }));
                 }
             }
             Edge::Close(n) => {
                 if skip == Some(n.id()) {
                     skip = None;
-                } else if skip.is_none()
-                    && n.value()
-                        .as_element()
-                        .is_some_and(|e| e.name() == "article")
-                {
-                    articles = articles.saturating_sub(1);
+                } else if skip.is_none() {
+                    let name = n.value().as_element().map(|e| e.name());
+                    if name == Some("article") {
+                        articles = articles.saturating_sub(1);
+                    }
+                    // A block ends its line too: `<div>August 06, 2019</div><a>Comments</a>`
+                    // must not read "2019Comments", where no date ends.
+                    if name.is_some_and(|n| super::dom::BLOCK_TAGS.contains(&n)) {
+                        out.push('\n');
+                    }
                 }
             }
         }
@@ -580,8 +585,23 @@ fn from_text(html: &Html, cx: Ctx) -> Option<Date> {
             }
         }
     }
-    first_date(&text, cx)
+    short_line_date(&text, cx)
 }
+
+/// The first date standing in a short block of its own (`August 06, 2019`, `Mo, 13.07.2020
+/// 10:15`) or opening one, the way pages print a date line. A date inside prose is left alone:
+/// it dates what the sentence tells (`On July 31, senators ...`), not the page.
+fn short_line_date(text: &str, cx: Ctx) -> Option<Date> {
+    text.lines().map(super::normalize_ws).find_map(|l| {
+        let short = l.chars().count() <= SHORT_LINE;
+        // A paragraph may open with its dateline: `27.1.2022 - Bei der Erinnerung ...`.
+        let (pos, d) = dates_in(&l, cx.month_first).into_iter().next()?;
+        (short || pos == 0).then_some(d)
+    })
+}
+
+/// The longest block, in characters, whose date is read as a date line.
+const SHORT_LINE: usize = 80;
 
 const PUBLISH_WORDS: &[&str] = &[
     "published",
@@ -1045,6 +1065,22 @@ mod tests {
             DateSource::from_name("url").map(|s| s.is_sure()),
             Some(false)
         );
+    }
+
+    #[test]
+    fn a_date_in_prose_is_an_event_not_the_publication() {
+        let html = r#"<body><h1>Senators want to tax capital inflows</h1>
+<div class="lede">A long introduction that says what the whole piece will argue, at length.</div>
+<ul><li><div>August 06, 2019</div></li><a href="x">Comments (79)</a></ul>
+<p>On July 31, 2019, two senators submitted a bill on trade, which would task the central bank
+with a new goal and create a charge on incoming foreign capital flows.</p></body>"#;
+        assert_eq!(date_of(html), some("2019-08-06", "text"));
+        let prose = r#"<body><p>Officials said on Monday (30 October 2023) that the story was made up
+and that no courier had ever flown abroad to deliver a meal to a customer.</p></body>"#;
+        assert_eq!(date_of(prose), None);
+        let dateline = r#"<body><p>27.1.2022 - Bei der Erinnerung an die Verfolgten wurde eines
+Paares gedacht, das in der Stadt lebte und dort verhaftet wurde, wie die Initiative mitteilte.</p></body>"#;
+        assert_eq!(date_of(dateline), some("2022-01-27", "text"));
     }
 
     #[test]
