@@ -135,6 +135,14 @@ fn dates_sure_counts_only_stated_dates() {
     );
     // Without a date filter, nothing is dropped.
     assert_eq!(found(&env, &["--dates", "sure"]).len(), 3);
+    // Facets count the guessed date with the undated, as the filters do.
+    let facets = env.ok(&["facets", "spy", "--dates", "sure", "--format", "json"], 0);
+    let v: serde_json::Value = serde_json::from_str(facets.trim()).unwrap();
+    assert_eq!(
+        (v["articles"].as_u64(), v["undated"].as_u64()),
+        (Some(3), Some(2)),
+        "{facets}"
+    );
     let err = env.run(&["search", "spy", "--dates", "maybe"]);
     assert_eq!(err.status.code(), Some(2));
 }
