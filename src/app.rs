@@ -16,7 +16,7 @@ use dossier::printer::csv::{CsvPrinter, ExportCsv};
 use dossier::printer::human::{summary_line, HumanPrinter};
 use dossier::printer::json::{write_line, ArticleLine, JsonPrinter};
 use dossier::printer::Printer;
-use dossier::query::Query;
+use dossier::query::{DatesMode, Query, Undated};
 use dossier::search::{SearchOptions, Searcher};
 use dossier::show::{ArticleView, Target};
 use dossier::tag;
@@ -24,8 +24,8 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use termcolor::{Ansi, NoColor, WriteColor};
 
 use crate::cli::{
-    Cli, ExportFormat, ExtractArgs, FacetsArgs, FilterArgs, Format, HitFormat, IndexArgs,
-    LookupArgs, ManArgs, SearchArgs, ServeArgs, ShowArgs, StatusArgs,
+    Cli, DatesArg, ExportFormat, ExtractArgs, FacetsArgs, FilterArgs, Format, HitFormat, IndexArgs,
+    LookupArgs, ManArgs, SearchArgs, ServeArgs, ShowArgs, StatusArgs, UndatedArg,
 };
 
 /// What every command may need: the index path and settings resolved once.
@@ -81,6 +81,20 @@ pub fn build_query(text: &str, filters: &FilterArgs) -> Result<Query> {
     }
     if let Some(u) = &filters.until {
         query.until = Some(u.parse().context("--until")?);
+    }
+    if let Some(d) = filters.dates {
+        query.dates = match d {
+            DatesArg::Any => DatesMode::Any,
+            DatesArg::Sure => DatesMode::Sure,
+        };
+    }
+    query.undated = filters.undated.map(|u| match u {
+        UndatedArg::Include => Undated::Include,
+        UndatedArg::Exclude => Undated::Exclude,
+        UndatedArg::Only => Undated::Only,
+    });
+    if let Some(s) = &filters.seen_since {
+        query.seen_since = Some(s.parse().context("--seen-since")?);
     }
     if let (Some(s), Some(u)) = query.date_range() {
         if s > u {

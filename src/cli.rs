@@ -248,6 +248,39 @@ pub struct FilterArgs {
     /// Only articles published on or before this day, inclusive (`--until 2020` keeps all 2020)
     #[arg(long, value_name = "DATE")]
     pub until: Option<String>,
+    /// Which publication dates count: any, or only dates the page states (meta tags, JSON-LD,
+    /// <time>, byline, front matter); with `sure`, a date guessed from the URL or text counts
+    /// as no date
+    #[arg(long, value_enum, value_name = "WHICH")]
+    pub dates: Option<DatesArg>,
+    /// Articles without a publication date: kept, dropped, or kept alone [default: include
+    /// without --since/--until, exclude with them]
+    #[arg(long, value_enum, value_name = "WHAT")]
+    pub undated: Option<UndatedArg>,
+    /// Only articles dossier first indexed on or after this day (YYYY, YYYY-MM or YYYY-MM-DD):
+    /// for scraped pages that carry no date
+    #[arg(long, value_name = "DATE")]
+    pub seen_since: Option<String>,
+}
+
+/// `--dates`: which publication dates count in date filters.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DatesArg {
+    /// Every date, stated or guessed
+    Any,
+    /// Only dates the page states
+    Sure,
+}
+
+/// `--undated`: what date filters do with articles without a date.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UndatedArg {
+    /// Keep them
+    Include,
+    /// Drop them
+    Exclude,
+    /// Only them
+    Only,
 }
 
 impl FilterArgs {
@@ -258,6 +291,9 @@ impl FilterArgs {
             && self.lang.is_empty()
             && self.since.is_none()
             && self.until.is_none()
+            && self.dates.is_none()
+            && self.undated.is_none()
+            && self.seen_since.is_none()
     }
 }
 

@@ -35,6 +35,13 @@ pub struct Exported {
     /// Publication date, when known.
     #[serde(serialize_with = "crate::printer::json::ser_date")]
     pub published: Option<Date>,
+    /// Where the date was read from ([`crate::extract::DateSource::as_str`]), when known.
+    pub published_source: Option<&'static str>,
+    /// Whether the page states the date; false for a guess from the URL or text, or no date.
+    pub published_sure: bool,
+    /// The day dossier first indexed the article.
+    #[serde(serialize_with = "crate::printer::json::ser_date")]
+    pub first_seen: Option<Date>,
     /// ISO 639-1 code, or `und`.
     pub language: String,
     /// Agency IDs.
@@ -132,6 +139,9 @@ fn exported(f: &Fields, doc: &TantivyDocument) -> Exported {
         site: str_of(doc, f.site),
         title: String::new(),
         published: stored_date(doc, f.published),
+        published_source: crate::search::stored_source(doc, f.published_source),
+        published_sure: crate::search::stored_sure(doc, f.published_sure),
+        first_seen: stored_date(doc, f.first_seen),
         language: str_of(doc, f.language).unwrap_or_else(|| crate::lang::UNDETERMINED.into()),
         agencies: all(f.agency),
         countries,
@@ -213,10 +223,11 @@ pub fn opensearch_mapping() -> Json {
     ] {
         properties.insert(f.into(), keyword.clone());
     }
-    properties.insert(
-        "published".into(),
-        json!({"type": "date", "format": "strict_date"}),
-    );
+    let date = json!({"type": "date", "format": "strict_date"});
+    properties.insert("published".into(), date.clone());
+    properties.insert("first_seen".into(), date);
+    properties.insert("published_source".into(), keyword.clone());
+    properties.insert("published_sure".into(), json!({"type": "boolean"}));
     properties.insert("title".into(), json!({"type": "text"}));
     properties.insert("text".into(), json!({"type": "text"}));
     for (code, analyzer) in OPENSEARCH_ANALYZERS {
@@ -251,7 +262,10 @@ mod tests {
             url: None,
             site: None,
             title: "Titre".into(),
-            published: None,
+            published: Some(time::macros::date!(2021 - 03 - 04)),
+            published_source: Some("meta"),
+            published_sure: true,
+            first_seen: Some(time::macros::date!(2026 - 01 - 05)),
             language: language.into(),
             agencies: vec!["DGSE".into()],
             countries: vec!["FR".into()],

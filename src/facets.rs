@@ -58,7 +58,10 @@ impl Searcher {
     pub fn facets(&self, query: &Query) -> Result<Facets> {
         let tq = self.article_query(query)?;
         let searcher = self.reader().searcher();
-        let articles = searcher.search(&*tq, &ArticleCollector)?;
+        let collector = ArticleCollector {
+            sure_only: query.dates == crate::query::DatesMode::Sure,
+        };
+        let articles = searcher.search(&*tq, &collector)?;
         Ok(summarise(articles.into_values()))
     }
 }
@@ -130,7 +133,10 @@ fn ranked(map: HashMap<String, usize>) -> Vec<Count> {
 }
 
 /// Collects each matching article's facts once, keyed by article key.
-struct ArticleCollector;
+struct ArticleCollector {
+    /// Count a date the page does not state as no date (`--dates sure`), as the filters do.
+    sure_only: bool,
+}
 
 struct ArticleSegment {
     keys: Column<u64>,
@@ -138,6 +144,8 @@ struct ArticleSegment {
     countries: Option<StrColumn>,
     languages: Option<StrColumn>,
     published: tantivy::columnar::Column<tantivy::DateTime>,
+    /// `published_sure`, read when only stated dates count.
+    sure: Option<Column<u64>>,
     /// First matching doc of each article in this segment.
     seen: HashMap<u64, DocId>,
 }
@@ -154,6 +162,11 @@ impl Collector for ArticleCollector {
             countries: ff.str("country")?,
             languages: ff.str("language")?,
             published: ff.date("published")?,
+            sure: if self.sure_only {
+                Some(ff.u64("published_sure")?)
+            } else {
+                None
+            },
             seen: HashMap::new(),
         })
     }
@@ -187,7 +200,8 @@ impl SegmentCollector for ArticleSegment {
                 .published
                 .first(doc)
                 .and_then(|d| OffsetDateTime::from_unix_timestamp(d.into_timestamp_secs()).ok())
-                .map(|t| t.date());
+                .map(|t| t.date())
+                .filter(|_| self.sure.as_ref().is_none_or(|s| s.first(doc) == Some(1)));
             out.insert(
                 key,
                 ArticleFacts {

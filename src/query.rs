@@ -530,6 +530,76 @@ impl fmt::Display for DateSpec {
     }
 }
 
+/// Which publication dates count in date filters (`--dates`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DatesMode {
+    /// Every date, stated or guessed.
+    #[default]
+    Any,
+    /// Only dates the page states ([`crate::extract::DateSource::is_sure`]); an article whose
+    /// date is a guess from its URL or text counts as undated.
+    Sure,
+}
+
+/// What date filters do with articles that have no date (`--undated`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Undated {
+    /// Keep them beside the dated articles that pass.
+    Include,
+    /// Drop them.
+    Exclude,
+    /// Keep them alone.
+    Only,
+}
+
+impl DatesMode {
+    /// The name used on the command line and in saved queries.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            DatesMode::Any => "any",
+            DatesMode::Sure => "sure",
+        }
+    }
+}
+
+impl FromStr for DatesMode {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<DatesMode> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "any" => Ok(DatesMode::Any),
+            "sure" => Ok(DatesMode::Sure),
+            _ => Err(Error::Argument(format!(
+                "unknown dates '{s}'; use 'any' or 'sure'"
+            ))),
+        }
+    }
+}
+
+impl Undated {
+    /// The name used on the command line and in saved queries.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Undated::Include => "include",
+            Undated::Exclude => "exclude",
+            Undated::Only => "only",
+        }
+    }
+}
+
+impl FromStr for Undated {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Undated> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "include" => Ok(Undated::Include),
+            "exclude" => Ok(Undated::Exclude),
+            "only" => Ok(Undated::Only),
+            _ => Err(Error::Argument(format!(
+                "unknown undated '{s}'; use 'include', 'exclude' or 'only'"
+            ))),
+        }
+    }
+}
+
 /// A search: the parsed expression plus the command-line filters. Filters narrow the results
 /// without changing the score of what they keep.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -547,6 +617,12 @@ pub struct Query {
     pub since: Option<DateSpec>,
     /// Published on or before the last day of this spec.
     pub until: Option<DateSpec>,
+    /// Which dates count: any, or only those the page states.
+    pub dates: DatesMode,
+    /// What to do with undated articles; `None` is the default of [`Query::undated_rule`].
+    pub undated: Option<Undated>,
+    /// First indexed by dossier on or after the first day of this spec.
+    pub seen_since: Option<DateSpec>,
 }
 
 impl Query {
@@ -599,6 +675,17 @@ impl Query {
             self.languages.push(primary);
         }
         Ok(self)
+    }
+
+    /// What happens to undated articles: as asked, else kept when no date bound is given and
+    /// dropped when one is (a date range asks for dated articles).
+    pub fn undated_rule(&self) -> Undated {
+        self.undated
+            .unwrap_or(if self.since.is_some() || self.until.is_some() {
+                Undated::Exclude
+            } else {
+                Undated::Include
+            })
     }
 
     /// The date range as inclusive days, if any bound is set.
@@ -771,6 +858,20 @@ mod tests {
         assert!(msg("2017-02-30")
             .starts_with("bad date '2017-02-30': February 2017 has no day 30 (it has 28)"));
         assert!(msg("2017-3").starts_with("bad date '2017-3': the month '3' is not 2 digits"));
+    }
+
+    #[test]
+    fn undated_default_follows_date_bounds() {
+        let mut q = Query::default();
+        assert_eq!(q.undated_rule(), Undated::Include);
+        q.since = Some("2020".parse().unwrap());
+        assert_eq!(q.undated_rule(), Undated::Exclude);
+        q.undated = Some(Undated::Include);
+        assert_eq!(q.undated_rule(), Undated::Include);
+        assert_eq!("Only".parse::<Undated>().unwrap(), Undated::Only);
+        assert_eq!("sure".parse::<DatesMode>().unwrap().as_str(), "sure");
+        assert!("maybe".parse::<DatesMode>().is_err());
+        assert!("never".parse::<Undated>().is_err());
     }
 
     #[test]

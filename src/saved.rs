@@ -34,7 +34,7 @@ use toml_edit::{Document, DocumentMut, Item, Table, TableLike, Value};
 
 use crate::error::{Error, Result};
 use crate::index::write_atomic;
-use crate::query::{DateSpec, Expr, Query};
+use crate::query::{DateSpec, DatesMode, Expr, Query};
 
 /// The queries file's name when none is given, in the index folder's parent.
 pub const DEFAULT_FILE: &str = "queries.toml";
@@ -51,13 +51,17 @@ const KEYS: &[&str] = &[
     "languages",
     "since",
     "until",
+    "dates",
+    "undated",
+    "seen_since",
 ];
 
 /// What a new file starts with, so a person opening it knows what it is.
 const HEADER: &str = "\
 # Saved queries for dossier: run one with 'dossier saved run NAME'.
 # Edit by hand or with 'dossier saved add'. Keys of a [queries.NAME] table:
-# query (required), agencies, countries, languages, since, until, description.
+# query (required), agencies, countries, languages, since, until, dates, undated, seen_since,
+# description.
 ";
 
 /// The default queries file for an index: `queries.toml` in the index folder's parent (index at
@@ -138,6 +142,15 @@ impl SavedQuery {
         if let Some(u) = q.until {
             out += &format!(" --until {u}");
         }
+        if q.dates != DatesMode::Any {
+            out += &format!(" --dates {}", q.dates.as_str());
+        }
+        if let Some(u) = q.undated {
+            out += &format!(" --undated {}", u.as_str());
+        }
+        if let Some(s) = q.seen_since {
+            out += &format!(" --seen-since {s}");
+        }
         out
     }
 
@@ -164,6 +177,15 @@ impl SavedQuery {
         }
         if let Some(u) = q.until {
             t.insert("until", toml_edit::value(u.to_string()));
+        }
+        if q.dates != DatesMode::Any {
+            t.insert("dates", toml_edit::value(q.dates.as_str()));
+        }
+        if let Some(u) = q.undated {
+            t.insert("undated", toml_edit::value(u.as_str()));
+        }
+        if let Some(s) = q.seen_since {
+            t.insert("seen_since", toml_edit::value(s.to_string()));
         }
         t
     }
@@ -470,13 +492,22 @@ impl Entry<'_> {
                         .map_err(|e| self.err(span, key, e))?;
                     }
                 }
-                "since" | "until" => {
+                "since" | "until" | "seen_since" => {
                     let spec = self.date(item, key)?;
-                    if key == "since" {
-                        query.since = Some(spec);
-                    } else {
-                        query.until = Some(spec);
+                    match key {
+                        "since" => query.since = Some(spec),
+                        "until" => query.until = Some(spec),
+                        _ => query.seen_since = Some(spec),
                     }
+                }
+                "dates" => {
+                    let value = self.string(item, key)?;
+                    query.dates = value.parse().map_err(|e| self.err(item.span(), key, e))?;
+                }
+                "undated" => {
+                    let value = self.string(item, key)?;
+                    let rule = value.parse().map_err(|e| self.err(item.span(), key, e))?;
+                    query.undated = Some(rule);
                 }
                 _ => {
                     let key_span = table.key(key).and_then(|k| k.span());

@@ -21,8 +21,9 @@ use crate::lang;
 /// another version is refused (3: `article_key`, fast `passage`, an article's documents kept
 /// together, `article_title`; 4: text analysed per language into `title_terms`, `text_terms`,
 /// `article_title` and `body`, `language`; 5: `matched`; 6: `signature`, `length`, the groups of
-/// copies in a document of their own, `article_key` indexed).
-pub const SCHEMA_VERSION: u32 = 6;
+/// copies in a document of their own, `article_key` indexed; 7: `published_source`,
+/// `published_sure`, `first_seen`).
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// Bumped whenever extraction or tagging changes what the same file gives (2: former states
 /// kept apart from today's countries; 3: names in every language, inflected forms, support for
@@ -85,8 +86,17 @@ pub struct Fields {
     pub matched: Field,
     /// Publication date (midnight UTC), absent when unknown.
     pub published: Field,
+    /// Where the publication date was read from ([`crate::extract::DateSource::as_str`]),
+    /// absent when there is no date.
+    pub published_source: Field,
+    /// 1 when the publication date is stated by the page ([`crate::extract::DateSource::is_sure`]),
+    /// 0 when it is a guess from the URL or the text, absent when there is no date.
+    pub published_sure: Field,
     /// When the passage was indexed.
     pub indexed_at: Field,
+    /// When dossier first indexed the article: kept when an unchanged article is written again
+    /// (new paths, new tagging), so scraped pages without a date can still be told new from old.
+    pub first_seen: Field,
     /// Commit sequence number that added the passage; saved queries use it to find what is new.
     pub seq: Field,
     /// MinHash signature of the article's text ([`crate::copies`]), fast, on articles only.
@@ -120,7 +130,10 @@ impl Fields {
             language: f("language")?,
             matched: f("matched")?,
             published: f("published")?,
+            published_source: f("published_source")?,
+            published_sure: f("published_sure")?,
             indexed_at: f("indexed_at")?,
+            first_seen: f("first_seen")?,
             seq: f("seq")?,
             signature: f("signature")?,
             length: f("length")?,
@@ -159,7 +172,10 @@ pub fn build() -> Schema {
     b.add_text_field("language", STRING | STORED | FAST);
     b.add_text_field("matched", STORED);
     b.add_date_field("published", date.clone());
-    b.add_date_field("indexed_at", date);
+    b.add_text_field("published_source", STRING | STORED | FAST);
+    b.add_u64_field("published_sure", INDEXED | STORED | FAST);
+    b.add_date_field("indexed_at", date.clone());
+    b.add_date_field("first_seen", date);
     b.add_u64_field("seq", INDEXED | STORED | FAST);
     b.add_bytes_field("signature", FAST);
     b.add_u64_field("length", FAST);

@@ -27,7 +27,7 @@ use crate::copies::{Group, Groups};
 use crate::error::{Error, Result};
 use crate::index;
 use crate::lang::{self, Analyzer};
-use crate::query::{Field, Node, Query};
+use crate::query::{DatesMode, Field, Node, Query, Undated};
 use crate::schema::{self, Fields, KIND_ARTICLE, KIND_GROUPS, KIND_PASSAGE};
 
 /// How much a title match weighs against a passage-text match.
@@ -81,6 +81,13 @@ pub struct Hit {
     pub title: String,
     /// Publication date, when known.
     pub published: Option<Date>,
+    /// Where the date was read from ([`crate::extract::DateSource::as_str`]), when known.
+    pub published_source: Option<&'static str>,
+    /// Whether the page states the date as its publication date; false for a date guessed
+    /// from the URL or the text, and when there is none.
+    pub published_sure: bool,
+    /// The day dossier first indexed the article.
+    pub first_seen: Option<Date>,
     /// Agency IDs of the article.
     pub agencies: Vec<String>,
     /// Country codes of the article (today's countries).
@@ -373,6 +380,9 @@ impl Searcher {
             site: first_str(doc, f.site),
             title: first_str(doc, f.title).unwrap_or_default(),
             published,
+            published_source: stored_source(doc, f.published_source),
+            published_sure: stored_sure(doc, f.published_sure),
+            first_seen: stored_date(doc, f.first_seen),
             agencies: all_str(doc, f.agency),
             countries,
             former_countries,
@@ -620,23 +630,63 @@ impl<'a> Plan<'a> {
         if !query.languages.is_empty() {
             out.push(any_of(f.language, &query.languages));
         }
+        out.extend(self.date_filter(query));
+        if let Some(seen) = query.seen_since {
+            let from = day(seen.first_day().max(first_storable_day()));
+            out.push(Box::new(RangeQuery::new(
+                Bound::Included(Term::from_field_date(f.first_seen, from)),
+                Bound::Unbounded,
+            )));
+        }
+        out
+    }
+
+    /// The publication-date filter: the range asked for, with only stated dates counting under
+    /// `--dates sure`, and undated articles (then also those with a guessed date) kept, dropped
+    /// or kept alone as [`Query::undated_rule`] says.
+    fn date_filter(&self, query: &Query) -> Option<Box<dyn TantivyQuery>> {
+        let f = &self.fields;
+        let sure = query.dates == DatesMode::Sure;
         let (since, until) = query.date_range();
         // The index stores days from 1678 to 2261: a bound beyond them is moved to the edge,
         // where it still keeps out undated articles.
         let edges = |d: Date| d.clamp(first_storable_day(), last_storable_day());
-        let (since, until) = (since.map(edges), until.map(edges));
-        if since.is_some() || until.is_some() {
-            let lower = match since {
-                Some(d) => Bound::Included(Term::from_field_date(f.published, day(d))),
-                None => Bound::Unbounded,
+        let bounded = since.is_some() || until.is_some();
+        let range = |since: Option<Date>, until: Option<Date>| -> Box<dyn TantivyQuery> {
+            let bound = |d: Option<Date>, default: Date| {
+                Bound::Included(Term::from_field_date(
+                    f.published,
+                    day(edges(d.unwrap_or(default))),
+                ))
             };
-            let upper = match until {
-                Some(d) => Bound::Included(Term::from_field_date(f.published, day(d))),
-                None => Bound::Unbounded,
-            };
-            out.push(Box::new(RangeQuery::new(lower, upper)));
+            let in_range = Box::new(RangeQuery::new(
+                bound(since, first_storable_day()),
+                bound(until, last_storable_day()),
+            ));
+            if !sure {
+                return in_range;
+            }
+            let stated = term_query(Term::from_field_u64(f.published_sure, 1));
+            Box::new(BooleanQuery::new(vec![
+                (Occur::Must, in_range),
+                (Occur::Must, stated),
+            ]))
+        };
+        let undated = || -> Box<dyn TantivyQuery> {
+            Box::new(BooleanQuery::new(vec![
+                (Occur::Must, Box::new(AllQuery) as Box<dyn TantivyQuery>),
+                (Occur::MustNot, range(None, None)),
+            ]))
+        };
+        match query.undated_rule() {
+            Undated::Include if bounded => Some(Box::new(BooleanQuery::new(vec![
+                (Occur::Should, range(since, until)),
+                (Occur::Should, undated()),
+            ]))),
+            Undated::Include => None,
+            Undated::Exclude => Some(range(since, until)),
+            Undated::Only => Some(undated()),
         }
-        out
     }
 
     fn node(
@@ -1041,6 +1091,19 @@ pub(crate) fn stored_date(doc: &TantivyDocument, field: TField) -> Option<Date> 
                 .ok()
                 .map(|t| t.date())
         })
+}
+
+/// A stored date source as its short name, when it is one this build knows.
+pub(crate) fn stored_source(doc: &TantivyDocument, field: TField) -> Option<&'static str> {
+    doc.get_first(field)
+        .and_then(|v| v.as_str())
+        .and_then(crate::extract::DateSource::from_name)
+        .map(|s| s.as_str())
+}
+
+/// A stored `published_sure`: true only when it is 1.
+pub(crate) fn stored_sure(doc: &TantivyDocument, field: TField) -> bool {
+    doc.get_first(field).and_then(|v| v.as_u64()) == Some(1)
 }
 
 fn first_str(doc: &TantivyDocument, field: TField) -> Option<String> {

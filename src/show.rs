@@ -36,8 +36,13 @@ pub struct ArticleView {
     pub title: Option<String>,
     /// Publication day.
     pub published: Option<Date>,
-    /// Where the date was read from (extraction only).
+    /// Where the date was read from ([`crate::extract::DateSource::as_str`]).
     pub published_source: Option<&'static str>,
+    /// Whether the page states the date as its publication date (false for a guess from the
+    /// URL or text, and without a date).
+    pub published_sure: bool,
+    /// The day dossier first indexed the article (from the index only).
+    pub first_seen: Option<Date>,
     /// Canonical URL.
     pub url: Option<String>,
     /// Site name.
@@ -82,6 +87,8 @@ impl ArticleView {
             title: e.title.clone(),
             published: e.published,
             published_source: e.published_source.as_ref().map(|s| s.as_str()),
+            published_sure: e.published_sure(),
+            first_seen: None,
             url: e.url.clone(),
             site: e.site.clone(),
             language: Some(a.language.clone()),
@@ -230,6 +237,9 @@ fn view_of(f: &Fields, docs: Vec<TantivyDocument>) -> Option<ArticleView> {
         indexed: true,
         title: first_str(first, f.title).filter(|t| !t.is_empty()),
         published,
+        published_source: crate::search::stored_source(first, f.published_source),
+        published_sure: crate::search::stored_sure(first, f.published_sure),
+        first_seen: crate::search::stored_date(first, f.first_seen),
         url: first_str(first, f.url),
         site: first_str(first, f.site),
         agencies: all(f.agency),

@@ -186,6 +186,9 @@ struct Hit {
     site: Option<String>,
     title: String,
     published: Option<String>,
+    published_source: Option<String>,
+    published_sure: bool,
+    first_seen: Option<String>,
     agencies: Vec<String>,
     countries: Vec<String>,
     former_countries: Vec<String>,
@@ -228,6 +231,8 @@ struct Article {
     title: Option<String>,
     published: Option<String>,
     published_source: Option<String>,
+    published_sure: bool,
+    first_seen: Option<String>,
     url: Option<String>,
     site: Option<String>,
     language: Option<String>,
@@ -334,6 +339,9 @@ struct SavedQuery {
     languages: Vec<String>,
     since: Option<String>,
     until: Option<String>,
+    dates: String,
+    undated: Option<String>,
+    seen_since: Option<String>,
     watermark: Option<serde_json::Value>,
 }
 
@@ -380,6 +388,13 @@ fn every_json_lines_type_decodes() {
             .published
             .as_deref()
             .is_none_or(|d| d.len() == 10 && &d[4..5] == "-"));
+        // A source exactly when there is a date; sure only with a date, never from a guess.
+        assert_eq!(h.published_source.is_some(), h.published.is_some());
+        assert!(!h.published_sure || h.published.is_some());
+        if matches!(h.published_source.as_deref(), Some("url" | "text")) {
+            assert!(!h.published_sure);
+        }
+        assert!(h.first_seen.as_deref().is_some_and(|d| d.len() == 10));
         assert!(h.url.as_deref().is_none_or(|u| u.starts_with("http")));
         assert!(h.site.as_deref().is_none_or(|s| !s.is_empty()) && !h.countries.is_empty());
         assert!(h.passage < 100 && h.text.len() > 40 && h.language == "en");
@@ -434,7 +449,9 @@ fn every_json_lines_type_decodes() {
     for [s, e] in &a.highlights {
         assert!(a.text[*s..*e].to_lowercase().starts_with("spy"));
     }
-    assert!(a.published_source.is_none() && a.encoding.is_none());
+    // The index keeps where the date came from ("Published 14 August 2018" under the title).
+    assert_eq!(a.published_source.as_deref(), Some("byline"));
+    assert!(a.published_sure && a.first_seen.is_some() && a.encoding.is_none());
     assert_eq!(a.language.as_deref(), Some("en"));
     assert!(a.language_source.is_none());
     assert!(a.title.is_some() && a.passages >= 1 && a.url.is_none() && a.site.is_none());
@@ -531,7 +548,8 @@ fn every_json_lines_type_decodes() {
             if q.name == "recruits" && q.query == "recruit" && q.agencies == ["MSS"]
                 && q.countries.is_empty() && q.languages.is_empty()
                 && q.since.as_deref() == Some("2015")
-                && q.until.is_none() && q.description.is_none() && q.watermark.is_none()));
+                && q.until.is_none() && q.description.is_none() && q.watermark.is_none()
+                && q.dates == "any" && q.undated.is_none() && q.seen_since.is_none()));
     }
     let got = lines(&env.ok(&["saved", "run", "recruits", "--format", "json"], 0));
     assert!(got.len() >= 2);
@@ -583,7 +601,10 @@ fn csv_hits_parse_back_to_the_json_hits() {
             "passage",
             "matched",
             "text",
-            "language"
+            "language",
+            "published_source",
+            "published_sure",
+            "first_seen"
         ]
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
@@ -600,6 +621,9 @@ fn csv_hits_parse_back_to_the_json_hits() {
         assert_eq!(row[10], hit.article_id);
         assert_eq!(row[13], hit.text, "multi-paragraph text survives quoting");
         assert!(row[12].to_lowercase().contains("counterintelligence"));
+        assert_eq!(row[15], hit.published_source.clone().unwrap_or_default());
+        assert_eq!(row[16], hit.published_sure.to_string());
+        assert_eq!(row[17], hit.first_seen.clone().unwrap_or_default());
     }
 
     // A saved run puts the query's name first; no hits still gives the header.

@@ -60,6 +60,7 @@ fn bulk_lines_are_action_document_pairs_that_fit_the_mapping() {
                     "{key}: {value}"
                 ),
                 "text" => assert!(value.is_string(), "{key}: {value}"),
+                "boolean" => assert!(value.is_boolean(), "{key}: {value}"),
                 "date" => assert!(
                     value.is_null()
                         || value.as_str().is_some_and(|d| {

@@ -272,6 +272,7 @@ fn documents(path: &Path) -> Vec<String> {
             let mut v: Value = serde_json::from_str(&doc.to_json(&schema)).unwrap();
             let obj = v.as_object_mut().unwrap();
             obj.remove("indexed_at");
+            obj.remove("first_seen");
             obj.remove("seq");
             // Groups of copies are compared by their members: ids and commit numbers depend
             // on the order runs wrote articles in.

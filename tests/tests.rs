@@ -7,6 +7,7 @@ mod cli;
 mod cli_native;
 mod copies;
 mod corpus;
+mod dates;
 mod export;
 mod hostile;
 mod incremental;

@@ -35,7 +35,30 @@ pub enum DateSource {
 }
 
 impl DateSource {
-    /// The short name used in output: "json-ld", "meta", "time", "byline", "url", "text".
+    /// Whether a date from this source is one the publisher stated as the publication date: a
+    /// machine-readable publication field (JSON-LD, meta tag, `<time>`, front matter) or the
+    /// byline by the title. A date read from the URL or picked out of the text is a guess.
+    pub fn is_sure(&self) -> bool {
+        !matches!(self, DateSource::Url | DateSource::Text)
+    }
+
+    /// The source of a short name ([`DateSource::as_str`]).
+    pub fn from_name(name: &str) -> Option<DateSource> {
+        [
+            DateSource::JsonLd,
+            DateSource::Meta,
+            DateSource::Time,
+            DateSource::Byline,
+            DateSource::Url,
+            DateSource::FrontMatter,
+            DateSource::Text,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == name)
+    }
+
+    /// The short name used in output: "json-ld", "meta", "time", "byline", "url",
+    /// "front-matter", "text".
     pub fn as_str(&self) -> &'static str {
         match self {
             DateSource::JsonLd => "json-ld",
@@ -497,18 +520,23 @@ fn visible_text(html: &Html) -> String {
                         }
                     }
                 } else if let Some(t) = n.value().as_text() {
-                    out.push_str(t);
+                    // Lines are the page's blocks, not the line breaks of its source.
+                    out.extend(t.chars().map(|c| if c == '\n' { ' ' } else { c }));
                 }
             }
             Edge::Close(n) => {
                 if skip == Some(n.id()) {
                     skip = None;
-                } else if skip.is_none()
-                    && n.value()
-                        .as_element()
-                        .is_some_and(|e| e.name() == "article")
-                {
-                    articles = articles.saturating_sub(1);
+                } else if skip.is_none() {
+                    let name = n.value().as_element().map(|e| e.name());
+                    if name == Some("article") {
+                        articles = articles.saturating_sub(1);
+                    }
+                    // A block ends its line too: `<div>August 06, 2019</div><a>Comments</a>`
+                    // must not read "2019Comments", where no date ends.
+                    if name.is_some_and(|n| super::dom::BLOCK_TAGS.contains(&n)) {
+                        out.push('\n');
+                    }
                 }
             }
         }
@@ -557,8 +585,23 @@ fn from_text(html: &Html, cx: Ctx) -> Option<Date> {
             }
         }
     }
-    first_date(&text, cx)
+    short_line_date(&text, cx)
 }
+
+/// The first date standing in a short block of its own (`August 06, 2019`, `Mo, 13.07.2020
+/// 10:15`) or opening one, the way pages print a date line. A date inside prose is left alone:
+/// it dates what the sentence tells (`On July 31, senators ...`), not the page.
+fn short_line_date(text: &str, cx: Ctx) -> Option<Date> {
+    text.lines().map(super::normalize_ws).find_map(|l| {
+        let short = l.chars().count() <= SHORT_LINE;
+        // A paragraph may open with its dateline: `27.1.2022 - Bei der Erinnerung ...`.
+        let (pos, d) = dates_in(&l, cx.month_first).into_iter().next()?;
+        (short || pos == 0).then_some(d)
+    })
+}
+
+/// The longest block, in characters, whose date is read as a date line.
+const SHORT_LINE: usize = 80;
 
 const PUBLISH_WORDS: &[&str] = &[
     "published",
@@ -1001,6 +1044,43 @@ mod tests {
     fn text_after_publish_word() {
         let html = r#"<body><p>Some intro text.</p><p>Published 12/24/2018 by staff</p></body>"#;
         assert_eq!(date_of(html).map(|d| d.1), Some("text"));
+    }
+
+    #[test]
+    fn only_stated_dates_are_sure() {
+        let meta = r#"<head><meta property="article:published_time" content="2020-07-13"></head>"#;
+        let url = r#"<head><link rel="canonical" href="https://x.example/2019/10/19/story/"></head><body><p>No date.</p></body>"#;
+        let text = r#"<body><p>Some intro text.</p><p>Published 12/24/2018 by staff</p></body>"#;
+        let sure = |html: &str| {
+            let doc = Html::parse_document(html);
+            find(&doc, html, &meta::read(&doc)).map(|(_, s)| s.is_sure())
+        };
+        assert_eq!(sure(meta), Some(true));
+        assert_eq!(sure(url), Some(false));
+        assert_eq!(sure(text), Some(false));
+        for s in ["json-ld", "meta", "time", "byline", "front-matter"] {
+            assert!(DateSource::from_name(s).unwrap().is_sure(), "{s}");
+        }
+        assert_eq!(
+            DateSource::from_name("url").map(|s| s.is_sure()),
+            Some(false)
+        );
+    }
+
+    #[test]
+    fn a_date_in_prose_is_an_event_not_the_publication() {
+        let html = r#"<body><h1>Senators want to tax capital inflows</h1>
+<div class="lede">A long introduction that says what the whole piece will argue, at length.</div>
+<ul><li><div>August 06, 2019</div></li><a href="x">Comments (79)</a></ul>
+<p>On July 31, 2019, two senators submitted a bill on trade, which would task the central bank
+with a new goal and create a charge on incoming foreign capital flows.</p></body>"#;
+        assert_eq!(date_of(html), some("2019-08-06", "text"));
+        let prose = r#"<body><p>Officials said on Monday (30 October 2023) that the story was made up
+and that no courier had ever flown abroad to deliver a meal to a customer.</p></body>"#;
+        assert_eq!(date_of(prose), None);
+        let dateline = r#"<body><p>27.1.2022 - Bei der Erinnerung an die Verfolgten wurde eines
+Paares gedacht, das in der Stadt lebte und dort verhaftet wurde, wie die Initiative mitteilte.</p></body>"#;
+        assert_eq!(date_of(dateline), some("2022-01-27", "text"));
     }
 
     #[test]

@@ -100,6 +100,12 @@ pub struct Extracted {
 }
 
 impl Extracted {
+    /// Whether `published` is a date the page states as its publication date (see
+    /// [`DateSource::is_sure`]); false when there is none.
+    pub fn published_sure(&self) -> bool {
+        self.published.is_some() && self.published_source.is_some_and(|s| s.is_sure())
+    }
+
     /// The body as one string, paragraphs separated by a blank line.
     pub fn text(&self) -> String {
         self.paragraphs.join("\n\n")

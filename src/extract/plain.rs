@@ -57,8 +57,9 @@ pub fn extract_text(text: &str, markdown: bool) -> Extracted {
                 header_lines += 1;
                 if let Some(d) = header_date(t) {
                     if out.published.is_none() {
+                        // A labelled date line at the top is the file's own dateline.
                         out.published = Some(d);
-                        out.published_source = Some(DateSource::Text);
+                        out.published_source = Some(DateSource::Byline);
                     }
                     continue;
                 }
@@ -92,10 +93,23 @@ pub fn extract_text(text: &str, markdown: bool) -> Extracted {
         paragraphs.push(para);
     }
     if out.published.is_none() {
-        let top: String = text.lines().take(DATE_LINES).collect::<Vec<_>>().join("\n");
-        if let Some(d) = date::first_date_in_text(&top) {
+        // The first date of the top lines: a dateline when its line opens with a publication
+        // word ("Published 14 August 2018 - ..."), else a guess (it may date an event).
+        let found = text
+            .lines()
+            .take(DATE_LINES)
+            .find_map(|l| date::first_date_in_text(l).map(|d| (l, d)));
+        if let Some((line, d)) = found {
+            let line = line.trim().trim_start_matches(['*', '_']).to_lowercase();
+            let dateline = ["published", "posted", "date", "dated", "publication"]
+                .iter()
+                .any(|w| line.starts_with(w));
             out.published = Some(d);
-            out.published_source = Some(DateSource::Text);
+            out.published_source = Some(if dateline {
+                DateSource::Byline
+            } else {
+                DateSource::Text
+            });
         }
     }
     out.paragraphs = paragraphs;
@@ -259,7 +273,8 @@ mod tests {
         );
         assert_eq!(e.title.as_deref(), Some("French spy scandal deepens"));
         assert_eq!(e.published.unwrap().to_string(), "2020-07-13");
-        assert_eq!(e.published_source.unwrap().as_str(), "text");
+        assert_eq!(e.published_source.unwrap().as_str(), "byline");
+        assert!(e.published_sure());
         assert_eq!(
             e.paragraphs,
             vec![
@@ -306,6 +321,29 @@ mod tests {
         assert_eq!(toml.published.unwrap().to_string(), "2004-02-03");
         // Plain text keeps a leading fence as text.
         let plain = extract_text("---\ndate: 2004-02-03\n---\n", false);
-        assert_eq!(plain.published_source, Some(DateSource::Text));
+        assert_eq!(plain.published_source, Some(DateSource::Byline));
+    }
+
+    #[test]
+    fn a_date_in_the_first_lines_is_a_guess_unless_a_dateline() {
+        let e = extract_text(
+            "Spies at sea
+Published 14 August 2018 - Weekly letter
+
+The navy said so.
+",
+            false,
+        );
+        assert_eq!(e.published_source, Some(DateSource::Byline));
+        let e = extract_text(
+            "Spies at sea
+
+On 14 August 2018 the navy arrested two officers.
+",
+            false,
+        );
+        assert_eq!(e.published.unwrap().to_string(), "2018-08-14");
+        assert_eq!(e.published_source, Some(DateSource::Text));
+        assert!(!e.published_sure());
     }
 }

@@ -4,7 +4,9 @@
 
 use std::path::PathBuf;
 
-use tantivy::schema::Term;
+use tantivy::collector::TopDocs;
+use tantivy::query::TermQuery;
+use tantivy::schema::{IndexRecordOption, Term, Value};
 use tantivy::{DateTime, TantivyDocument};
 
 use crate::article::Article;
@@ -16,13 +18,22 @@ pub(crate) fn id_term(fields: &Fields, id: &str) -> Term {
     Term::from_field_text(fields.article_id, id)
 }
 
+/// When an article's documents are written: now, and when dossier first saw the article.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Times {
+    /// The time of this write.
+    pub indexed_at: DateTime,
+    /// The time of the article's first write.
+    pub first_seen: DateTime,
+}
+
 /// The documents of `article`, listing `paths` (sorted) as its sources: the article, then its
 /// passages in order. They must be written as one batch (see [`crate::schema`]).
 pub(crate) fn documents(
     fields: &Fields,
     article: &Article,
     paths: &[PathBuf],
-    indexed_at: DateTime,
+    times: Times,
     seq: u64,
 ) -> Vec<TantivyDocument> {
     let ex = &article.extracted;
@@ -54,8 +65,13 @@ pub(crate) fn documents(
         }
         if let Some(p) = published {
             doc.add_date(fields.published, p);
+            if let Some(source) = ex.published_source {
+                doc.add_text(fields.published_source, source.as_str());
+            }
+            doc.add_u64(fields.published_sure, u64::from(ex.published_sure()));
         }
-        doc.add_date(fields.indexed_at, indexed_at);
+        doc.add_date(fields.indexed_at, times.indexed_at);
+        doc.add_date(fields.first_seen, times.first_seen);
         doc.add_u64(fields.seq, seq);
         doc.add_text(fields.language, &article.language);
         doc
@@ -86,6 +102,23 @@ pub(crate) fn documents(
         doc
     }));
     docs
+}
+
+/// The `first_seen` the index holds for the article `id`, if it holds the article.
+pub(crate) fn first_seen(
+    searcher: &tantivy::Searcher,
+    fields: &Fields,
+    id: &str,
+) -> crate::error::Result<Option<DateTime>> {
+    let query = TermQuery::new(id_term(fields, id), IndexRecordOption::Basic);
+    let top = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
+    let Some(&(_, addr)) = top.first() else {
+        return Ok(None);
+    };
+    let doc: TantivyDocument = searcher.doc(addr)?;
+    Ok(doc
+        .get_first(fields.first_seen)
+        .and_then(|v| v.as_datetime()))
 }
 
 /// Length of an article's text in bytes: what picks the longest copy of a story.

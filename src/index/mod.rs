@@ -536,6 +536,7 @@ fn index_into(
         },
         table: None,
         groups: Groups::default(),
+        last_commit_reader: None,
     };
     run.forget_roots(&opts.forget);
     let to_read = run.scan(&opts.roots, opts.allow_empty, on_event);
@@ -776,6 +777,9 @@ struct Run {
     table: Option<Table>,
     /// The groups as last committed, read with the table: their ids carry over.
     groups: Groups,
+    /// The last commit as the run found it, opened when an article is first written again:
+    /// where the article's `first_seen` is read back from.
+    last_commit_reader: Option<tantivy::Searcher>,
 }
 
 impl Run {
@@ -809,6 +813,21 @@ impl Run {
             self.groups = Groups::load(&searcher, &self.fields)?;
         }
         Ok(self.table.get_or_insert_with(Table::default))
+    }
+
+    /// When the last commit says the article `id` was first indexed, if it holds the article.
+    fn first_seen(&mut self, id: &str) -> Result<Option<DateTime>> {
+        if self.last_commit_reader.is_none() {
+            let reader: tantivy::IndexReader = self
+                .tantivy()
+                .index()
+                .reader_builder()
+                .reload_policy(tantivy::ReloadPolicy::Manual)
+                .try_into()?;
+            self.last_commit_reader = Some(reader.searcher());
+        }
+        let searcher = self.last_commit_reader.as_ref().expect("opened above");
+        docs::first_seen(searcher, &self.fields, id)
     }
 
     /// Replaces the groups document with the groups of the table as it stands.
@@ -1122,10 +1141,16 @@ impl Run {
         let indexed_at =
             DateTime::from_timestamp_secs(time::OffsetDateTime::now_utc().unix_timestamp());
         let mut ops = Vec::with_capacity(article.passages.len() + 2);
+        let mut first_seen = indexed_at;
         if replace {
             ops.push(UserOperation::Delete(id_term(&self.fields, &article.id)));
+            first_seen = self.first_seen(&article.id)?.unwrap_or(indexed_at);
         }
-        let docs = documents(&self.fields, article, paths, indexed_at, self.seq);
+        let times = docs::Times {
+            indexed_at,
+            first_seen,
+        };
+        let docs = documents(&self.fields, article, paths, times, self.seq);
         ops.extend(docs.into_iter().map(UserOperation::Add));
         let published = article
             .extracted

@@ -1,7 +1,9 @@
 //! CSV output of search hits, for spreadsheets: a header row, then one row a passage.
 //!
-//! Columns: `rank,score,title,published,agencies,countries,site,url,path,article_id,passage,
-//! matched,text` (saved queries put `query` first). Lists are space-separated; `matched` is the
+//! Columns: `rank,score,title,published,agencies,countries,former_countries,site,url,path,
+//! article_id,passage,matched,text,language,published_source,published_sure,first_seen` (saved
+//! queries put `query` first; new columns only ever go at the end). `published_sure` is `true`
+//! or `false`. Lists are space-separated; `matched` is the
 //! distinct highlighted words of the passage. Scraped text is untrusted: a cell that a
 //! spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab or carriage
 //! return) gets a leading `'`, and control characters are replaced as in human output.
@@ -11,7 +13,7 @@ use std::io::{self, Write};
 use super::sanitize::sanitize;
 use crate::search::{Hit, Results};
 
-const COLUMNS: [&str; 15] = [
+const COLUMNS: [&str; 18] = [
     "rank",
     "score",
     "title",
@@ -27,6 +29,9 @@ const COLUMNS: [&str; 15] = [
     "matched",
     "text",
     "language",
+    "published_source",
+    "published_sure",
+    "first_seen",
 ];
 
 /// Writes CSV rows; the header goes out before the first row (or at the first flush).
@@ -90,6 +95,9 @@ impl<W: Write> CsvPrinter<W> {
             cell(&matched.join(" ")),
             cell(&hit.text),
             hit.language.clone(),
+            hit.published_source.unwrap_or("").to_string(),
+            hit.published_sure.to_string(),
+            hit.first_seen.map(|d| d.to_string()).unwrap_or_default(),
         ];
         let first = self.named.then(|| cell(name.unwrap_or("")));
         self.out
@@ -105,7 +113,7 @@ impl<W: Write> CsvPrinter<W> {
 }
 
 /// Columns of `dossier export --format csv`.
-const EXPORT_COLUMNS: [&str; 13] = [
+const EXPORT_COLUMNS: [&str; 16] = [
     "id",
     "path",
     "url",
@@ -119,6 +127,9 @@ const EXPORT_COLUMNS: [&str; 13] = [
     "group",
     "paths",
     "text",
+    "published_source",
+    "published_sure",
+    "first_seen",
 ];
 
 /// CSV rows of exported articles, after a header row.
@@ -150,6 +161,9 @@ impl<W: Write> ExportCsv<W> {
             a.group.clone().unwrap_or_default(),
             cell(&a.paths.join(" ")),
             cell(&a.text),
+            a.published_source.unwrap_or("").to_string(),
+            a.published_sure.to_string(),
+            a.first_seen.map(|d| d.to_string()).unwrap_or_default(),
         ];
         self.out.write_record(row).map_err(io::Error::other)
     }
@@ -187,6 +201,9 @@ mod tests {
             site: Some("=cmd|' /C calc'!A0".into()),
             title: "Spies, \"moles\"\nand more".into(),
             published: None,
+            published_source: None,
+            published_sure: false,
+            first_seen: None,
             agencies: vec!["DGSE".into(), "MSS".into()],
             countries: vec![],
             former_countries: vec![],

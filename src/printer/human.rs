@@ -72,8 +72,8 @@ impl<W: WriteColor> HumanPrinter<W> {
         )?;
         self.out.reset()?;
         let mut meta = vec![match (a.published, a.published_source) {
-            (Some(d), Some(src)) => format!("{d} (from {src})"),
-            (Some(d), None) => d.to_string(),
+            (Some(d), Some(src)) => format!("{} (from {src})", shown_date(d, a.published_sure)),
+            (Some(d), None) => shown_date(d, a.published_sure),
             (None, _) => "undated".to_string(),
         }];
         push_tags(&mut meta, &a.agencies, &a.countries, &a.former_countries);
@@ -156,7 +156,7 @@ impl<W: WriteColor> HumanPrinter<W> {
 
         let mut meta = Vec::new();
         meta.push(match hit.published {
-            Some(d) => d.to_string(),
+            Some(d) => shown_date(d, hit.published_sure),
             None => "undated".to_string(),
         });
         meta.push(hit.language.clone());
@@ -308,6 +308,16 @@ fn push_tags(meta: &mut Vec<String>, agencies: &[String], countries: &[String], 
     }
 }
 
+/// A publication day, marked `~2019-03-04` when it is a guess from the URL or the text rather
+/// than a date the page states.
+fn shown_date(d: time::Date, sure: bool) -> String {
+    if sure {
+        d.to_string()
+    } else {
+        format!("~{d}")
+    }
+}
+
 /// `+3 copies: example.com, wire.net, …`: where else a hit's story was published, at most
 /// three sources named.
 fn copies_line(copies: &[crate::search::CopyRef]) -> String {
@@ -348,6 +358,9 @@ mod tests {
                 site: None,
                 title: "Spy \x1b[2J scandal".into(),
                 published: None,
+                published_source: None,
+                published_sure: false,
+                first_seen: None,
                 agencies: vec!["DGSE".into()],
                 countries: vec!["FR".into()],
                 former_countries: vec![],

@@ -6,7 +6,8 @@
 //!
 //! - `hit` (`search`, `saved run`): `{"type":"hit","rank":1,"score":7.1,"article_id":"…",
 //!   "passage":3,"path":"…","paths":["…",…],"url":"…"|null,"site":"…"|null,"title":"…",
-//!   "published":"YYYY-MM-DD"|null,"agencies":["DGSE"],"countries":["FR"],"language":"fr",
+//!   "published":"YYYY-MM-DD"|null,"published_source":"meta"|null,"published_sure":bool,
+//!   "first_seen":"YYYY-MM-DD"|null,"agencies":["DGSE"],"countries":["FR"],"language":"fr",
 //!   "former_countries":[],"matched":{"DGSE":["DGSE"],"FR":["Paris","French"]},"text":"…",
 //!   "highlights":[[start,end],…],"group":"…"|null,"copies":[{"id":"…","path":"…","url":…,
 //!   "site":…,"title":"…","published":…},…]}`, one per passage in rank order; `highlights` are byte
@@ -18,10 +19,16 @@
 //!   tag. `group` is the id of the article's group of copies (other articles telling the same
 //!   story), stable across runs, or `null` when it has none; `copies` lists the other articles
 //!   of the group, its representative (earliest published, else longest) first.
+//!   `published_source` says where the date was read from: `json-ld`, `meta`, `time` (a
+//!   `<time>` or `itemprop` element), `byline`, `front-matter`, `url` or `text`;
+//!   `published_sure` is true when the page states the date as its publication date (every
+//!   source but `url` and `text`), false for a guess and when there is no date. `first_seen`
+//!   is the day dossier first indexed the article, kept when it is indexed again unchanged.
 //! - `summary` (`search`, `saved run`): `{"type":"summary","hits":N,"total_matches":M,
 //!   "took_ms":T}` after the hits. Lines of a saved query also carry `"query":"NAME"`.
 //! - `article` (`show`, `extract`): `{"type":"article","article_id":"…","path":"…",
-//!   "indexed":bool,"title":…,"published":…,"published_source":…,"url":…,"site":…,
+//!   "indexed":bool,"title":…,"published":…,"published_source":…,"published_sure":bool,
+//!   "first_seen":…,"url":…,"site":…,
 //!   "language":…,"language_source":…,"encoding":…,"agencies":[…],"countries":[…],
 //!   "former_countries":[…],"matched":{"RU":["России","Kremlin"]},"passages":N,"text":"…",
 //!   "paragraphs":["…"],"highlights":[[start,end],…],"group":…,"copies":[…]}`; `group` and
@@ -81,6 +88,9 @@ pub struct ArticleLine<'a> {
     title: Option<&'a str>,
     published: Option<String>,
     published_source: Option<&'a str>,
+    published_sure: bool,
+    #[serde(serialize_with = "ser_date")]
+    first_seen: Option<time::Date>,
     url: Option<&'a str>,
     site: Option<&'a str>,
     language: Option<&'a str>,
@@ -108,6 +118,8 @@ impl<'a> ArticleLine<'a> {
             title: a.title.as_deref(),
             published: a.published.map(|d| d.to_string()),
             published_source: a.published_source,
+            published_sure: a.published_sure,
+            first_seen: a.first_seen,
             url: a.url.as_deref(),
             site: a.site.as_deref(),
             language: a.language.as_deref(),
@@ -156,6 +168,10 @@ pub struct HitLine<'a> {
     site: Option<&'a str>,
     title: &'a str,
     published: Option<String>,
+    published_source: Option<&'a str>,
+    published_sure: bool,
+    #[serde(serialize_with = "ser_date")]
+    first_seen: Option<time::Date>,
     agencies: &'a [String],
     countries: &'a [String],
     former_countries: &'a [String],
@@ -236,6 +252,9 @@ impl<'a> HitLine<'a> {
             site: hit.site.as_deref(),
             title: &hit.title,
             published: hit.published.map(|d| d.to_string()),
+            published_source: hit.published_source,
+            published_sure: hit.published_sure,
+            first_seen: hit.first_seen,
             agencies: &hit.agencies,
             countries: &hit.countries,
             former_countries: &hit.former_countries,
@@ -274,6 +293,9 @@ pub struct SavedQueryLine<'a> {
     languages: &'a [String],
     since: Option<String>,
     until: Option<String>,
+    dates: &'static str,
+    undated: Option<&'static str>,
+    seen_since: Option<String>,
     /// The last `--new` run's watermark against this index.
     watermark: Option<&'a Mark>,
 }
@@ -290,6 +312,9 @@ impl<'a> SavedQueryLine<'a> {
             languages: &q.query.languages,
             since: q.query.since.map(|d| d.to_string()),
             until: q.query.until.map(|d| d.to_string()),
+            dates: q.query.dates.as_str(),
+            undated: q.query.undated.map(|u| u.as_str()),
+            seen_since: q.query.seen_since.map(|d| d.to_string()),
             watermark: state.mark(&q.name),
         }
     }

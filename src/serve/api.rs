@@ -31,10 +31,31 @@ use crate::show::{ArticleView, Target};
 
 /// Parameters of `/api/search` and the search page.
 pub const SEARCH_PARAMS: &[&str] = &[
-    "q", "agency", "country", "lang", "since", "until", "limit", "offset", "copies",
+    "q",
+    "agency",
+    "country",
+    "lang",
+    "since",
+    "until",
+    "dates",
+    "undated",
+    "seen_since",
+    "limit",
+    "offset",
+    "copies",
 ];
 /// Parameters of `/api/facets`.
-pub const FACET_PARAMS: &[&str] = &["q", "agency", "country", "lang", "since", "until"];
+pub const FACET_PARAMS: &[&str] = &[
+    "q",
+    "agency",
+    "country",
+    "lang",
+    "since",
+    "until",
+    "dates",
+    "undated",
+    "seen_since",
+];
 /// Parameters of an article: the query whose words to mark.
 pub const ARTICLE_PARAMS: &[&str] = &["q"];
 /// Parameters of a saved query's run.

@@ -235,7 +235,12 @@ fn hit_view(hit: &Hit, q: &str) -> Markup {
                     None => {}
                 }
                 @match hit.published {
-                    Some(d) => { time datetime=(d.to_string()) { (d.to_string()) } }
+                    Some(d) if hit.published_sure => { time datetime=(d.to_string()) { (d.to_string()) } }
+                    Some(d) => {
+                        time.guessed datetime=(d.to_string()) title="guessed from the URL or the text" {
+                            "~" (d.to_string())
+                        }
+                    }
                     None => { span.undated { "undated" } }
                 }
                 span.lang { (hit.language) }
@@ -514,9 +519,11 @@ pub async fn article(
                     dt { "Published" }
                     dd {
                         @match view.published {
-                            Some(d) => { time datetime=(d.to_string()) { (d.to_string()) } }
+                            Some(d) if view.published_sure => { time datetime=(d.to_string()) { (d.to_string()) } }
+                            Some(d) => { time datetime=(d.to_string()) { "~" (d.to_string()) } }
                             None => { "undated" }
                         }
+                        @if let Some(source) = view.published_source { " (from " (source) ")" }
                     }
                     @if let Some(l) = &view.language { dt { "Language" } dd { (l) } }
                     dt { "Article id" } dd { code { (view.article_id) } }
@@ -626,6 +633,9 @@ pub async fn saved_run(
         lang: q.query.languages.clone(),
         since: q.query.since.map(|d| d.to_string()),
         until: q.query.until.map(|d| d.to_string()),
+        dates: Some(q.query.dates.as_str().to_string()).filter(|d| d != "any"),
+        undated: q.query.undated.map(|u| u.as_str().to_string()),
+        seen_since: q.query.seen_since.map(|d| d.to_string()),
         ..Params::default()
     };
     search.limit = super::params::DEFAULT_LIMIT;

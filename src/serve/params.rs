@@ -33,6 +33,12 @@ pub struct Params {
     pub since: Option<String>,
     /// `until`: YYYY, YYYY-MM or YYYY-MM-DD.
     pub until: Option<String>,
+    /// `dates`: `any` (default) or `sure`, as `--dates`.
+    pub dates: Option<String>,
+    /// `undated`: `include`, `exclude` or `only`, as `--undated`.
+    pub undated: Option<String>,
+    /// `seen_since`: YYYY, YYYY-MM or YYYY-MM-DD, as `--seen-since`.
+    pub seen_since: Option<String>,
     /// `limit`: passages to return.
     pub limit: usize,
     /// `offset`: passages to skip, for paging.
@@ -100,6 +106,9 @@ impl Params {
                 "lang" => p.lang.push(value.to_string()),
                 "since" => p.since = Some(value.to_string()),
                 "until" => p.until = Some(value.to_string()),
+                "dates" => p.dates = Some(value.to_string()),
+                "undated" => p.undated = Some(value.to_string()),
+                "seen_since" => p.seen_since = Some(value.to_string()),
                 "limit" => p.limit = number(known, value, 1, MAX_LIMIT)?,
                 "offset" => p.offset = number(known, value, 0, MAX_OFFSET)?,
                 "new" => p.new = flag(known, value)?,
@@ -142,6 +151,15 @@ impl Params {
         if let Some(u) = &self.until {
             query.until = Some(u.parse().map_err(|e| bad("until", e))?);
         }
+        if let Some(d) = &self.dates {
+            query.dates = d.parse().map_err(|e| bad("dates", e))?;
+        }
+        if let Some(u) = &self.undated {
+            query.undated = Some(u.parse().map_err(|e| bad("undated", e))?);
+        }
+        if let Some(s) = &self.seen_since {
+            query.seen_since = Some(s.parse().map_err(|e| bad("seen_since", e))?);
+        }
         if let (Some(s), Some(u)) = query.date_range() {
             if s > u {
                 return Err(BadParam(format!(
@@ -174,6 +192,9 @@ impl Params {
         out.extend(self.since.iter().map(|v| ("since", v.clone())));
         out.extend(self.until.iter().map(|v| ("until", v.clone())));
         out.extend(self.copies.iter().map(|v| ("copies", v.clone())));
+        out.extend(self.dates.iter().map(|v| ("dates", v.clone())));
+        out.extend(self.undated.iter().map(|v| ("undated", v.clone())));
+        out.extend(self.seen_since.iter().map(|v| ("seen_since", v.clone())));
         out
     }
 }
