@@ -343,7 +343,8 @@ pub struct Group {
 #[derive(Debug, Clone, Default)]
 pub struct Groups {
     groups: Vec<Group>,
-    of_key: HashMap<u64, usize>,
+    /// Article key to group; FNV, since every search builds it.
+    of_key: HashMap<u64, usize, FnvBuildHasher>,
 }
 
 /// Marks the stored form of groups, and its version: `DG` and a format number.
@@ -351,7 +352,8 @@ const STORED_MAGIC: &[u8; 3] = b"DG1";
 
 impl Groups {
     fn new(groups: Vec<Group>) -> Groups {
-        let mut of_key = HashMap::new();
+        let members = groups.iter().map(|g| g.members.len()).sum();
+        let mut of_key = HashMap::with_capacity_and_hasher(members, FnvBuildHasher::default());
         for (i, g) in groups.iter().enumerate() {
             for &k in &g.members {
                 of_key.insert(k, i);
