@@ -560,6 +560,16 @@ async fn the_search_page_shows_results_facets_and_timeline() {
     let (_, _, html) = get(&app, "/?q=officer&agency=SVR").await;
     assert!(html.contains("agency: SVR"), "{html}");
     assert!(html.contains("href=\"/?q=officer\""), "{html}");
+    // The form keeps the choices of dates, undated articles and copies it was sent.
+    let (status, _, html) = get(&app, "/?q=officer&dates=sure&undated=exclude&copies=all").await;
+    assert_eq!(status, StatusCode::OK);
+    for chosen in [
+        "<option value=\"sure\" selected>",
+        "<option value=\"exclude\" selected>",
+        "<option value=\"all\" selected>",
+    ] {
+        assert!(html.contains(chosen), "{chosen}: {html}");
+    }
     // A bad query is shown on the page with the form, as a 400.
     let (status, _, html) = get(&app, "/?q=%22unclosed").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);

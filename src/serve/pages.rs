@@ -192,6 +192,30 @@ fn search_form(p: &Params) -> Markup {
                     }
                     label { "Since " input name="since" value=(p.since.clone().unwrap_or_default()) placeholder="YYYY[-MM[-DD]]" maxlength="10"; }
                     label { "Until " input name="until" value=(p.until.clone().unwrap_or_default()) placeholder="YYYY[-MM[-DD]]" maxlength="10"; }
+                    label {
+                        "Dates "
+                        select name="dates" {
+                            option value="" { "any" }
+                            option value="sure" selected[p.dates.as_deref() == Some("sure")] { "stated only" }
+                        }
+                    }
+                    label {
+                        "Undated "
+                        select name="undated" {
+                            option value="" { "as the dates say" }
+                            @for v in ["include", "exclude", "only"] {
+                                option value=(v) selected[p.undated.as_deref() == Some(v)] { (v) }
+                            }
+                        }
+                    }
+                    label { "First seen since " input name="seen_since" value=(p.seen_since.clone().unwrap_or_default()) placeholder="YYYY[-MM[-DD]]" maxlength="10"; }
+                    label {
+                        "Copies "
+                        select name="copies" {
+                            option value="" { "one a story" }
+                            option value="all" selected[p.all_copies()] { "every copy" }
+                        }
+                    }
                 }
             }
         }
