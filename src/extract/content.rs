@@ -291,6 +291,14 @@ fn class_weight(hints: &str) -> f32 {
 fn soft_drops(arena: &Arena) -> Vec<bool> {
     let nodes = &arena.nodes;
     let total_para = nodes[0].para_len.max(1);
+    // Containers of the page's <main> are its layout, whatever their class says
+    // (`pagebody--with-sidebar`): a page has one main, and it is never boilerplate.
+    let mut holds_main = vec![false; nodes.len()];
+    for i in (1..nodes.len()).rev() {
+        if holds_main[i] || nodes[i].tag == "main" {
+            holds_main[nodes[i].parent] = true;
+        }
+    }
     let mut dropped = vec![false; nodes.len()];
     for i in 1..nodes.len() {
         if dropped[nodes[i].parent] {
@@ -314,7 +322,8 @@ fn soft_drops(arena: &Arena) -> Vec<bool> {
             "figcaption" => true,
             "article" | "main" => false,
             _ => {
-                !big && (negative_hint(&n.hints) || NEG_ROLES.contains(&n.role.as_str()))
+                !big && !holds_main[i]
+                    && (negative_hint(&n.hints) || NEG_ROLES.contains(&n.role.as_str()))
                     && !body_mark(arena, i)
             }
         };
@@ -900,6 +909,20 @@ mod tests {
         );
         let ps = run(&html);
         assert_eq!(ps, vec![P1, P2, P3]);
+    }
+
+    #[test]
+    fn a_layout_wrapper_named_for_its_sidebar_keeps_the_main_inside() {
+        let html = format!(
+            r#"<body><div class="pagebody pagebody--wsidebar"><main><article><h1>Title</h1>
+<p>{P1}</p><p>{P2}</p></article></main><aside><p>Subscribe</p></aside></div>
+<div class="site-info"><p>{P3}</p></div></body>"#
+        );
+        let out = run(&html);
+        assert!(
+            out.iter().any(|p| p == P1) && out.iter().any(|p| p == P2),
+            "{out:?}"
+        );
     }
 
     #[test]
