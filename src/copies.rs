@@ -183,21 +183,6 @@ impl Table {
         self.entries.remove(&key);
     }
 
-    /// Articles the table holds.
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    /// Whether the table holds no article.
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
-
-    /// Bytes the table holds, roughly.
-    pub fn heap_bytes(&self) -> usize {
-        self.entries.capacity() * (std::mem::size_of::<(u64, Entry)>() + HASHES * 4)
-    }
-
     /// Groups the articles into stories of two articles or more; `previous` (the groups before
     /// this change) lends its ids to the groups that carry on its stories.
     pub fn groups(&self, previous: &Groups) -> Groups {
