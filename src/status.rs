@@ -187,10 +187,10 @@ pub struct Status {
     /// Folders indexed (empty when the index predates the record).
     pub folders: Vec<PathBuf>,
     /// Earliest publication day.
-    #[serde(serialize_with = "ser_date")]
+    #[serde(serialize_with = "crate::printer::json::ser_date")]
     pub earliest: Option<Date>,
     /// Latest publication day.
-    #[serde(serialize_with = "ser_date")]
+    #[serde(serialize_with = "crate::printer::json::ser_date")]
     pub latest: Option<Date>,
     /// Articles without a publication date.
     pub undated: u64,
@@ -200,13 +200,6 @@ pub struct Status {
     pub countries: Vec<Count>,
     /// Languages by articles written in them, most first (all of them).
     pub languages: Vec<Count>,
-}
-
-fn ser_date<S: serde::Serializer>(d: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
-    match d {
-        Some(d) => s.serialize_str(&d.to_string()),
-        None => s.serialize_none(),
-    }
 }
 
 /// The status of the index at `path`; `top` agencies and countries are kept.
