@@ -13,7 +13,7 @@ use dossier::config::{self, ColorChoice, Config};
 use dossier::corpus::{self, Entry};
 use dossier::index::{self, Event, IndexOptions, Summary};
 use dossier::printer::csv::{CsvPrinter, ExportCsv};
-use dossier::printer::human::{summary_line, HumanPrinter};
+use dossier::printer::human::{search_notes, summary_line, HumanPrinter};
 use dossier::printer::json::{write_line, ArticleLine, JsonPrinter};
 use dossier::printer::Printer;
 use dossier::query::{DatesMode, Query, Undated};
@@ -305,6 +305,9 @@ pub fn search(ctx: &Ctx, query: &Query, args: &SearchArgs) -> Result<ExitCode> {
     printer.results(&results, None)?;
     printer.flush()?;
     if args.format != HitFormat::Json {
+        for note in search_notes(&results, None) {
+            eprintln!("{note}");
+        }
         eprintln!("{}", summary_line(&results, None));
     }
     Ok(ExitCode::from(if results.hits.is_empty() { 1 } else { 0 }))

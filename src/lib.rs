@@ -26,6 +26,7 @@ pub mod error;
 pub mod export;
 pub mod extract;
 pub mod facets;
+pub mod highlight;
 pub mod index;
 pub mod lang;
 pub mod passage;
@@ -38,5 +39,6 @@ pub mod serve;
 pub mod show;
 pub mod status;
 pub mod tag;
+pub mod terms;
 
 pub use error::{Error, Result};

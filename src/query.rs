@@ -20,6 +20,12 @@ pub const MAX_QUERY_BYTES: usize = 10_000;
 /// How deeply parentheses may nest.
 pub const MAX_NESTING: usize = 32;
 
+/// The most words `"a phrase"~N` and `NEAR/N` may allow between their words.
+pub const MAX_DISTANCE: u32 = 50;
+
+/// The distance of a bare `NEAR`, in words.
+pub const DEFAULT_NEAR: u32 = 10;
+
 /// A field a word or phrase is restricted to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Field {
@@ -52,8 +58,17 @@ impl Field {
 pub enum Node {
     /// A single word.
     Word(Field, String),
-    /// Words that must appear in this order.
+    /// Words that must appear in this order, next to each other. A single quoted word is a
+    /// phrase of one: it is searched as written, never respelled.
     Phrase(Field, String),
+    /// `"words"~N`: the words in this order with at most N other words among them in all.
+    Sloppy(Field, String, u32),
+    /// `a NEAR/N b`: two words or phrases, in either order, at most N words apart.
+    Near(Field, String, String, u32),
+    /// `spy*`: any word that starts with these letters.
+    Prefix(Field, String),
+    /// `Snowdon~` or `Snowdon~2`: the word and the indexed words within this many edits of it.
+    Fuzzy(Field, String, u8),
     /// Any of these.
     Or(Vec<Node>),
     /// All of these (a parenthesised group).
@@ -65,6 +80,40 @@ pub enum Node {
 /// A parsed query string: clauses that must all match. An empty list matches every passage.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Expr(pub Vec<Node>);
+
+impl Expr {
+    /// The clauses that match text, outside any exclusion: words, phrases, prefixes, fuzzy
+    /// words and NEAR pairs on passage text or title, in query order. Filters (`agency:` ...)
+    /// and excluded clauses are not among them.
+    pub fn positive_leaves(&self) -> Vec<&Node> {
+        fn walk<'a>(node: &'a Node, out: &mut Vec<&'a Node>) {
+            match node {
+                Node::Or(v) | Node::And(v) => v.iter().for_each(|n| walk(n, out)),
+                Node::Not(_) => {}
+                n if n.is_text() => out.push(n),
+                _ => {}
+            }
+        }
+        let mut out = Vec::new();
+        self.0.iter().for_each(|n| walk(n, &mut out));
+        out
+    }
+}
+
+impl Node {
+    /// Whether the node matches words of passage text or title (not a filter, not a group).
+    pub fn is_text(&self) -> bool {
+        match self {
+            Node::Word(f, _)
+            | Node::Phrase(f, _)
+            | Node::Sloppy(f, _, _)
+            | Node::Near(f, _, _, _)
+            | Node::Prefix(f, _)
+            | Node::Fuzzy(f, _, _) => matches!(f, Field::Any | Field::Title),
+            Node::Or(_) | Node::And(_) | Node::Not(_) => false,
+        }
+    }
+}
 
 impl FromStr for Expr {
     type Err = Error;
@@ -104,6 +153,14 @@ impl fmt::Display for Node {
                 }
             }
             Node::Phrase(field, p) => write!(f, "{}\"{}\"", field.prefix(), p),
+            Node::Sloppy(field, p, n) => write!(f, "{}\"{}\"~{n}", field.prefix(), p),
+            Node::Near(field, a, b, n) => {
+                write!(f, "{}{} NEAR/{n} ", field.prefix(), operand(a))?;
+                write!(f, "{}{}", field.prefix(), operand(b))
+            }
+            Node::Prefix(field, p) => write!(f, "{}{}*", field.prefix(), p),
+            Node::Fuzzy(field, w, 1) => write!(f, "{}{}~", field.prefix(), w),
+            Node::Fuzzy(field, w, n) => write!(f, "{}{}~{n}", field.prefix(), w),
             Node::Or(alts) => {
                 for (i, a) in alts.iter().enumerate() {
                     if i > 0 {
@@ -123,10 +180,19 @@ impl fmt::Display for Node {
                 f.write_str(")")
             }
             Node::Not(n) => match **n {
-                Node::Or(_) => write!(f, "-({n})"),
+                Node::Or(_) | Node::Near(..) => write!(f, "-({n})"),
                 _ => write!(f, "-{n}"),
             },
         }
+    }
+}
+
+/// A NEAR operand as typed: a word bare, several words quoted.
+fn operand(text: &str) -> String {
+    if text.contains(char::is_whitespace) {
+        format!("\"{text}\"")
+    } else {
+        text.to_string()
     }
 }
 
@@ -206,7 +272,7 @@ impl<'a> Parser<'a> {
                 return Ok(nodes);
             }
             let start = self.pos;
-            let first = self.parse_unary()?;
+            let first = self.parse_near()?;
             let mut alts = vec![first];
             loop {
                 let save = self.pos;
@@ -219,7 +285,7 @@ impl<'a> Parser<'a> {
                     if self.rest().is_empty() || self.rest().starts_with(')') {
                         return Err(self.err(self.pos, "nothing after OR"));
                     }
-                    alts.push(self.parse_unary()?);
+                    alts.push(self.parse_near()?);
                 } else {
                     self.pos = save;
                     break;
@@ -234,6 +300,74 @@ impl<'a> Parser<'a> {
                 nodes.push(Node::Or(alts));
             }
         }
+    }
+
+    /// A clause, or two words or phrases joined by `NEAR/N` (which binds tighter than OR).
+    fn parse_near(&mut self) -> Result<Node> {
+        let start = self.pos;
+        let first = self.parse_unary()?;
+        let save = self.pos;
+        self.skip_ws();
+        let Some(distance) = self.near_operator()? else {
+            self.pos = save;
+            return Ok(first);
+        };
+        self.skip_ws();
+        if self.rest().is_empty() || self.rest().starts_with(')') {
+            return Err(self.err(self.pos, "nothing after NEAR"));
+        }
+        let second_at = self.pos;
+        let second = self.parse_unary()?;
+        let not_operand = |at| self.err(at, "NEAR joins two words or \"phrases\"");
+        let (field, a) = near_operand(&first).ok_or_else(|| not_operand(start))?;
+        let (other, b) = near_operand(&second).ok_or_else(|| not_operand(second_at))?;
+        if field != other {
+            return Err(self.err(second_at, "both sides of NEAR must search the same field"));
+        }
+        let save = self.pos;
+        self.skip_ws();
+        if self.rest().starts_with("NEAR") && self.near_operator()?.is_some() {
+            return Err(self.err(
+                save,
+                "one NEAR a pair of words: write (a NEAR/5 b) (b NEAR/5 c)",
+            ));
+        }
+        self.pos = save;
+        Ok(Node::Near(field, a, b, distance))
+    }
+
+    /// `NEAR` or `NEAR/N` at the cursor, consumed, with its distance in words.
+    fn near_operator(&mut self) -> Result<Option<u32>> {
+        let rest = self.rest();
+        let len = rest
+            .find(|c: char| c.is_whitespace() || c == '(' || c == ')' || c == '"')
+            .unwrap_or(rest.len());
+        let word = &rest[..len];
+        let distance = if word == "NEAR" {
+            DEFAULT_NEAR
+        } else if let Some(n) = word.strip_prefix("NEAR/") {
+            self.distance(n, self.pos + 5, "NEAR/N")?
+        } else {
+            return Ok(None);
+        };
+        self.pos += len;
+        Ok(Some(distance))
+    }
+
+    /// The N of `NEAR/N` or `"phrase"~N`: a number of words from 0 to [`MAX_DISTANCE`].
+    fn distance(&self, digits: &str, pos: usize, what: &str) -> Result<u32> {
+        digits
+            .parse::<u32>()
+            .ok()
+            .filter(|n| digits.bytes().all(|b| b.is_ascii_digit()) && *n <= MAX_DISTANCE)
+            .ok_or_else(|| {
+                self.err(
+                    pos,
+                    format!(
+                        "{what} takes a number of words from 0 to {MAX_DISTANCE}, not '{digits}'"
+                    ),
+                )
+            })
     }
 
     fn parse_unary(&mut self) -> Result<Node> {
@@ -287,12 +421,21 @@ impl<'a> Parser<'a> {
             if phrase.is_empty() {
                 return Err(self.err(value_start, "empty phrase"));
             }
-            if self.rest().starts_with('~') {
-                return Err(self.err(
-                    self.pos,
-                    "'~' after a phrase (words within N of each other) is not supported yet; \
-                     search the words without quotes to find them anywhere in the article",
-                ));
+            if let Some(r) = self.rest().strip_prefix('~') {
+                let len = r
+                    .find(|c: char| c.is_whitespace() || c == ')')
+                    .unwrap_or(r.len());
+                let slop = self.distance(&r[..len], self.pos + 1, "'~' after a phrase")?;
+                self.pos += 1 + len;
+                if !matches!(field, Field::Any | Field::Title) {
+                    return Err(
+                        self.err(value_start, "'~' after a phrase needs words, not a filter")
+                    );
+                }
+                self.searchable(&phrase, value_start)?;
+                if slop > 0 && phrase.contains(char::is_whitespace) {
+                    return Ok(Node::Sloppy(field, phrase, slop));
+                }
             }
             return self.finish(field, phrase, true, value_start);
         }
@@ -305,10 +448,58 @@ impl<'a> Parser<'a> {
         }
         let word = self.rest()[..len].to_string();
         if matches!(field, Field::Any | Field::Title) {
+            if let Some(node) = self.prefix_or_fuzzy(field, &word, value_start)? {
+                self.pos += len;
+                return Ok(node);
+            }
             self.no_operator(&word, value_start)?;
         }
         self.pos += len;
         self.finish(field, word, false, value_start)
+    }
+
+    /// `word*` and `word~`, `word~1`, `word~2`; `None` for any other word.
+    fn prefix_or_fuzzy(&self, field: Field, word: &str, pos: usize) -> Result<Option<Node>> {
+        if let Some(stem) = word.strip_suffix('*') {
+            self.no_operator(stem, pos)?;
+            let runs = stem
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|r| !r.is_empty())
+                .count();
+            if runs > 1 {
+                return Err(self.err(
+                    pos,
+                    format!(
+                        "'{word}': '*' ends one word; write the words apart, or as a \"phrase\""
+                    ),
+                ));
+            }
+            if stem.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
+                return Err(self.err(
+                    pos,
+                    format!("'{word}': give at least two letters before '*'"),
+                ));
+            }
+            return Ok(Some(Node::Prefix(field, stem.to_string())));
+        }
+        let Some((stem, edits)) = word.rsplit_once('~') else {
+            return Ok(None);
+        };
+        let edits = match edits {
+            "" | "1" => 1,
+            "2" => 2,
+            _ => {
+                return Err(self.err(
+                    pos + stem.len(),
+                    format!(
+                    "'{word}': '~' takes 1 or 2 (letters to change), e.g. Snowdon~ or Snowdon~2"
+                ),
+                ))
+            }
+        };
+        self.no_operator(stem, pos)?;
+        self.searchable(stem, pos)?;
+        Ok(Some(Node::Fuzzy(field, stem.to_string(), edits)))
     }
 
     /// Refuses the operators of other search engines that this query language does not have,
@@ -329,8 +520,7 @@ impl<'a> Parser<'a> {
         if word == "NEAR" || word.starts_with("NEAR/") {
             return Err(self.err(
                 pos,
-                "NEAR is not supported yet; write the words alone to find them anywhere in \
-                 the article, or as a \"phrase\"",
+                "NEAR needs a word or \"phrase\" on each side: Brennan NEAR/10 Comey",
             ));
         }
         let Some((at, c)) = word.char_indices().find(|&(_, c)| {
@@ -355,10 +545,11 @@ impl<'a> Parser<'a> {
             return Ok(());
         };
         let what = match c {
-            '*' | '?' => "wildcards are not supported: every word already finds its other forms \
-                          (spy finds spies, officers finds officer)"
+            '*' => "'*' ends a word only (spy* finds spyware and spying)".to_string(),
+            '?' => "one-letter wildcards are not supported: end the word with '*' (ma* finds \
+                    mole and mask), or list the spellings with OR"
                 .to_string(),
-            '~' => "'~' (fuzzy matching) is not supported yet: check the spelling".to_string(),
+            '~' => "'~' ends a word (Snowdon~ finds Snowden) or follows a \"phrase\"~N".to_string(),
             '+' => "'+' is not needed: every word is required already".to_string(),
             '!' => "'!' is not an operator here: write -word to exclude a word".to_string(),
             c => format!("'{c}' is not part of the query language (put the text in quotes to search it as a phrase)"),
@@ -438,9 +629,18 @@ impl<'a> Parser<'a> {
                 Ok(Node::Word(Field::Country, code.to_string()))
             }
             Field::Site => Ok(Node::Word(Field::Site, value)),
-            _ if quoted && value.contains(char::is_whitespace) => Ok(Node::Phrase(field, value)),
+            _ if quoted => Ok(Node::Phrase(field, value)),
             _ => Ok(Node::Word(field, value)),
         }
+    }
+}
+
+/// The field and text of a word or phrase that can stand beside NEAR.
+fn near_operand(node: &Node) -> Option<(Field, String)> {
+    match node {
+        Node::Word(f @ (Field::Any | Field::Title), w)
+        | Node::Phrase(f @ (Field::Any | Field::Title), w) => Some((*f, w.clone())),
+        _ => None,
     }
 }
 
@@ -774,14 +974,20 @@ mod tests {
     #[test]
     fn operators_of_other_engines_are_refused_not_dropped() {
         for (q, col, needle) in [
-            ("spy*", 4, "wildcards"),
-            ("spy ma?e", 7, "wildcards"),
-            ("Snowdon~", 8, "fuzzy"),
-            ("\"recruit officers\"~3", 19, "phrase"),
-            ("Brennan NEAR/10 Comey", 9, "NEAR"),
+            ("spy ma?e", 7, "one-letter wildcards"),
+            ("sp*y", 3, "ends a word only"),
+            ("s*", 1, "two letters"),
+            ("al-qa*", 1, "ends one word"),
+            ("Snowdon~3", 8, "1 or 2"),
+            ("\"recruit officers\"~x", 20, "from 0 to 50"),
+            ("\"recruit officers\"~99", 20, "from 0 to 50"),
+            ("Brennan NEAR/x Comey", 14, "from 0 to 50"),
+            ("a NEAR/5 b NEAR/5 c", 11, "one NEAR a pair"),
+            ("NEAR/5 b", 1, "on each side"),
+            ("a NEAR/5", 9, "nothing after NEAR"),
+            ("a NEAR/5 agency:dgse", 10, "two words"),
             ("mole AND defector", 6, "AND"),
             ("+mole", 1, "required already"),
-            ("title:spy*", 10, "wildcards"),
             ("a=b", 2, "'='"),
         ] {
             let (got, msg) = error_of(q);
@@ -799,6 +1005,36 @@ mod tests {
         ] {
             assert!(ok.parse::<Expr>().is_ok(), "{ok}");
         }
+    }
+
+    #[test]
+    fn prefix_fuzzy_slop_and_near() {
+        let e: Expr =
+            "spy* title:Snowdon~ Skripall~2 \"recruit officers\"~3 Brennan NEAR/10 \"James Comey\""
+                .parse()
+                .unwrap();
+        assert_eq!(
+            e.0,
+            vec![
+                Node::Prefix(Field::Any, "spy".into()),
+                Node::Fuzzy(Field::Title, "Snowdon".into(), 1),
+                Node::Fuzzy(Field::Any, "Skripall".into(), 2),
+                Node::Sloppy(Field::Any, "recruit officers".into(), 3),
+                Node::Near(Field::Any, "Brennan".into(), "James Comey".into(), 10),
+            ]
+        );
+        assert_eq!(
+            roundtrip("spy* title:Snowdon~ \"a b\"~3 Brennan NEAR/10 \"James Comey\""),
+            "spy* title:Snowdon~ \"a b\"~3 Brennan NEAR/10 \"James Comey\""
+        );
+        assert_eq!(roundtrip("a NEAR b OR c"), "a NEAR/10 b OR c");
+        assert_eq!(roundtrip("-(mole NEAR/3 paris)"), "-(mole NEAR/3 paris)");
+        // A slop of 0, or one word, is a plain phrase; a quoted word is never respelled.
+        assert_eq!(roundtrip("\"a b\"~0 \"spy\"~4"), "\"a b\" \"spy\"");
+        assert!(matches!(
+            &"\"Hanssen\"".parse::<Expr>().unwrap().0[0],
+            Node::Phrase(..)
+        ));
     }
 
     fn error_of(q: &str) -> (usize, String) {

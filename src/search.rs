@@ -4,7 +4,7 @@
 //! (agency, country, site, dates) are wrapped to score zero so they narrow the results without
 //! reordering them. Passages are then capped per article, in rank order.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Bound;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -13,8 +13,9 @@ use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::columnar::Column;
 use tantivy::index::SegmentId;
 use tantivy::query::{
-    AllQuery, BitSetDocSet, BooleanQuery, BoostQuery, ConstScoreQuery, ConstScorer, EnableScoring,
-    Explanation, Occur, PhraseQuery, Query as TantivyQuery, RangeQuery, Scorer, TermQuery, Weight,
+    AllQuery, BitSetDocSet, BooleanQuery, BoostQuery, ConstScoreQuery, ConstScorer, EmptyQuery,
+    EnableScoring, Explanation, Occur, PhraseQuery, Query as TantivyQuery, RangeQuery, Scorer,
+    TermQuery, Weight,
 };
 use tantivy::schema::{Field as TField, IndexRecordOption, Term, Value};
 use tantivy::{
@@ -25,10 +26,12 @@ use time::Date;
 
 use crate::copies::{Group, Groups};
 use crate::error::{Error, Result};
+use crate::highlight::Highlighter;
 use crate::index;
 use crate::lang::{self, Analyzer};
 use crate::query::{DatesMode, Field, Node, Query, Undated};
 use crate::schema::{self, Fields, KIND_ARTICLE, KIND_GROUPS, KIND_PASSAGE};
+use crate::terms;
 
 /// How much a title match weighs against a passage-text match.
 const TITLE_BOOST: f32 = 2.0;
@@ -100,8 +103,10 @@ pub struct Hit {
     pub matched: crate::tag::Matched,
     /// Passage text.
     pub text: String,
-    /// Byte ranges of matched words in `text`.
+    /// Byte ranges of `text` the query matched: a phrase is one range.
     pub highlights: Vec<(usize, usize)>,
+    /// Byte ranges of `title` the query matched.
+    pub title_highlights: Vec<(usize, usize)>,
     /// Commit sequence number that added the passage.
     pub seq: u64,
     /// The article's group of copies ([`crate::copies::Group::id`]), if it has copies.
@@ -205,6 +210,12 @@ pub struct Results {
     pub took: Duration,
     /// The commit sequence number the search saw.
     pub seq: u64,
+    /// The words of the query the index barely knows, each with the words searched beside it
+    /// (`Snowdon` with `snowden`).
+    pub respelled: Vec<(String, Vec<String>)>,
+    /// When nothing matched: words of the query no article holds, each with the closest words
+    /// the index holds.
+    pub suggestions: Vec<(String, Vec<String>)>,
 }
 
 /// A handle on an open index for searching.
@@ -332,19 +343,18 @@ impl Searcher {
                 fetch = fetch.saturating_mul(4).min(docs.max(50));
             }
         };
-        // What a passage's highlights are: the terms the passage query searches its text by.
-        let mut marked = HashSet::new();
-        tq.query_terms(&mut |term, _| {
-            if term.field() == self.fields.text_terms {
-                if let Some(t) = term.value().as_str() {
-                    marked.insert(t.to_string());
-                }
-            }
-        });
+        // A passage's highlights are where the clauses that ranked it match.
+        let marker = Highlighter::new(&plan.ranking_leaves(query)?, &plan.analyzers)
+            .with_terms(plan.respelled.values().flatten().cloned());
+        let suggestions = if total == 0 {
+            plan.suggest(query)?
+        } else {
+            Vec::new()
+        };
         let mut hits = Vec::with_capacity(ranked.len());
         for (i, (score, addr)) in ranked.into_iter().enumerate() {
             let doc: TantivyDocument = searcher.doc(addr)?;
-            let mut hit = self.hit(i + 1, score, &doc, &marked);
+            let mut hit = self.hit(i + 1, score, &doc, &marker);
             if let Some(g) = groups.of(schema::article_key(&hit.article_id)) {
                 hit.group = Some(g.id.clone());
                 hit.copies = self.copies_of(&searcher, g, &hit.article_id)?;
@@ -356,14 +366,19 @@ impl Searcher {
             total_matches: total,
             took: started.elapsed(),
             seq,
+            respelled: plan.respelled.into_iter().collect(),
+            suggestions,
         })
     }
 
-    fn hit(&self, rank: usize, score: f32, doc: &TantivyDocument, marked: &HashSet<String>) -> Hit {
+    fn hit(&self, rank: usize, score: f32, doc: &TantivyDocument, marker: &Highlighter) -> Hit {
         let f = &self.fields;
         let text = first_str(doc, f.text).unwrap_or_default();
+        let title = first_str(doc, f.title).unwrap_or_default();
         let language = first_str(doc, f.language).unwrap_or_else(|| lang::UNDETERMINED.into());
-        let highlights = highlight(lang::analyzer(&language), &text, marked);
+        let analyzer = lang::analyzer(&language);
+        let highlights = marker.find(analyzer, &text);
+        let title_highlights = marker.find(analyzer, &title);
         let published = stored_date(doc, f.published);
         let (countries, former_countries) = crate::tag::split_former(all_str(doc, f.country));
         Hit {
@@ -378,7 +393,8 @@ impl Searcher {
             paths: all_str(doc, f.path),
             url: first_str(doc, f.url),
             site: first_str(doc, f.site),
-            title: first_str(doc, f.title).unwrap_or_default(),
+            title,
+            title_highlights,
             published,
             published_source: stored_source(doc, f.published_source),
             published_sure: stored_sure(doc, f.published_sure),
@@ -455,7 +471,10 @@ impl Searcher {
 /// go through (the languages asked for, else every language the index holds).
 struct Plan<'a> {
     fields: &'a Fields,
+    searcher: tantivy::Searcher,
     analyzers: Vec<Analyzer>,
+    /// Per word of the query the index barely knows, the terms searched beside it.
+    respelled: BTreeMap<String, Vec<String>>,
 }
 
 impl<'a> Plan<'a> {
@@ -475,7 +494,109 @@ impl<'a> Plan<'a> {
         if analyzers.is_empty() {
             analyzers.push(lang::analyzer(lang::UNDETERMINED));
         }
-        Ok(Plan { fields, analyzers })
+        let mut plan = Plan {
+            fields,
+            searcher: searcher.clone(),
+            analyzers,
+            respelled: BTreeMap::new(),
+        };
+        plan.respelled = plan.respell(query)?;
+        Ok(plan)
+    }
+
+    /// The words of the query that no article holds, or very few, with the terms of the index
+    /// one or two letters away that are searched beside them ([`terms::respellings`]). A
+    /// quoted word is searched as written.
+    fn respell(&self, query: &Query) -> Result<BTreeMap<String, Vec<String>>> {
+        let mut out = BTreeMap::new();
+        for leaf in query.expr.positive_leaves() {
+            let Node::Word(_, word) = leaf else {
+                continue;
+            };
+            let mut found: Vec<String> = Vec::new();
+            let readings = self.variants(word);
+            // A word that some language's reading finds often enough is known as it is.
+            let mut known = false;
+            for reading in &readings {
+                if let [(_, term)] = reading.as_slice() {
+                    let t = Term::from_field_text(self.fields.body, term);
+                    known |= self.searcher.doc_freq(&t)? >= terms::FEW;
+                }
+            }
+            if known {
+                continue;
+            }
+            for reading in &readings {
+                let [(_, term)] = reading.as_slice() else {
+                    continue;
+                };
+                for t in terms::respellings(&self.searcher, self.fields.body, term)? {
+                    let own = readings.iter().any(|r| r.len() == 1 && r[0].1 == t);
+                    if !own && !found.contains(&t) {
+                        found.push(t);
+                    }
+                }
+            }
+            if !found.is_empty() {
+                out.insert(word.clone(), found);
+            }
+        }
+        Ok(out)
+    }
+
+    /// For each word of a query that found nothing that no article holds, the closest words
+    /// the index does hold.
+    fn suggest(&self, query: &Query) -> Result<Vec<(String, Vec<String>)>> {
+        let mut out = Vec::new();
+        for leaf in query.expr.positive_leaves() {
+            let texts: Vec<&str> = match leaf {
+                Node::Word(_, t)
+                | Node::Phrase(_, t)
+                | Node::Sloppy(_, t, _)
+                | Node::Fuzzy(_, t, _) => t.split_whitespace().collect(),
+                Node::Near(_, a, b, _) => {
+                    a.split_whitespace().chain(b.split_whitespace()).collect()
+                }
+                _ => continue,
+            };
+            for word in texts {
+                let mut found: Vec<String> = Vec::new();
+                let mut forms: Vec<String> = Vec::new();
+                let mut known = false;
+                for a in &self.analyzers {
+                    for term in a.query_terms(word) {
+                        let t = Term::from_field_text(self.fields.body, &term);
+                        known |= self.searcher.doc_freq(&t)? > 0;
+                    }
+                    for form in terms::fuzzy_forms(*a, word) {
+                        if !forms.contains(&form) {
+                            forms.push(form);
+                        }
+                    }
+                }
+                if known {
+                    continue;
+                }
+                for form in &forms {
+                    for t in terms::suggestions(&self.searcher, self.fields.body, form)? {
+                        if !found.contains(&t) {
+                            found.push(t);
+                        }
+                    }
+                }
+                found.truncate(3);
+                // An agency's or a country's name first: the word is likely one misspelt.
+                for name in terms::entity_names_near(word).into_iter().rev() {
+                    if !found.contains(&name) {
+                        found.insert(0, name);
+                    }
+                }
+                if !found.is_empty() && !out.iter().any(|(w, _)| w == word) {
+                    out.push((word.to_string(), found));
+                }
+            }
+        }
+        Ok(out)
     }
 
     pub(crate) fn article_query(&self, query: &Query) -> Result<Box<dyn TantivyQuery>> {
@@ -511,19 +632,12 @@ impl<'a> Plan<'a> {
                 articles: std::sync::Arc::new(articles),
             };
             let mut c = vec![(Occur::Must, filter(Box::new(set)))];
-            let mut leaves = Vec::new();
-            for node in nodes {
-                self.positive_leaves(searcher, node, &mut leaves)?;
+            let mut words = Vec::new();
+            for leaf in self.ranking_leaves(query)? {
+                if let Some(q) = self.matcher(leaf, f.text_terms)? {
+                    words.push(q);
+                }
             }
-            // A word in most documents ("of", "the") is required of the article like any
-            // other, but ranks no passage when the query has a rarer one: a passage that holds
-            // only "of" is no match for "Ministry of State Security".
-            let any_rare = leaves.iter().any(|(_, common)| !common);
-            let words: Vec<_> = leaves
-                .into_iter()
-                .filter(|(_, common)| !(any_rare && *common))
-                .map(|(q, _)| q)
-                .collect();
             if !words.is_empty() {
                 let any = words.into_iter().map(|q| (Occur::Should, q)).collect();
                 c.push((
@@ -567,46 +681,47 @@ impl<'a> Plan<'a> {
         Ok(clauses)
     }
 
-    /// Word and phrase matchers on passage text outside any exclusion: what ranks passages.
-    /// Each with whether it is a single word found in more than half of the index's documents.
-    fn positive_leaves(
-        &self,
-        searcher: &tantivy::Searcher,
-        node: &Node,
-        out: &mut Vec<(Box<dyn TantivyQuery>, bool)>,
-    ) -> Result<()> {
-        match node {
-            Node::Not(_) => {}
-            Node::Or(v) | Node::And(v) => {
-                for n in v {
-                    self.positive_leaves(searcher, n, out)?;
-                }
-            }
-            Node::Word(Field::Any | Field::Title, text) | Node::Phrase(_, text) => {
-                let variants = self.variants(text);
-                let common = match node {
-                    Node::Word(Field::Any, _) if variants.iter().all(|v| v.len() == 1) => {
-                        let mut freq = 0;
-                        for v in &variants {
-                            freq += searcher.doc_freq(&Term::from_field_text(
-                                self.fields.text_terms,
-                                &v[0].1,
-                            ))?;
-                        }
-                        // Documents that hold text: all but the one of groups of copies.
-                        let groups = searcher
-                            .doc_freq(&Term::from_field_u64(self.fields.kind, KIND_GROUPS))?;
-                        freq * 2 > searcher.num_docs().saturating_sub(groups)
-                    }
-                    _ => false,
-                };
-                if let Some(q) = self.matcher(node, self.fields.text_terms)? {
-                    out.push((q, common));
-                }
-            }
-            Node::Word(..) => {}
+    /// The clauses that rank passages: the query's positive text clauses, less the single words
+    /// found in more than half of the index's documents when the query has a rarer clause. Such
+    /// a word ("of", "the") is required of the article like any other, but ranks and marks no
+    /// passage: a passage that holds only "of" is no match for "Ministry of State Security".
+    fn ranking_leaves<'q>(&self, query: &'q Query) -> Result<Vec<&'q Node>> {
+        let leaves = query.expr.positive_leaves();
+        let mut common = Vec::with_capacity(leaves.len());
+        for leaf in &leaves {
+            common.push(self.is_common(leaf)?);
         }
-        Ok(())
+        if common.iter().all(|&c| c) {
+            return Ok(leaves);
+        }
+        Ok(leaves
+            .into_iter()
+            .zip(common)
+            .filter(|&(_, c)| !c)
+            .map(|(l, _)| l)
+            .collect())
+    }
+
+    /// Whether `node` is a single word found in more than half of the documents that hold text.
+    fn is_common(&self, node: &Node) -> Result<bool> {
+        let Node::Word(Field::Any, text) = node else {
+            return Ok(false);
+        };
+        let variants = self.variants(text);
+        if !variants.iter().all(|v| v.len() == 1) || self.respelled.contains_key(text) {
+            return Ok(false);
+        }
+        let mut freq = 0;
+        for v in &variants {
+            freq += self
+                .searcher
+                .doc_freq(&Term::from_field_text(self.fields.text_terms, &v[0].1))?;
+        }
+        // Documents that hold text: all but the one of groups of copies.
+        let groups = self
+            .searcher
+            .doc_freq(&Term::from_field_u64(self.fields.kind, KIND_GROUPS))?;
+        Ok(freq * 2 > self.searcher.num_docs().saturating_sub(groups))
     }
 
     /// Agency, country and date filters of the command line (article-level facts).
@@ -715,9 +830,7 @@ impl<'a> Plan<'a> {
             Node::Word(Field::Site, s) => {
                 Some(filter(term_query(Term::from_field_text(f.site, s))))
             }
-            Node::Word(field, text) | Node::Phrase(field, text) => {
-                self.text_query(*field, text, text_field)
-            }
+            n if n.is_text() => self.text_query(n, text_field)?,
             Node::Or(alts) => {
                 let mut subs = Vec::new();
                 for a in alts {
@@ -747,63 +860,167 @@ impl<'a> Plan<'a> {
                     "'{node}' cannot stand inside OR; exclude it at the top level"
                 )))
             }
+            _ => None,
         })
     }
 
-    /// Words through each language's analysis; one token gives a term, several a phrase, and
-    /// the languages' readings are alternatives. Default field searches the passage text and
-    /// the boosted title.
-    fn text_query(
-        &self,
-        field: Field,
-        text: &str,
-        text_field: TField,
-    ) -> Option<Box<dyn TantivyQuery>> {
+    /// A text clause through each language's analysis, on `text_field` (passage text or article
+    /// body) and, boosted, on the title; a `title:` clause on the title alone. One token gives a
+    /// term, several a phrase, and the languages' readings are alternatives.
+    fn text_query(&self, node: &Node, text_field: TField) -> Result<Option<Box<dyn TantivyQuery>>> {
         let f = &self.fields;
-        let variants = self.variants(text);
-        if variants.is_empty() {
-            return None;
-        }
-        let on = |tf: TField| -> Box<dyn TantivyQuery> {
-            let mut alts: Vec<Box<dyn TantivyQuery>> = variants
-                .iter()
-                .map(|tokens| {
-                    let mut terms: Vec<(usize, Term)> = tokens
-                        .iter()
-                        .map(|(p, t)| (*p, Term::from_field_text(tf, t)))
-                        .collect();
-                    if terms.len() == 1 {
-                        Box::new(TermQuery::new(
-                            terms.pop().expect("one term").1,
-                            IndexRecordOption::WithFreqs,
-                        )) as Box<dyn TantivyQuery>
-                    } else {
-                        Box::new(PhraseQuery::new_with_offset(terms))
-                    }
-                })
-                .collect();
-            if alts.len() == 1 {
-                alts.pop().expect("one reading")
-            } else {
-                Box::new(BooleanQuery::new(
-                    alts.into_iter().map(|q| (Occur::Should, q)).collect(),
-                ))
-            }
-        };
         // Article documents hold their title in a field of their own.
         let title_field = if text_field == f.body {
             f.article_title
         } else {
             f.title_terms
         };
-        let title: Box<dyn TantivyQuery> = Box::new(BoostQuery::new(on(title_field), TITLE_BOOST));
-        Some(match field {
-            Field::Title => title,
-            _ => Box::new(BooleanQuery::new(vec![
-                (Occur::Should, on(text_field)),
-                (Occur::Should, title),
-            ])),
-        })
+        let (field, on_text) = match node {
+            Node::Word(field, _)
+            | Node::Phrase(field, _)
+            | Node::Sloppy(field, ..)
+            | Node::Near(field, ..)
+            | Node::Prefix(field, _)
+            | Node::Fuzzy(field, ..) => (*field, *field != Field::Title),
+            _ => return Ok(None),
+        };
+        let Some(on_title) = self.text_on(node, title_field)? else {
+            return Ok(None);
+        };
+        let title: Box<dyn TantivyQuery> = Box::new(BoostQuery::new(on_title, TITLE_BOOST));
+        if !on_text || field == Field::Title {
+            return Ok(Some(title));
+        }
+        let Some(on_text) = self.text_on(node, text_field)? else {
+            return Ok(None);
+        };
+        Ok(Some(Box::new(BooleanQuery::new(vec![
+            (Occur::Should, on_text),
+            (Occur::Should, title),
+        ]))))
+    }
+
+    /// A text clause on one field; `None` when it has nothing to search.
+    fn text_on(&self, node: &Node, tf: TField) -> Result<Option<Box<dyn TantivyQuery>>> {
+        let phrase = |tokens: &[(usize, String)], slop: u32| -> Box<dyn TantivyQuery> {
+            let mut terms: Vec<(usize, Term)> = tokens
+                .iter()
+                .map(|(p, t)| (*p, Term::from_field_text(tf, t)))
+                .collect();
+            if terms.len() == 1 {
+                term_scored(terms.pop().expect("one term").1)
+            } else {
+                Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop))
+            }
+        };
+        let mut alts: Vec<Box<dyn TantivyQuery>> = Vec::new();
+        match node {
+            Node::Word(_, text) | Node::Phrase(_, text) | Node::Sloppy(_, text, _) => {
+                let slop = match node {
+                    Node::Sloppy(_, _, slop) => *slop,
+                    _ => 0,
+                };
+                for tokens in self.variants(text) {
+                    alts.push(phrase(&tokens, slop));
+                }
+                if alts.is_empty() {
+                    return Ok(None);
+                }
+                if let Some(terms) = self.respelled.get(text.as_str()) {
+                    alts.extend(
+                        terms
+                            .iter()
+                            .map(|t| term_scored(Term::from_field_text(tf, t))),
+                    );
+                }
+            }
+            Node::Near(_, a, b, distance) => {
+                let mut pairs: Vec<Vec<(usize, String)>> = Vec::new();
+                for an in &self.analyzers {
+                    let (x, y) = (an.query_phrase(a), an.query_phrase(b));
+                    if x.is_empty() || y.is_empty() {
+                        continue;
+                    }
+                    for (first, second) in [(&x, &y), (&y, &x)] {
+                        let shift = first.last().map_or(0, |(p, _)| p + 1);
+                        let joined: Vec<(usize, String)> = first
+                            .iter()
+                            .cloned()
+                            .chain(second.iter().map(|(p, t)| (p + shift, t.clone())))
+                            .collect();
+                        if !pairs.contains(&joined) {
+                            pairs.push(joined);
+                        }
+                    }
+                }
+                if pairs.is_empty() {
+                    return Ok(None);
+                }
+                alts.extend(pairs.iter().map(|p| phrase(p, *distance)));
+            }
+            Node::Prefix(_, text) => {
+                for t in self.expand_prefix(tf, text)? {
+                    alts.push(term_scored(Term::from_field_text(tf, &t)));
+                }
+                if alts.is_empty() {
+                    return Ok(Some(Box::new(EmptyQuery)));
+                }
+            }
+            Node::Fuzzy(_, text, edits) => {
+                for t in self.expand_fuzzy(tf, text, *edits)? {
+                    alts.push(term_scored(Term::from_field_text(tf, &t)));
+                }
+                if alts.is_empty() {
+                    return Ok(None);
+                }
+            }
+            _ => return Ok(None),
+        }
+        Ok(Some(if alts.len() == 1 {
+            alts.pop().expect("one reading")
+        } else {
+            Box::new(BooleanQuery::new(
+                alts.into_iter().map(|q| (Occur::Should, q)).collect(),
+            ))
+        }))
+    }
+
+    /// The terms of `field` that `word*` finds: those beginning with the word as written
+    /// (folded, not stemmed: `spy*` finds `spyware`), and the word's own stem (`spies`).
+    fn expand_prefix(&self, field: TField, word: &str) -> Result<Vec<String>> {
+        let mut out = BTreeSet::new();
+        for a in &self.analyzers {
+            for stem in a.query_terms(word) {
+                out.insert(stem);
+            }
+            for prefix in a.unstemmed().query_terms(word) {
+                out.extend(terms::with_prefix(&self.searcher, field, &prefix)?);
+                if out.len() > terms::MAX_EXPANSIONS {
+                    return Err(Error::Argument(format!(
+                        "'{word}*' stands for more than {} words of the index; give more letters",
+                        terms::MAX_EXPANSIONS
+                    )));
+                }
+            }
+        }
+        Ok(out.into_iter().collect())
+    }
+
+    /// The word's own terms and the terms of `field` within `edits` of them.
+    fn expand_fuzzy(&self, field: TField, word: &str, edits: u8) -> Result<Vec<String>> {
+        let mut out = BTreeSet::new();
+        for a in &self.analyzers {
+            out.extend(a.query_terms(word));
+            for form in terms::fuzzy_forms(*a, word) {
+                let edits = terms::edits_asked(form.chars().count(), edits);
+                if edits > 0 {
+                    for (near, _) in terms::within(&self.searcher, field, &form, edits)? {
+                        out.insert(near);
+                    }
+                }
+            }
+        }
+        Ok(out.into_iter().collect())
     }
 
     /// Whether every document `node` matches is a passage: it requires a word of passage text or
@@ -813,7 +1030,9 @@ impl<'a> Plan<'a> {
             Node::Word(Field::Any | Field::Title, text) | Node::Phrase(_, text) => {
                 !self.variants(text).is_empty()
             }
-            Node::Word(..) | Node::Not(_) => false,
+            n if n.is_text() => true,
+            Node::Not(_) | Node::Word(..) | Node::Sloppy(..) | Node::Near(..) => false,
+            Node::Prefix(..) | Node::Fuzzy(..) => false,
             Node::Or(alts) => alts.iter().all(|a| self.passages_only(a)),
             Node::And(nodes) => nodes.iter().any(|n| self.passages_only(n)),
         }
@@ -849,29 +1068,6 @@ fn index_languages(searcher: &tantivy::Searcher, field: TField) -> Result<BTreeS
         }
     }
     Ok(out)
-}
-
-/// The byte ranges of `text` whose words, through `analyzer`, are among `terms`; ranges that
-/// touch or overlap (a Chinese word and a word inside it) are one.
-pub fn highlight(analyzer: Analyzer, text: &str, terms: &HashSet<String>) -> Vec<(usize, usize)> {
-    let mut out: Vec<(usize, usize)> = Vec::new();
-    if terms.is_empty() {
-        return out;
-    }
-    let mut spans: Vec<(usize, usize)> = analyzer
-        .index_tokens(text)
-        .into_iter()
-        .filter(|t| terms.contains(&t.text))
-        .map(|t| (t.offset_from, t.offset_to))
-        .collect();
-    spans.sort_unstable();
-    for (a, b) in spans {
-        match out.last_mut() {
-            Some(last) if a < last.1 => last.1 = last.1.max(b),
-            _ => out.push((a, b)),
-        }
-    }
-    out
 }
 
 /// Orders passages with equal scores (those that match by their article's title alone, say) by
@@ -932,6 +1128,11 @@ fn newest_first<'g>(
         }
         fetch = fetch.saturating_mul(4).min(docs.max(50));
     }
+}
+
+/// A term query that scores (BM25 needs the term's frequencies).
+fn term_scored(term: Term) -> Box<dyn TantivyQuery> {
+    Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
 }
 
 fn term_query(term: Term) -> Box<dyn TantivyQuery> {

@@ -18,8 +18,9 @@ use time::Date;
 
 use crate::article::Article;
 use crate::error::{Error, Result};
-use crate::lang::{self, Analyzer};
-use crate::query::{Field, Node, Query};
+use crate::highlight::Highlighter;
+use crate::lang;
+use crate::query::Query;
 use crate::schema::{Fields, KIND_PASSAGE};
 use crate::search::Searcher;
 
@@ -110,7 +111,9 @@ impl ArticleView {
     /// Marks the query's words in `text`.
     pub fn highlight(&mut self, query: &Query) {
         let language = self.language.as_deref().unwrap_or(lang::UNDETERMINED);
-        self.highlights = Highlighter::new(query, language).find(&self.text);
+        let analyzer = lang::analyzer(language);
+        self.highlights =
+            Highlighter::new(&query.expr.positive_leaves(), &[analyzer]).find(analyzer, &self.text);
     }
 }
 
@@ -261,74 +264,9 @@ fn first_str(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<Str
         .map(str::to_string)
 }
 
-/// Finds a query's words in a text of a given language, through that language's analysis: a
-/// highlighted word is one the search would match (stemmed, accents and case folded). Excluded
-/// words and filters are not marked; the words of a phrase are marked wherever they occur.
-pub struct Highlighter {
-    terms: HashSet<String>,
-    analyzer: Analyzer,
-}
-
-impl Highlighter {
-    /// The highlighter of a query's positive words in text of the language `language`.
-    pub fn new(query: &Query, language: &str) -> Highlighter {
-        let analyzer = lang::analyzer(language);
-        let mut words = Vec::new();
-        for node in &query.expr.0 {
-            positive_words(node, &mut words);
-        }
-        let terms = words
-            .into_iter()
-            .flat_map(|w| analyzer.query_terms(w))
-            .collect();
-        Highlighter { terms, analyzer }
-    }
-
-    /// Byte ranges of the matching words in `text`.
-    pub fn find(&self, text: &str) -> Vec<(usize, usize)> {
-        crate::search::highlight(self.analyzer, text, &self.terms)
-    }
-}
-
-fn positive_words<'a>(node: &'a Node, out: &mut Vec<&'a str>) {
-    match node {
-        Node::Word(Field::Any | Field::Title, w) | Node::Phrase(Field::Any | Field::Title, w) => {
-            out.push(w)
-        }
-        Node::Or(v) | Node::And(v) => v.iter().for_each(|n| positive_words(n, out)),
-        Node::Word(..) | Node::Phrase(..) | Node::Not(_) => {}
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn marked(query: &str, text: &str) -> Vec<String> {
-        let q = Query::parse(query).unwrap();
-        Highlighter::new(&q, "en")
-            .find(text)
-            .into_iter()
-            .map(|(s, e)| text[s..e].to_string())
-            .collect()
-    }
-
-    #[test]
-    fn marks_what_search_would_match() {
-        assert_eq!(
-            marked(
-                "officer \"state security\" -paris",
-                "Officers of State Security in Paris"
-            ),
-            ["Officers", "State", "Security"]
-        );
-        assert_eq!(marked("sécurité", "La securite interieure"), ["securite"]);
-        assert_eq!(marked("agency:dgse", "The DGSE said"), Vec::<String>::new());
-        assert_eq!(
-            marked("mole OR (defector spy)", "a spy, a mole"),
-            ["spy", "mole"]
-        );
-    }
 
     #[test]
     fn targets() {

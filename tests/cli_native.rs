@@ -149,6 +149,10 @@ fn highlights_show_without_colour_and_colour_when_asked() {
 enum Line {
     Hit(Hit),
     Summary(Summary),
+    Suggestion {
+        word: String,
+        suggestions: Vec<String>,
+    },
     Article(Article),
     Skipped {
         path: String,
@@ -196,6 +200,7 @@ struct Hit {
     matched: BTreeMap<String, Vec<String>>,
     text: String,
     highlights: Vec<[usize; 2]>,
+    title_highlights: Vec<[usize; 2]>,
     group: Option<String>,
     copies: Vec<Copy>,
 }
@@ -220,6 +225,7 @@ struct Summary {
     hits: usize,
     total_matches: usize,
     took_ms: f64,
+    searched_also: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Deserialize, Debug)]
@@ -377,6 +383,7 @@ fn every_json_lines_type_decodes() {
         panic!("{last:?}")
     };
     assert!(s.query.is_none() && s.hits == 4 && s.total_matches >= 4 && s.took_ms >= 0.0);
+    assert!(s.searched_also.is_empty());
     for (i, line) in hits.iter().enumerate() {
         let Line::Hit(h) = line else {
             panic!("{line:?}")
@@ -420,9 +427,26 @@ fn every_json_lines_type_decodes() {
         for [a, b] in &h.highlights {
             assert!(h.text[*a..*b].to_lowercase().starts_with("recruit"));
         }
+        for [a, b] in &h.title_highlights {
+            assert!(h.title[*a..*b].to_lowercase().starts_with("recruit"));
+        }
         // The bundled corpus tells no story twice.
         assert!(h.group.is_none() && h.copies.is_empty(), "{h:?}");
     }
+
+    // A word one letter off is searched with its respelling, and the summary says so; a word
+    // the index is far from gives a suggestion line, and no hits.
+    let got = lines(&env.ok(&["search", "Mosad", "--format", "json"], 0));
+    let Some(Line::Summary(s)) = got.last() else {
+        panic!("{got:?}")
+    };
+    assert_eq!(s.searched_also["Mosad"], ["mossad"]);
+    let got = lines(&env.ok(&["search", "Mosadd", "--format", "json"], 1));
+    let [Line::Suggestion { word, suggestions }, Line::Summary(s)] = &got[..] else {
+        panic!("{got:?}")
+    };
+    assert!(word == "Mosadd" && s.hits == 0);
+    assert!(suggestions.iter().any(|w| w == "mossad"), "{suggestions:?}");
 
     // show: the article line, highlights inside its text.
     let got = lines(&env.ok(&["show", &plain(), "-q", "spy", "--format", "json"], 0));
@@ -1003,9 +1027,9 @@ fn every_error_is_one_line_in_one_style() {
             "required arguments were not provided: <NAME>",
         ),
         (
-            vec!["search", "spy*"],
+            vec!["search", "ma?e"],
             vec![],
-            "wildcards are not supported",
+            "one-letter wildcards are not supported",
         ),
         (vec!["show", "ffff"], vec![], "no article 'ffff'"),
         (

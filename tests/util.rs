@@ -139,6 +139,8 @@ pub fn parse_lines(stdout: &str) -> (Vec<Hit>, Value) {
         match v["type"].as_str() {
             Some("hit") => hits.push(serde_json::from_value(v).unwrap()),
             Some("summary") => summary = v,
+            // What the search could have meant, when it found nothing.
+            Some("suggestion") => {}
             other => panic!("unexpected line type {other:?}: {line}"),
         }
     }

@@ -211,6 +211,7 @@ mod tests {
             matched: Default::default(),
             text: "The officers met the officer.".into(),
             highlights: vec![(4, 12), (21, 28)],
+            title_highlights: vec![],
             seq: 1,
             group: None,
             copies: Vec::new(),
@@ -220,6 +221,8 @@ mod tests {
             total_matches: 1,
             took: Duration::ZERO,
             seq: 1,
+            respelled: vec![],
+            suggestions: vec![],
         };
         let mut buf = Vec::new();
         {

@@ -22,6 +22,28 @@ pub fn summary_line(results: &Results, name: Option<&str>) -> String {
     )
 }
 
+/// Notes on how a search read its words, for stderr: the respellings it searched beside words
+/// the index barely knows, and, when nothing matched, the words it could have meant.
+pub fn search_notes(results: &Results, name: Option<&str>) -> Vec<String> {
+    let label = name.map(|n| format!("{n}: ")).unwrap_or_default();
+    let mut out = Vec::new();
+    for (word, also) in &results.respelled {
+        out.push(format!(
+            "dossier: {label}searched also: {} (for '{}'; quote the word to search it alone)",
+            also.join(", "),
+            one_line(word)
+        ));
+    }
+    for (word, near) in &results.suggestions {
+        out.push(format!(
+            "dossier: {label}no article holds '{}'; did you mean: {}?",
+            one_line(word),
+            near.join(", ")
+        ));
+    }
+    out
+}
+
 /// Writes aligned text to a colour-capable writer (`termcolor::Ansi` or `NoColor`).
 pub struct HumanPrinter<W: WriteColor> {
     out: W,
@@ -145,14 +167,7 @@ impl<W: WriteColor> HumanPrinter<W> {
         let rank = format!("{:>2}. ", hit.rank);
         let indent = " ".repeat(rank.len());
         write!(self.out, "{rank}")?;
-        self.out.set_color(ColorSpec::new().set_bold(true))?;
-        let title = if hit.title.is_empty() {
-            "(untitled)"
-        } else {
-            &hit.title
-        };
-        writeln!(self.out, "{}", one_line(title))?;
-        self.out.reset()?;
+        self.title(hit)?;
 
         let mut meta = Vec::new();
         meta.push(match hit.published {
@@ -189,6 +204,35 @@ impl<W: WriteColor> HumanPrinter<W> {
             self.out.reset()?;
         }
         self.wrapped(&hit.text, &hit.highlights, &indent, false)?;
+        writeln!(self.out)
+    }
+
+    /// A hit's title in bold, the words the query matched in it coloured like the passage's.
+    fn title(&mut self, hit: &Hit) -> io::Result<()> {
+        let bold = ColorSpec::new().set_bold(true).clone();
+        self.out.set_color(&bold)?;
+        if hit.title.is_empty() {
+            write!(self.out, "(untitled)")?;
+        } else {
+            let t = &hit.title;
+            let mut pos = 0;
+            for &(s, e) in &hit.title_highlights {
+                let fits = s >= pos && s < e && e <= t.len();
+                if !fits || !t.is_char_boundary(s) || !t.is_char_boundary(e) {
+                    continue;
+                }
+                write!(self.out, "{}", one_line(&t[pos..s]))?;
+                if self.color {
+                    self.out
+                        .set_color(ColorSpec::new().set_fg(Some(Color::Red)).set_bold(true))?;
+                }
+                write!(self.out, "{}", one_line(&t[s..e]))?;
+                self.out.set_color(&bold)?;
+                pos = e;
+            }
+            write!(self.out, "{}", one_line(&t[pos..]))?;
+        }
+        self.out.reset()?;
         writeln!(self.out)
     }
 
@@ -367,6 +411,7 @@ mod tests {
                 language: "en".into(),
                 matched: Default::default(),
                 highlights: vec![(16, 25), (30, 38)],
+                title_highlights: vec![],
                 text,
                 seq: 1,
                 group: None,
@@ -375,6 +420,8 @@ mod tests {
             total_matches: 1,
             took: Duration::from_millis(2),
             seq: 1,
+            respelled: vec![],
+            suggestions: vec![],
         }
     }
 

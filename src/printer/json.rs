@@ -24,8 +24,16 @@
 //!   `published_sure` is true when the page states the date as its publication date (every
 //!   source but `url` and `text`), false for a guess and when there is no date. `first_seen`
 //!   is the day dossier first indexed the article, kept when it is indexed again unchanged.
+//!   `title_highlights` are byte offsets into `title`, as `highlights` into `text`: a phrase
+//!   is one range, and a word is marked only where the clause that holds it matched.
+//! - `suggestion` (`search`, `saved run`, only when nothing matched): `{"type":"suggestion",
+//!   "word":"Snowdon","suggestions":["snowden"]}`, one a word of the query that no article
+//!   holds, naming the closest words the index holds (as indexed: folded and stemmed).
 //! - `summary` (`search`, `saved run`): `{"type":"summary","hits":N,"total_matches":M,
-//!   "took_ms":T}` after the hits. Lines of a saved query also carry `"query":"NAME"`.
+//!   "took_ms":T,"searched_also":{"Snowdon":["snowden"]}}` after the hits; `searched_also`
+//!   names, for each word of the query in no article or in very few, the words of the index
+//!   one or two letters away that were searched beside it (`{}` when none). Lines of a saved
+//!   query also carry `"query":"NAME"`.
 //! - `article` (`show`, `extract`): `{"type":"article","article_id":"…","path":"…",
 //!   "indexed":bool,"title":…,"published":…,"published_source":…,"published_sure":bool,
 //!   "first_seen":…,"url":…,"site":…,
@@ -179,6 +187,7 @@ pub struct HitLine<'a> {
     matched: &'a crate::tag::Matched,
     text: &'a str,
     highlights: Vec<[usize; 2]>,
+    title_highlights: Vec<[usize; 2]>,
     group: Option<&'a str>,
     copies: &'a [crate::search::CopyRef],
 }
@@ -201,6 +210,19 @@ pub struct SummaryLine<'a> {
     hits: usize,
     total_matches: usize,
     took_ms: f64,
+    searched_also: std::collections::BTreeMap<&'a str, &'a [String]>,
+}
+
+/// The fields of a `suggestion` line: a word of a query that found nothing, and the closest
+/// words the index holds.
+#[derive(Serialize)]
+pub struct SuggestionLine<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    query: Option<&'a str>,
+    word: &'a str,
+    suggestions: &'a [String],
 }
 
 impl<W: Write> JsonPrinter<W> {
@@ -213,6 +235,14 @@ impl<W: Write> JsonPrinter<W> {
     pub fn results(&mut self, results: &Results, name: Option<&str>) -> io::Result<()> {
         for hit in &results.hits {
             self.hit(hit, name)?;
+        }
+        for (word, suggestions) in &results.suggestions {
+            self.line(&SuggestionLine {
+                kind: "suggestion",
+                query: name,
+                word,
+                suggestions,
+            })?;
         }
         self.line(&SummaryLine::new(results, name))
     }
@@ -262,6 +292,7 @@ impl<'a> HitLine<'a> {
             matched: &hit.matched,
             text: &hit.text,
             highlights: hit.highlights.iter().map(|&(s, e)| [s, e]).collect(),
+            title_highlights: hit.title_highlights.iter().map(|&(s, e)| [s, e]).collect(),
             group: hit.group.as_deref(),
             copies: &hit.copies,
         }
@@ -270,7 +301,7 @@ impl<'a> HitLine<'a> {
 
 impl<'a> SummaryLine<'a> {
     /// The summary of one result set.
-    pub fn new(results: &Results, name: Option<&'a str>) -> Self {
+    pub fn new(results: &'a Results, name: Option<&'a str>) -> Self {
         let took = results.took.as_secs_f64() * 1000.0;
         SummaryLine {
             kind: "summary",
@@ -278,6 +309,11 @@ impl<'a> SummaryLine<'a> {
             hits: results.hits.len(),
             total_matches: results.total_matches,
             took_ms: (took * 1000.0).round() / 1000.0,
+            searched_also: results
+                .respelled
+                .iter()
+                .map(|(w, t)| (w.as_str(), t.as_slice()))
+                .collect(),
         }
     }
 }

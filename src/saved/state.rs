@@ -312,6 +312,8 @@ fn page(all: Results, from: Option<&Watermark>, opts: RunOptions) -> Outcome {
             hits: shown,
             took: all.took,
             seq: all.seq,
+            respelled: all.respelled,
+            suggestions: all.suggestions,
         },
         watermark: (from != Some(&next)).then_some(next),
         left_out: left.len(),
@@ -396,6 +398,7 @@ mod tests {
             matched: Default::default(),
             text: String::new(),
             highlights: vec![],
+            title_highlights: vec![],
             seq,
             group: None,
             copies: Vec::new(),
@@ -408,6 +411,8 @@ mod tests {
             hits,
             took: std::time::Duration::ZERO,
             seq,
+            respelled: vec![],
+            suggestions: vec![],
         }
     }
 

@@ -1,0 +1,200 @@
+//! What a search shows: exact highlights in passages and titles, the operators of the query
+//! language, respelled words and suggestions, each on the bundled corpus.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+use crate::util::{corpus_dir, Env, Hit};
+
+fn corpus_env() -> Env {
+    let env = Env::new();
+    env.index(&corpus_dir());
+    env
+}
+
+/// The highlighted pieces of each hit's text.
+fn marked(hits: &[Hit]) -> Vec<String> {
+    hits.iter()
+        .flat_map(|h| h.highlights.iter().map(|&[a, b]| h.text[a..b].to_string()))
+        .collect()
+}
+
+/// Every hit line as JSON values, for fields the shared `Hit` does not decode.
+fn raw_hits(env: &Env, args: &[&str]) -> (Vec<Value>, Value) {
+    let mut full = vec!["search", "--format", "json"];
+    full.extend_from_slice(args);
+    let out = env.run(&full);
+    let mut hits = Vec::new();
+    let mut summary = Value::Null;
+    for line in String::from_utf8(out.stdout).unwrap().lines() {
+        let v: Value = serde_json::from_str(line).unwrap();
+        match v["type"].as_str() {
+            Some("hit") => hits.push(v),
+            Some("summary") => summary = v,
+            _ => {}
+        }
+    }
+    (hits, summary)
+}
+
+fn articles(hits: &[Hit]) -> BTreeSet<String> {
+    hits.iter().map(|h| h.article_id.clone()).collect()
+}
+
+#[test]
+fn a_phrase_is_highlighted_as_one_span_in_text_and_title() {
+    let env = corpus_env();
+    let (hits, _) = env.search_json(&["\"Ministry of State Security\"", "-n", "20"]);
+    assert!(!hits.is_empty());
+    let pieces = marked(&hits);
+    assert!(!pieces.is_empty());
+    for p in &pieces {
+        // One span, the whole phrase; never "of" or "State" alone.
+        let words: Vec<String> = p.split_whitespace().map(str::to_lowercase).collect();
+        assert_eq!(words, ["ministry", "of", "state", "security"], "{p}");
+    }
+    let (raw, _) = raw_hits(&env, &["\"Ministry of State Security\"", "-n", "20"]);
+    let titled: Vec<String> = raw
+        .iter()
+        .flat_map(|h| {
+            let title = h["title"].as_str().unwrap().to_string();
+            h["title_highlights"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(move |r| {
+                    let (a, b) = (
+                        r[0].as_u64().unwrap() as usize,
+                        r[1].as_u64().unwrap() as usize,
+                    );
+                    title[a..b].to_string()
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert!(
+        titled.iter().any(|t| t == "Ministry of State Security"),
+        "{titled:?}"
+    );
+
+    // In colour, the title's matched words are coloured like the passage's.
+    let out = env.ok(
+        &[
+            "search",
+            "\"Ministry of State Security\"",
+            "--color",
+            "always",
+            "-n",
+            "1",
+        ],
+        0,
+    );
+    let title_line = out.lines().next().unwrap();
+    assert!(
+        title_line.contains("\x1b[31mMinistry of State Security\x1b[0m"),
+        "{title_line:?}"
+    );
+}
+
+#[test]
+fn prefix_proximity_and_near_find_what_they_say() {
+    let env = corpus_env();
+    let (prefix, _) = env.search_json(&["spy*", "-n", "50", "--copies", "all"]);
+    let (word, _) = env.search_json(&["spy", "-n", "50", "--copies", "all"]);
+    assert!(articles(&prefix).is_superset(&articles(&word)));
+    for p in marked(&prefix) {
+        assert!(p.to_lowercase().starts_with("sp"), "{p}");
+    }
+    assert!(marked(&prefix).iter().any(|p| p.to_lowercase() == "spying"));
+
+    // The corpus says "invested in recruiting officers": two words between the first and the
+    // last, which a phrase with a slop of 2 allows and one of 1 does not.
+    let (exact, _) = env.search_json(&["\"invested officers\""]);
+    assert!(exact.is_empty());
+    assert!(env.search_json(&["\"invested officers\"~1"]).0.is_empty());
+    let (near, _) = env.search_json(&["\"invested officers\"~2"]);
+    assert_eq!(near.len(), 1);
+    let pieces: Vec<String> = marked(&near).iter().map(|p| p.to_lowercase()).collect();
+    assert_eq!(pieces, ["invested", "officers"]);
+
+    // NEAR takes either order, at most N words apart.
+    assert!(env.search_json(&["officers NEAR/1 invested"]).0.is_empty());
+    let (either, _) = env.search_json(&["officers NEAR/2 invested"]);
+    assert_eq!(articles(&either), articles(&near));
+    assert_eq!(marked(&either).len(), 2);
+    let (adjacent, _) = env.search_json(&["officers NEAR/0 recruiting"]);
+    assert_eq!(marked(&adjacent), ["recruiting", "officers"]);
+}
+
+#[test]
+fn misspelt_words_are_respelled_and_said_so() {
+    let env = corpus_env();
+    let (right, _) = env.search_json(&["Mossad", "-n", "50"]);
+    assert!(!right.is_empty());
+    let (fuzzy, summary) = env.search_json(&["Mosad~", "-n", "50"]);
+    assert_eq!(articles(&fuzzy), articles(&right));
+    assert_eq!(summary["searched_also"], serde_json::json!({}));
+    assert!(marked(&fuzzy).iter().all(|p| p == "Mossad"));
+
+    // Unasked, a word no article holds is searched with its neighbour, and the output says so.
+    let (auto, summary) = env.search_json(&["Mosad", "-n", "50"]);
+    assert_eq!(articles(&auto), articles(&right));
+    assert_eq!(summary["searched_also"]["Mosad"][0], "mossad");
+    let out = env.run(&["search", "Mosad"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("searched also: mossad (for 'Mosad'"),
+        "{stderr}"
+    );
+
+    // Quoted, a word is searched as written.
+    let (quoted, summary) = env.search_json(&["\"Mosad\""]);
+    assert!(quoted.is_empty());
+    assert_eq!(summary["searched_also"], serde_json::json!({}));
+}
+
+#[test]
+fn a_search_that_finds_nothing_suggests_words_the_index_holds() {
+    let env = corpus_env();
+    let out = env.run(&["search", "Mosadd"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("no article holds 'Mosadd'; did you mean:") && stderr.contains("mossad"),
+        "{stderr}"
+    );
+    // A word the index holds is never "corrected".
+    let out = env.run(&["search", "Mossad Antarctica"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("'Mossad'"), "{stderr}");
+}
+
+/// Every example of the README's table of query syntax is a query dossier reads (exit 0 with
+/// hits or 1 without, never 2), so the table cannot promise syntax the parser refuses.
+#[test]
+fn every_query_syntax_example_of_the_readme_runs() {
+    let env = corpus_env();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let (_, table) = readme
+        .split_once("### Queries\n\n| syntax | meaning |\n|---|---|\n")
+        .expect("the README's table of query syntax");
+    let mut ran = 0;
+    for row in table.lines().take_while(|l| l.starts_with('|')) {
+        let syntax = row.trim_start_matches('|').split(" | ").next().unwrap();
+        for example in syntax.split('`').skip(1).step_by(2) {
+            if example.contains("NAME") {
+                continue; // a placeholder, not a query
+            }
+            let out = env.run(&["search", example]);
+            assert!(
+                matches!(out.status.code(), Some(0 | 1)),
+                "{example}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            ran += 1;
+        }
+    }
+    assert!(ran >= 15, "only {ran} examples found");
+}
