@@ -14,6 +14,7 @@ mod incremental;
 mod language;
 mod languages;
 mod quality;
+mod relevance;
 mod results;
 mod safety;
 mod saved;
