@@ -299,6 +299,7 @@ pub fn search(ctx: &Ctx, query: &Query, args: &SearchArgs) -> Result<ExitCode> {
         per_article: ctx.config.per_article(args.per_article),
         after_seq: None,
         all_copies: args.copies == crate::cli::Copies::All,
+        tags_in_query: !args.no_tags_in_query,
     };
     let results = searcher.search(query, &opts)?;
     let mut printer = hit_printer(args.format, ctx.color(), false);

@@ -316,6 +316,10 @@ pub struct SearchArgs {
     /// or every copy as a hit of its own
     #[arg(long, value_enum, default_value_t = Copies::One)]
     pub copies: Copies,
+    /// Take words that name an agency or a country ("Mossad", "German foreign intelligence")
+    /// as words only: by default an article tagged with it matches them too, and ranks higher
+    #[arg(long)]
+    pub no_tags_in_query: bool,
     /// Output format
     #[arg(long, value_enum, default_value_t = HitFormat::Human)]
     pub format: HitFormat,

@@ -100,6 +100,83 @@ impl Expr {
     }
 }
 
+/// An agency or a country that a run of a query's words names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NamedTag {
+    /// [`Field::Agency`] or [`Field::Country`].
+    pub field: Field,
+    /// The canonical agency ID or country code.
+    pub id: String,
+    /// The words as typed.
+    pub words: String,
+}
+
+/// The most words a run naming an agency or a country may have.
+const MAX_NAME_WORDS: usize = 5;
+
+impl Expr {
+    /// The query with each run of its top-level words that names an agency or a country
+    /// (`Mossad`, `German foreign intelligence`, `Russian`) read as those words *or* the tag:
+    /// an article tagged BND answers `German foreign intelligence` in whatever language and
+    /// words it names the service. The longest run wins. One word under four letters counts
+    /// only in capitals, as typed (`US`, `CIA`; not `us`). Quoted words are taken as text.
+    pub fn with_tags(&self) -> (Expr, Vec<NamedTag>) {
+        let nodes = &self.0;
+        let mut out = Vec::with_capacity(nodes.len());
+        let mut tags = Vec::new();
+        let mut i = 0;
+        while i < nodes.len() {
+            let mut found = None;
+            for len in (1..=MAX_NAME_WORDS.min(nodes.len() - i)).rev() {
+                let words: Option<Vec<&str>> = nodes[i..i + len]
+                    .iter()
+                    .map(|n| match n {
+                        Node::Word(Field::Any, w) => Some(w.as_str()),
+                        _ => None,
+                    })
+                    .collect();
+                let Some(words) = words else {
+                    continue;
+                };
+                let text = words.join(" ");
+                let short = text.chars().count() < 4;
+                if len == 1 && short && !text.chars().all(|c| c.is_uppercase()) {
+                    continue;
+                }
+                let tag = tag::resolve_agency(&text)
+                    .map(|id| (Field::Agency, id))
+                    .or_else(|| tag::resolve_country(&text).map(|c| (Field::Country, c)));
+                if let Some((field, id)) = tag {
+                    found = Some((len, field, id, text));
+                    break;
+                }
+            }
+            let Some((len, field, id, words)) = found else {
+                out.push(nodes[i].clone());
+                i += 1;
+                continue;
+            };
+            let as_words = match &nodes[i..i + len] {
+                [one] => one.clone(),
+                several => Node::And(several.to_vec()),
+            };
+            out.push(Node::Or(vec![as_words, Node::Word(field, id.to_string())]));
+            if !tags
+                .iter()
+                .any(|t: &NamedTag| t.id == id && t.field == field)
+            {
+                tags.push(NamedTag {
+                    field,
+                    id: id.to_string(),
+                    words,
+                });
+            }
+            i += len;
+        }
+        (Expr(out), tags)
+    }
+}
+
 impl Node {
     /// Whether the node matches words of passage text or title (not a filter, not a group).
     pub fn is_text(&self) -> bool {
@@ -1035,6 +1112,35 @@ mod tests {
             &"\"Hanssen\"".parse::<Expr>().unwrap().0[0],
             Node::Phrase(..)
         ));
+    }
+
+    #[test]
+    fn runs_of_words_that_name_a_service_or_a_country_read_as_its_tag() {
+        let e: Expr = "German foreign intelligence AfD -Trump".parse().unwrap();
+        let (tagged, tags) = e.with_tags();
+        assert_eq!(tags.len(), 1);
+        assert_eq!((tags[0].field, tags[0].id.as_str()), (Field::Agency, "BND"));
+        assert_eq!(tags[0].words, "German foreign intelligence");
+        assert_eq!(tagged.0.len(), 3);
+        assert!(
+            matches!(&tagged.0[0], Node::Or(v) if matches!(&v[0], Node::And(w) if w.len() == 3))
+        );
+        assert_eq!(tagged.0[1..], e.0[3..]);
+        // A short word counts in capitals only; quoted words are text.
+        assert!("tell us".parse::<Expr>().unwrap().with_tags().1.is_empty());
+        assert_eq!("tell US".parse::<Expr>().unwrap().with_tags().1[0].id, "US");
+        assert!("\"Mossad\""
+            .parse::<Expr>()
+            .unwrap()
+            .with_tags()
+            .1
+            .is_empty());
+        let (_, tags) = "Iran executes CIA spies"
+            .parse::<Expr>()
+            .unwrap()
+            .with_tags();
+        let ids: Vec<&str> = tags.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids, ["IR", "CIA"]);
     }
 
     fn error_of(q: &str) -> (usize, String) {

@@ -29,12 +29,20 @@ use crate::error::{Error, Result};
 use crate::highlight::Highlighter;
 use crate::index;
 use crate::lang::{self, Analyzer};
-use crate::query::{DatesMode, Field, Node, Query, Undated};
+use crate::query::{DatesMode, Field, NamedTag, Node, Query, Undated};
 use crate::schema::{self, Fields, KIND_ARTICLE, KIND_GROUPS, KIND_PASSAGE};
 use crate::terms;
 
 /// How much a title match weighs against a passage-text match.
 const TITLE_BOOST: f32 = 2.0;
+
+/// What a passage gains when its article is tagged with an agency or a country the query
+/// names by words.
+const TAG_BOOST: f32 = 1.0;
+
+/// How much the article's own score for the query (over its whole text and title) adds to the
+/// score of each of its passages.
+const ARTICLE_WEIGHT: f32 = 1.0;
 
 /// Options of one search.
 #[derive(Debug, Clone, Copy)]
@@ -48,6 +56,9 @@ pub struct SearchOptions {
     pub after_seq: Option<u64>,
     /// Every copy of a story, instead of its best-ranked copy alone.
     pub all_copies: bool,
+    /// Words that name an agency or a country also match, and rank higher, the articles
+    /// tagged with it ([`crate::query::Expr::with_tags`]).
+    pub tags_in_query: bool,
 }
 
 impl Default for SearchOptions {
@@ -57,6 +68,7 @@ impl Default for SearchOptions {
             per_article: 2,
             after_seq: None,
             all_copies: false,
+            tags_in_query: true,
         }
     }
 }
@@ -113,6 +125,9 @@ pub struct Hit {
     pub group: Option<String>,
     /// The other articles of its group, the representative first.
     pub copies: Vec<CopyRef>,
+    /// The agencies and countries the query named by words ("Mossad", "German foreign
+    /// intelligence") that the article is tagged with.
+    pub matched_tags: Vec<String>,
 }
 
 /// Another article telling the same story.
@@ -285,6 +300,16 @@ impl Searcher {
 
     fn search_unchecked(&self, query: &Query, opts: &SearchOptions) -> Result<Results> {
         let started = Instant::now();
+        let (expr, tags) = if opts.tags_in_query {
+            query.expr.with_tags()
+        } else {
+            (query.expr.clone(), Vec::new())
+        };
+        let tagged = Query {
+            expr,
+            ..query.clone()
+        };
+        let query = &tagged;
         // Read the commit number first, then take a fresh snapshot: the snapshot holds at least
         // that commit, so `Results.seq` never claims passages the search could not see (a saved
         // query's watermark moves to it). The first search uses the snapshot taken at open,
@@ -300,7 +325,7 @@ impl Searcher {
         };
         let searcher = self.reader.searcher();
         let plan = Plan::new(&self.fields, &searcher, query)?;
-        let tq = plan.passage_query(&searcher, query, opts)?;
+        let tq = plan.passage_query(&searcher, query, opts, &tags)?;
         let groups = Groups::load(&searcher, &self.fields)?;
         // No search returns more passages than the index holds: a huge --limit costs no more
         // memory than the whole index would.
@@ -316,6 +341,9 @@ impl Searcher {
                 let fetched = top.len();
                 let last_fetched = top.last().map(|&(score, _)| score);
                 let mut keys = DocKeys::new(&searcher);
+                let passage_score: HashMap<DocAddress, Score> =
+                    top.iter().map(|&(s, a)| (a, s)).collect();
+                let top = plan.with_article_scores(query, top, &mut keys)?;
                 let mut keep = Keep::new(opts, &groups);
                 let mut kept = Vec::new();
                 // Equal scores form a group, taken in a fixed order ([`order_tied`]).
@@ -336,7 +364,9 @@ impl Searcher {
                 let more = fetched == fetch && fetched < total;
                 // A tie across the fetch limit would let the index's layout pick which tied
                 // passage is kept: fetch past it.
-                let tie_at_cut = more && kept.last().map(|&(s, _)| s) == last_fetched;
+                let tie_at_cut = more
+                    && kept.last().map(|(_, a)| passage_score.get(a).copied())
+                        == Some(last_fetched);
                 if (kept.len() == limit && !tie_at_cut) || !more {
                     break (kept, total);
                 }
@@ -355,6 +385,11 @@ impl Searcher {
         for (i, (score, addr)) in ranked.into_iter().enumerate() {
             let doc: TantivyDocument = searcher.doc(addr)?;
             let mut hit = self.hit(i + 1, score, &doc, &marker);
+            hit.matched_tags = tags
+                .iter()
+                .filter(|t| hit.agencies.contains(&t.id) || hit.countries.contains(&t.id))
+                .map(|t| t.id.clone())
+                .collect();
             if let Some(g) = groups.of(schema::article_key(&hit.article_id)) {
                 hit.group = Some(g.id.clone());
                 hit.copies = self.copies_of(&searcher, g, &hit.article_id)?;
@@ -409,6 +444,7 @@ impl Searcher {
             seq: doc.get_first(f.seq).and_then(|v| v.as_u64()).unwrap_or(0),
             group: None,
             copies: Vec::new(),
+            matched_tags: Vec::new(),
         }
     }
 
@@ -463,7 +499,11 @@ impl Searcher {
     /// The query over article documents: every clause and every filter, scoring ignored.
     pub(crate) fn article_query(&self, query: &Query) -> Result<Box<dyn TantivyQuery>> {
         let searcher = self.reader.searcher();
-        Plan::new(&self.fields, &searcher, query)?.article_query(query)
+        let tagged = Query {
+            expr: query.expr.with_tags().0,
+            ..query.clone()
+        };
+        Plan::new(&self.fields, &searcher, &tagged)?.article_query(&tagged)
     }
 }
 
@@ -616,6 +656,7 @@ impl<'a> Plan<'a> {
         searcher: &tantivy::Searcher,
         query: &Query,
         opts: &SearchOptions,
+        tags: &[NamedTag],
     ) -> Result<Box<dyn TantivyQuery>> {
         let f = &self.fields;
         let nodes = &query.expr.0;
@@ -652,6 +693,19 @@ impl<'a> Plan<'a> {
         if simple && !nodes.first().is_some_and(|n| self.passages_only(n)) {
             clauses.push((Occur::Must, filter(kind_is(f, KIND_PASSAGE))));
         }
+        // An article tagged with what the query names ranks above one that only has the words.
+        for t in tags {
+            let field = if t.field == Field::Agency {
+                f.agency
+            } else {
+                f.country
+            };
+            let tagged = term_query(Term::from_field_text(field, &t.id));
+            clauses.push((
+                Occur::Should,
+                Box::new(ConstScoreQuery::new(tagged, TAG_BOOST)),
+            ));
+        }
         if let Some(after) = opts.after_seq {
             let newer = RangeQuery::new(
                 Bound::Excluded(Term::from_field_u64(f.seq, after)),
@@ -679,6 +733,54 @@ impl<'a> Plan<'a> {
             clauses.push((Occur::Must, filter(Box::new(AllQuery))));
         }
         Ok(clauses)
+    }
+
+    /// Adds to each passage's score its article's score for the same clauses (over the whole
+    /// text and the title, weighed by [`ARTICLE_WEIGHT`]), and sorts again, best first: an
+    /// article about the subject then outranks a passing mention whose one passage happens to
+    /// hold the words densely. Only the fetched passages are scored again.
+    fn with_article_scores(
+        &self,
+        query: &Query,
+        mut top: Vec<(Score, DocAddress)>,
+        keys: &mut DocKeys,
+    ) -> Result<Vec<(Score, DocAddress)>> {
+        let mut clauses = Vec::new();
+        for leaf in self.ranking_leaves(query)? {
+            if let Some(q) = self.matcher(leaf, self.fields.body)? {
+                clauses.push((Occur::Should, q));
+            }
+        }
+        if clauses.is_empty() || top.is_empty() {
+            return Ok(top);
+        }
+        let articles = BooleanQuery::new(clauses);
+        let weight = articles.weight(EnableScoring::enabled_from_searcher(&self.searcher))?;
+        // The article document of each passage, by segment, in document order.
+        let mut wanted: BTreeMap<u32, BTreeSet<DocId>> = BTreeMap::new();
+        let mut article_of = Vec::with_capacity(top.len());
+        for &(_, addr) in &top {
+            let doc = keys.article_doc(addr)?;
+            wanted.entry(addr.segment_ord).or_default().insert(doc);
+            article_of.push(DocAddress::new(addr.segment_ord, doc));
+        }
+        let mut scores: HashMap<DocAddress, Score> = HashMap::new();
+        for (segment, docs) in wanted {
+            let mut scorer = weight.scorer(self.searcher.segment_reader(segment), 1.0)?;
+            for doc in docs {
+                if scorer.doc() < doc {
+                    scorer.seek(doc);
+                }
+                if scorer.doc() == doc {
+                    scores.insert(DocAddress::new(segment, doc), scorer.score());
+                }
+            }
+        }
+        for ((score, _), article) in top.iter_mut().zip(article_of) {
+            *score += ARTICLE_WEIGHT * scores.get(&article).copied().unwrap_or(0.0);
+        }
+        top.sort_by(|a, b| b.0.total_cmp(&a.0));
+        Ok(top)
     }
 
     /// The clauses that rank passages: the query's positive text clauses, less the single words
@@ -1159,6 +1261,17 @@ impl<'a> DocKeys<'a> {
             searcher,
             columns: HashMap::new(),
         }
+    }
+
+    /// The article document of a passage: the first of the documents before it that carry its
+    /// key (see [`crate::schema`] on how an article's documents are laid out).
+    fn article_doc(&mut self, addr: DocAddress) -> Result<DocId> {
+        let (key, _) = self.get(addr)?;
+        let mut doc = addr.doc_id;
+        while doc > 0 && self.get(DocAddress::new(addr.segment_ord, doc - 1))?.0 == key {
+            doc -= 1;
+        }
+        Ok(doc)
     }
 
     /// The article key and passage number of a document.

@@ -203,6 +203,7 @@ struct Hit {
     title_highlights: Vec<[usize; 2]>,
     group: Option<String>,
     copies: Vec<Copy>,
+    matched_tags: Vec<String>,
 }
 
 /// Another article of a hit's or an article's story.
@@ -430,6 +431,8 @@ fn every_json_lines_type_decodes() {
         for [a, b] in &h.title_highlights {
             assert!(h.title[*a..*b].to_lowercase().starts_with("recruit"));
         }
+        // "recruit" names no agency or country.
+        assert!(h.matched_tags.is_empty());
         // The bundled corpus tells no story twice.
         assert!(h.group.is_none() && h.copies.is_empty(), "{h:?}");
     }

@@ -130,15 +130,15 @@ fn prefix_proximity_and_near_find_what_they_say() {
 #[test]
 fn misspelt_words_are_respelled_and_said_so() {
     let env = corpus_env();
-    let (right, _) = env.search_json(&["Mossad", "-n", "50"]);
+    let (right, _) = env.search_json(&["Mossad", "-n", "50", "--no-tags-in-query"]);
     assert!(!right.is_empty());
-    let (fuzzy, summary) = env.search_json(&["Mosad~", "-n", "50"]);
+    let (fuzzy, summary) = env.search_json(&["Mosad~", "-n", "50", "--no-tags-in-query"]);
     assert_eq!(articles(&fuzzy), articles(&right));
     assert_eq!(summary["searched_also"], serde_json::json!({}));
     assert!(marked(&fuzzy).iter().all(|p| p == "Mossad"));
 
     // Unasked, a word no article holds is searched with its neighbour, and the output says so.
-    let (auto, summary) = env.search_json(&["Mosad", "-n", "50"]);
+    let (auto, summary) = env.search_json(&["Mosad", "-n", "50", "--no-tags-in-query"]);
     assert_eq!(articles(&auto), articles(&right));
     assert_eq!(summary["searched_also"]["Mosad"][0], "mossad");
     let out = env.run(&["search", "Mosad"]);
@@ -197,4 +197,38 @@ fn every_query_syntax_example_of_the_readme_runs() {
         }
     }
     assert!(ran >= 15, "only {ran} examples found");
+}
+
+/// Words that name a service find the articles tagged with it in any language, rank them, and
+/// say so; `--no-tags-in-query` takes the words as words only.
+#[test]
+fn words_naming_a_service_match_its_tag_in_any_language() {
+    let env = corpus_env();
+    let (raw, _) = raw_hits(&env, &["German foreign intelligence", "-n", "20"]);
+    let german: Vec<&Value> = raw.iter().filter(|h| h["language"] == "de").collect();
+    assert!(
+        !german.is_empty(),
+        "the German article on the BND answers too"
+    );
+    for h in &raw {
+        assert_eq!(
+            h["matched_tags"],
+            serde_json::json!(["BND"]),
+            "{}",
+            h["title"]
+        );
+    }
+    let (plain, _) = raw_hits(
+        &env,
+        &[
+            "German foreign intelligence",
+            "-n",
+            "20",
+            "--no-tags-in-query",
+        ],
+    );
+    assert!(plain.iter().all(|h| h["language"] != "de"));
+    assert!(plain
+        .iter()
+        .all(|h| h["matched_tags"] == serde_json::json!([])));
 }

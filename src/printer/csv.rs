@@ -215,6 +215,7 @@ mod tests {
             seq: 1,
             group: None,
             copies: Vec::new(),
+            matched_tags: Vec::new(),
         };
         let results = Results {
             hits: vec![hit],

@@ -416,6 +416,7 @@ mod tests {
                 seq: 1,
                 group: None,
                 copies: Vec::new(),
+                matched_tags: Vec::new(),
             }],
             total_matches: 1,
             took: Duration::from_millis(2),

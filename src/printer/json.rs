@@ -26,6 +26,8 @@
 //!   is the day dossier first indexed the article, kept when it is indexed again unchanged.
 //!   `title_highlights` are byte offsets into `title`, as `highlights` into `text`: a phrase
 //!   is one range, and a word is marked only where the clause that holds it matched.
+//!   `matched_tags` lists the agencies and countries the query named by words (`Mossad`,
+//!   `German foreign intelligence`) that the hit's article is tagged with.
 //! - `suggestion` (`search`, `saved run`, only when nothing matched): `{"type":"suggestion",
 //!   "word":"Snowdon","suggestions":["snowden"]}`, one a word of the query that no article
 //!   holds, naming the closest words the index holds (as indexed: folded and stemmed).
@@ -190,6 +192,7 @@ pub struct HitLine<'a> {
     title_highlights: Vec<[usize; 2]>,
     group: Option<&'a str>,
     copies: &'a [crate::search::CopyRef],
+    matched_tags: &'a [String],
 }
 
 /// Serializes a date as `"YYYY-MM-DD"`, or `null`.
@@ -295,6 +298,7 @@ impl<'a> HitLine<'a> {
             title_highlights: hit.title_highlights.iter().map(|&(s, e)| [s, e]).collect(),
             group: hit.group.as_deref(),
             copies: &hit.copies,
+            matched_tags: &hit.matched_tags,
         }
     }
 }

@@ -327,6 +327,7 @@ fn all_matches(searcher: &Searcher, saved: &SavedQuery, after: Option<u64>) -> R
         per_article: usize::MAX,
         after_seq: after,
         all_copies: false,
+        ..SearchOptions::default()
     };
     let started = Instant::now();
     loop {
@@ -402,6 +403,7 @@ mod tests {
             seq,
             group: None,
             copies: Vec::new(),
+            matched_tags: Vec::new(),
         }
     }
 

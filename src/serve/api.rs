@@ -158,6 +158,7 @@ pub async fn search_page(shared: Arc<Shared>, p: Params) -> Result<Results, ApiE
             per_article: shared.per_article(),
             after_seq: None,
             all_copies: p.all_copies(),
+            ..SearchOptions::default()
         };
         let mut results = searcher.search(&query, &opts)?;
         results.hits.drain(..p.offset.min(results.hits.len()));
