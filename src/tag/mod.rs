@@ -414,7 +414,7 @@ static AGENCY_LOOKUP: LazyLock<HashMap<String, Option<&'static str>>> = LazyLock
 });
 
 static COUNTRY_LOOKUP: LazyLock<HashMap<String, Option<&'static str>>> = LazyLock::new(|| {
-    let all = tables::all_countries();
+    let all = tables::country_aliases();
     let codes = all.iter().map(|c| (c.code, c.code));
     let names = all.iter().flat_map(|c| {
         std::iter::once((c.code, c.name)).chain(c.aliases.iter().map(move |a| (c.code, *a)))

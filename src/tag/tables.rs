@@ -300,14 +300,35 @@ static COUNTRIES: LazyLock<(Vec<Country>, usize)> = LazyLock::new(|| {
             Ok(n)
         })
         .unwrap_or_else(|e| panic!("bug: the built-in name tables do not parse: {e}"));
+    // 25,000 names: find each one's country by code in a map, not by a scan of the table.
+    let at: std::collections::HashMap<&str, usize> =
+        all.iter().enumerate().map(|(i, c)| (c.code, i)).collect();
     for (code, name) in local {
-        match all.iter_mut().find(|c| c.code == code) {
-            Some(c) => c.local.push(name),
+        match at.get(code) {
+            Some(&i) => all[i].local.push(name),
             None => panic!("bug: a name table names unknown country {code}"),
         }
     }
     (all, current)
 });
+
+/// Current countries then former states, without the names in other languages: what a
+/// lookup by English name, alias or code needs, without parsing the 25,000 local names (a
+/// search that resolves a word of its query pays for this table alone).
+static COUNTRY_ALIASES: LazyLock<Vec<Country>> = LazyLock::new(|| {
+    let parse = |text, former| {
+        parse_countries(text, former)
+            .unwrap_or_else(|e| panic!("bug: the built-in country table does not parse: {e}"))
+    };
+    let mut all = parse(COUNTRIES_TSV, false);
+    all.extend(parse(FORMER_TSV, true));
+    all
+});
+
+/// [`all_countries`] without their local names ([`Country::local`] is empty).
+pub(crate) fn country_aliases() -> &'static [Country] {
+    &COUNTRY_ALIASES
+}
 
 /// Every agency of the table, in table order.
 pub fn agencies() -> &'static [Agency] {
