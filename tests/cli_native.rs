@@ -229,6 +229,8 @@ struct Article {
     path: String,
     indexed: bool,
     title: Option<String>,
+    #[serde(default)]
+    title_raw: Option<String>,
     published: Option<String>,
     published_source: Option<String>,
     published_sure: bool,
@@ -474,6 +476,7 @@ fn every_json_lines_type_decodes() {
             Line::Article(a) => {
                 assert!(!a.indexed && a.encoding.is_some() && a.agencies == ["GRU"]);
                 assert_eq!(a.title.as_deref(), Some("A note"));
+                assert_eq!(a.title_raw, None, "the title as written");
                 // A text file declares no language: it is read from the text.
                 assert_eq!(a.language.as_deref(), Some("en"));
                 assert_eq!(a.language_source.as_deref(), Some("detected"));

@@ -27,12 +27,13 @@
 //! - `summary` (`search`, `saved run`): `{"type":"summary","hits":N,"total_matches":M,
 //!   "took_ms":T}` after the hits. Lines of a saved query also carry `"query":"NAME"`.
 //! - `article` (`show`, `extract`): `{"type":"article","article_id":"…","path":"…",
-//!   "indexed":bool,"title":…,"published":…,"published_source":…,"published_sure":bool,
+//!   "indexed":bool,"title":…,"title_raw":…,"published":…,"published_source":…,"published_sure":bool,
 //!   "first_seen":…,"url":…,"site":…,
 //!   "language":…,"language_source":…,"encoding":…,"agencies":[…],"countries":[…],
 //!   "former_countries":[…],"matched":{"RU":["России","Kremlin"]},"passages":N,"text":"…",
 //!   "paragraphs":["…"],"highlights":[[start,end],…],"group":…,"copies":[…]}`; `group` and
-//!   `copies` are as in `hit` (from `show`; `null` and `[]` from `extract`); `text` is the paragraphs joined by
+//!   `copies` are as in `hit` (from `show`; `null` and `[]` from `extract`); `title_raw`, the
+//!   title with the site's name, only when it differs from `title`; `text` is the paragraphs joined by
 //!   blank lines and `highlights` (from `show --query`) are byte offsets into it. From `extract`,
 //!   `language` is an ISO 639-1 code or `"und"` and `language_source` is `"detected"`,
 //!   `"declared"` or `"both"` (`null` with `"und"`).
@@ -86,6 +87,8 @@ pub struct ArticleLine<'a> {
     path: &'a str,
     indexed: bool,
     title: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    title_raw: Option<&'a str>,
     published: Option<String>,
     published_source: Option<&'a str>,
     published_sure: bool,
@@ -116,6 +119,7 @@ impl<'a> ArticleLine<'a> {
             path: &a.path,
             indexed: a.indexed,
             title: a.title.as_deref(),
+            title_raw: a.title_raw.as_deref(),
             published: a.published.map(|d| d.to_string()),
             published_source: a.published_source,
             published_sure: a.published_sure,
