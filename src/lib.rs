@@ -36,6 +36,7 @@ pub mod schema;
 pub mod search;
 pub mod serve;
 pub mod show;
+pub mod skip;
 pub mod status;
 pub mod tag;
 

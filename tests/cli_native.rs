@@ -319,6 +319,7 @@ struct IndexRun {
     duplicate: usize,
     removed: usize,
     skipped: std::collections::BTreeMap<String, usize>,
+    skipped_by_kind: std::collections::BTreeMap<String, usize>,
     #[allow(dead_code)]
     files_read: usize,
     passages: usize,
@@ -370,6 +371,12 @@ fn every_json_lines_type_decodes() {
     assert_eq!((run.new, run.changed, run.removed), (61, 0, 0));
     assert!(run.passages > run.new && run.bytes_read > 0 && run.seconds > 0.0);
     assert!(run.unchanged == 0 && run.skipped.values().sum::<usize>() > 0 && !run.outdated);
+    // The corpus's README and truth tables: counted as not articles, by reason and by kind.
+    assert_eq!(
+        run.skipped_by_kind.values().sum::<usize>(),
+        run.skipped.values().sum::<usize>()
+    );
+    assert!(run.skipped_by_kind["not_an_article"] > 0);
     assert!(run.kept_roots.is_empty());
 
     // search: hits then one summary.
