@@ -1,4 +1,7 @@
-//! The body of each subcommand: call the library, print, pick the exit status.
+//! The body of each subcommand: call the library, print, pick the exit status. Those of
+//! `dossier saved` are in [`saved`].
+
+pub mod saved;
 
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -725,7 +728,7 @@ pub fn serve(ctx: &Ctx, args: &ServeArgs) -> Result<ExitCode> {
     };
     let opts = dossier::serve::ServeOptions {
         index: ctx.index.clone(),
-        queries: crate::app_saved::queries_file(args.queries.clone(), &ctx.index),
+        queries: saved::queries_file(args.queries.clone(), &ctx.index),
         listen: args.listen,
         token,
         per_article: ctx.config.per_article(None),
