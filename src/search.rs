@@ -79,6 +79,8 @@ pub struct Hit {
     pub site: Option<String>,
     /// Article title (may be empty).
     pub title: String,
+    /// The title as the page writes it, when that differs (site name and all).
+    pub title_raw: Option<String>,
     /// Publication date, when known.
     pub published: Option<Date>,
     /// Where the date was read from ([`crate::extract::DateSource::as_str`]), when known.
@@ -379,6 +381,7 @@ impl Searcher {
             url: first_str(doc, f.url),
             site: first_str(doc, f.site),
             title: first_str(doc, f.title).unwrap_or_default(),
+            title_raw: first_str(doc, f.title_raw),
             published,
             published_source: stored_source(doc, f.published_source),
             published_sure: stored_sure(doc, f.published_sure),

@@ -185,6 +185,9 @@ struct Hit {
     url: Option<String>,
     site: Option<String>,
     title: String,
+    #[allow(dead_code)] // decoded to hold the contract; tests/titles.rs reads it
+    #[serde(default)]
+    title_raw: Option<String>,
     published: Option<String>,
     published_source: Option<String>,
     published_sure: bool,

@@ -116,11 +116,21 @@ fn extract_cuts_site_names_and_keeps_the_raw_title() {
 }
 
 #[test]
-fn show_and_export_carry_the_raw_title() {
+fn search_show_and_export_carry_the_raw_title() {
     let env = pages();
     env.index(&env.path("c"));
     let out = env.ok(&["export", "--format", "json"], 0);
     assert_eq!(titles(&out, "article"), expected());
+    let args = [
+        "search",
+        "navy OR officials",
+        "--format",
+        "json",
+        "--copies",
+        "all",
+    ];
+    let out = env.ok(&args, 0);
+    assert_eq!(titles(&out, "hit"), expected());
     let spy = env.path("c/reuters.com/2021/spy.html");
     let out = env.ok(&["show", spy.to_str().unwrap(), "--format", "json"], 0);
     let v: Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();

@@ -6,6 +6,7 @@
 //!
 //! - `hit` (`search`, `saved run`): `{"type":"hit","rank":1,"score":7.1,"article_id":"…",
 //!   "passage":3,"path":"…","paths":["…",…],"url":"…"|null,"site":"…"|null,"title":"…",
+//!   "title_raw":"…" (only when the page writes its title otherwise, site name and all),
 //!   "published":"YYYY-MM-DD"|null,"published_source":"meta"|null,"published_sure":bool,
 //!   "first_seen":"YYYY-MM-DD"|null,"agencies":["DGSE"],"countries":["FR"],"language":"fr",
 //!   "former_countries":[],"matched":{"DGSE":["DGSE"],"FR":["Paris","French"]},"text":"…",
@@ -171,6 +172,8 @@ pub struct HitLine<'a> {
     url: Option<&'a str>,
     site: Option<&'a str>,
     title: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    title_raw: Option<&'a str>,
     published: Option<String>,
     published_source: Option<&'a str>,
     published_sure: bool,
@@ -255,6 +258,7 @@ impl<'a> HitLine<'a> {
             url: hit.url.as_deref(),
             site: hit.site.as_deref(),
             title: &hit.title,
+            title_raw: hit.title_raw.as_deref(),
             published: hit.published.map(|d| d.to_string()),
             published_source: hit.published_source,
             published_sure: hit.published_sure,
