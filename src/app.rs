@@ -1,4 +1,7 @@
-//! The body of each subcommand: call the library, print, pick the exit status.
+//! The body of each subcommand: call the library, print, pick the exit status. Those of
+//! `dossier saved` are in [`saved`].
+
+pub mod saved;
 
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -19,6 +22,7 @@ use dossier::printer::Printer;
 use dossier::query::{DatesMode, Query, Undated};
 use dossier::search::{SearchOptions, Searcher};
 use dossier::show::{ArticleView, Target};
+use dossier::skip::{self, SkipReason};
 use dossier::tag;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use termcolor::{Ansi, NoColor, WriteColor};
@@ -150,12 +154,6 @@ pub fn clap_error(e: clap::Error) -> ExitCode {
     ExitCode::from(2)
 }
 
-/// Skip reasons too ordinary to report file by file (they are counted in the summary).
-const QUIET_REASONS: &[&str] = &[
-    "not an article file type",
-    "a README or licence, not an article",
-];
-
 pub fn index(path: &Path, args: IndexArgs) -> Result<ExitCode> {
     let commit_every = Duration::try_from_secs_f64(args.commit_interval).map_err(|_| {
         anyhow::anyhow!(
@@ -183,17 +181,17 @@ pub fn index(path: &Path, args: IndexArgs) -> Result<ExitCode> {
     };
     let mut problems = 0;
     let quiet = args.quiet;
+    let verbose = args.verbose;
     let bar = progress_bar(quiet);
     let mut to_read = 0;
     let summary = index::run(&opts, &mut |event| match event {
         Event::Skipped(path, reason) => {
             // A root that does not exist is a mistake on the command line; a file that cannot
-            // be read is a skip like any other.
-            let mistake = reason == "no such file or folder";
-            if mistake {
+            // be read is a skip like any other, but one someone should hear of.
+            if *reason == SkipReason::MissingRoot {
                 problems += 1;
             }
-            if mistake || (!quiet && !QUIET_REASONS.contains(&reason)) {
+            if reason.needs_attention() || verbose {
                 bar.suspend(|| eprintln!("dossier: skipped {}: {reason}", show_path(path)));
             }
         }
@@ -236,7 +234,12 @@ pub fn index(path: &Path, args: IndexArgs) -> Result<ExitCode> {
     match args.format {
         // A cron job's run is silent when all went well: `--quiet` drops the human summary.
         Format::Human if quiet => {}
-        Format::Human => eprintln!("{}", index_summary_line(&summary, path)),
+        Format::Human => {
+            eprintln!("{}", index_summary_line(&summary, path));
+            if summary.skipped_total() > 0 {
+                eprintln!("{}", skip::summary_line(&summary.skipped_by_kind, verbose));
+            }
+        }
         Format::Json => write_line(&mut io::stdout().lock(), "index", &summary)?,
     }
     if summary.outdated {
@@ -276,11 +279,6 @@ fn index_summary_line(s: &Summary, path: &Path) -> String {
         "indexed {indexed} files ({} new, {} changed, {} duplicate, {} unchanged, {} removed)",
         s.new, s.changed, s.duplicate, s.unchanged, s.removed
     );
-    let skipped = s.skipped_total();
-    if skipped > 0 {
-        let reasons: Vec<String> = s.skipped.iter().map(|(r, n)| format!("{n} {r}")).collect();
-        line += &format!(", skipped {skipped} ({})", reasons.join(", "));
-    }
     line += &format!(
         ", {} passages, {} files ({:.1} MB) read, in {:.2} s into {}",
         s.passages,
@@ -424,7 +422,7 @@ pub fn extract(args: &ExtractArgs) -> Result<ExitCode> {
             let (path, kind) = match entry {
                 Entry::Article { path, kind, .. } => (path, kind),
                 Entry::Skipped { path, reason } => {
-                    if !QUIET_REASONS.contains(&reason.as_str()) || root == &path {
+                    if !reason.is_other_file() || root == &path {
                         print_extract(&mut out, args.format, &path, Err(reason))?;
                     }
                     continue;
@@ -432,10 +430,10 @@ pub fn extract(args: &ExtractArgs) -> Result<ExitCode> {
             };
             let result = match corpus::read_limited(&path, corpus::DEFAULT_MAX_FILE_SIZE) {
                 Ok(bytes) => {
-                    Article::from_bytes(path.clone(), &bytes, kind).map_err(|s| s.to_string())
+                    Article::from_bytes(path.clone(), &bytes, kind).map_err(SkipReason::Refused)
                 }
                 Err(reason) => {
-                    failed |= reason.starts_with("cannot read");
+                    failed |= matches!(reason, SkipReason::Unreadable(_) | SkipReason::Gone);
                     Err(reason)
                 }
             };
@@ -450,7 +448,7 @@ fn print_extract(
     out: &mut impl Write,
     format: Format,
     path: &Path,
-    result: std::result::Result<Article, String>,
+    result: std::result::Result<Article, SkipReason>,
 ) -> Result<()> {
     let shown = path.display().to_string();
     match (format, result) {
@@ -464,7 +462,7 @@ fn print_extract(
             )?;
         }
         (Format::Json, Err(reason)) => {
-            let line = serde_json::json!({ "path": shown, "reason": reason });
+            let line = serde_json::json!({ "path": shown, "reason": reason.to_string() });
             write_line(out, "skipped", line)?;
         }
         (Format::Human, Err(reason)) => writeln!(out, "{}: skipped: {reason}\n", show_path(path))?,
@@ -545,7 +543,7 @@ fn note_if_changed(view: &ArticleView) {
     let why = match now {
         Ok(id) if id == view.article_id => return,
         Ok(_) => "has changed since it was indexed".to_string(),
-        Err(reason) if reason.contains("gone") => "is gone".to_string(),
+        Err(SkipReason::Gone) => "is gone".to_string(),
         Err(reason) => format!("cannot be compared with the indexed text ({reason})"),
     };
     eprintln!(
@@ -734,7 +732,7 @@ pub fn serve(ctx: &Ctx, args: &ServeArgs) -> Result<ExitCode> {
     };
     let opts = dossier::serve::ServeOptions {
         index: ctx.index.clone(),
-        queries: crate::app_saved::queries_file(args.queries.clone(), &ctx.index),
+        queries: saved::queries_file(args.queries.clone(), &ctx.index),
         listen: args.listen,
         token,
         per_article: ctx.config.per_article(None),

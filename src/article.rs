@@ -32,7 +32,7 @@ pub struct Article {
 impl Article {
     /// Runs extraction, tagging and passage splitting over a file's bytes.
     pub fn from_bytes(path: PathBuf, bytes: &[u8], kind: Kind) -> Result<Article, Skip> {
-        let extracted = extract::extract(bytes, kind)?;
+        let extracted = extract::extract_at(Some(&path), bytes, kind)?;
         let passages = passage::split(&extracted.paragraphs);
         // Title and paragraphs are tagged as one document, so context rules see all of it.
         let texts: Vec<&str> = extracted

@@ -155,6 +155,10 @@ pub struct IndexArgs {
     /// warnings still go to stderr (a `--format json` summary is still written)
     #[arg(long, short)]
     pub quiet: bool,
+    /// List every skipped file with its reason on stderr (without it, only files that cannot
+    /// be read and missing folders are listed; the others are counted in the summary)
+    #[arg(long, short, conflicts_with = "quiet")]
+    pub verbose: bool,
     /// Summary format
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,

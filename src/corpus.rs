@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 use crate::extract::{kind_of, Kind};
+use crate::skip::SkipReason;
 
 /// The default of `--max-file-size`: 64 MB. Scraped article pages are rarely past 5 MB, and
 /// extraction holds about 25 times a page's size in memory while it works (1.3 GB for a 50 MB
@@ -53,71 +54,52 @@ pub fn show_size(n: u64) -> String {
     format!("{n}B")
 }
 
-/// The skip reason of a file past the limit. It names the limit, not the file's size, so the
-/// summary counts all such files under one reason.
-pub fn too_large(max: u64) -> String {
-    format!("larger than --max-file-size {}", show_size(max))
-}
-
 /// Reads a file of at most `max` bytes. The walk already left out larger files; the limit is
 /// checked again here because a file may grow between the walk and the read.
 ///
 /// The file is opened without blocking and must be a regular file: a name swapped for a FIFO
 /// since the walk would otherwise wait for a writer forever. A file whose size moved while it
 /// was read is refused, to be read again, whole, by the next run.
-pub fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>, String> {
+pub fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>, SkipReason> {
+    let io = |e: std::io::Error| SkipReason::from_io(&e);
     let file = std::fs::OpenOptions::new()
         .read(true)
         .custom_flags(libc::O_NONBLOCK)
         .open(path)
-        .map_err(|e| read_reason(&e))?;
-    let meta = file.metadata().map_err(|e| read_reason(&e))?;
+        .map_err(io)?;
+    let meta = file.metadata().map_err(io)?;
     if let Some(reason) = special_reason(&meta.file_type()) {
-        return Err(reason.to_string());
+        return Err(reason);
     }
     let mut bytes = Vec::new();
     (&file)
         .take(max.saturating_add(1))
         .read_to_end(&mut bytes)
-        .map_err(|e| read_reason(&e))?;
+        .map_err(io)?;
     if bytes.len() as u64 > max {
-        return Err(too_large(max));
+        return Err(SkipReason::TooLarge(max));
     }
-    let now = file.metadata().map_err(|e| read_reason(&e))?;
+    let now = file.metadata().map_err(io)?;
     if bytes.len() as u64 != meta.len() || now.len() != meta.len() {
-        return Err(GROWING.to_string());
+        return Err(SkipReason::Growing);
     }
     Ok(bytes)
 }
 
-/// The skip reason of a file whose size moved while it was read.
-pub const GROWING: &str = "changed while being read; read again next run";
-
 /// Why a file that is neither a regular file nor a folder is not read (reading a FIFO blocks).
-fn special_reason(t: &std::fs::FileType) -> Option<&'static str> {
-    if t.is_fifo() {
-        Some("a FIFO (named pipe), not a file")
+fn special_reason(t: &std::fs::FileType) -> Option<SkipReason> {
+    let what = if t.is_fifo() {
+        "a FIFO (named pipe), not a file"
     } else if t.is_socket() {
-        Some("a socket, not a file")
+        "a socket, not a file"
     } else if t.is_block_device() || t.is_char_device() {
-        Some("a device, not a file")
+        "a device, not a file"
     } else if !t.is_file() {
-        Some("not a regular file")
+        "not a regular file"
     } else {
-        None
-    }
-}
-
-/// Why a file could not be read, in words that hold for any file (so the summary can count
-/// them under one reason).
-pub fn read_reason(e: &std::io::Error) -> String {
-    use std::io::ErrorKind;
-    match e.kind() {
-        ErrorKind::NotFound => "cannot read: gone since the folder was listed".to_string(),
-        ErrorKind::PermissionDenied => "cannot read: permission denied".to_string(),
-        ErrorKind::IsADirectory => "cannot read: a folder".to_string(),
-        _ => format!("cannot read: {e}"),
-    }
+        return None;
+    };
+    Some(SkipReason::NotAFile(what))
 }
 
 /// A file found under a root.
@@ -138,8 +120,8 @@ pub enum Entry {
     Skipped {
         /// The path as found.
         path: PathBuf,
-        /// Short lowercase reason.
-        reason: String,
+        /// Why.
+        reason: SkipReason,
     },
 }
 
@@ -207,7 +189,7 @@ impl Walk {
                     Some(reason) => {
                         return Some(Entry::Skipped {
                             path: absolute(entry.path()),
-                            reason: reason.to_string(),
+                            reason,
                         })
                     }
                     None => continue,
@@ -221,13 +203,11 @@ impl Walk {
 
     /// Whether the walk met this entry already by another path: `Some(reason)` to report it,
     /// `Some(None)` to pass over it silently (a root inside an earlier root), `None` if new.
-    fn met(&mut self, entry: &walkdir::DirEntry) -> Option<Option<&'static str>> {
+    fn met(&mut self, entry: &walkdir::DirEntry) -> Option<Option<SkipReason>> {
         if entry.depth() > 0 && entry.path_is_symlink() {
             let target = entry.path().canonicalize().ok()?;
             if self.roots.iter().any(|r| target.starts_with(r)) {
-                return Some(Some(
-                    "a link to a file or folder being indexed under its own path",
-                ));
+                return Some(Some(SkipReason::LinkInside));
             }
         }
         if entry.file_type().is_dir() {
@@ -235,9 +215,7 @@ impl Walk {
             if !self.dirs.insert((meta.dev(), meta.ino())) {
                 return Some(match entry.depth() {
                     0 => None,
-                    _ => {
-                        Some("the same folder as one indexed under another path (a mount or link)")
-                    }
+                    _ => Some(SkipReason::SameFolder),
                 });
             }
         }
@@ -249,17 +227,15 @@ impl Walk {
 fn error_entry(root: &Path, err: walkdir::Error) -> Entry {
     let path = err.path().unwrap_or(root).to_path_buf();
     let reason = if err.loop_ancestor().is_some() {
-        "symlink loop: links back to a folder above it".to_string()
+        SkipReason::LinkLoop
     } else {
         match err.io_error() {
-            Some(io) if io.kind() == std::io::ErrorKind::NotFound => {
-                "broken symlink or gone since the folder was listed".to_string()
-            }
+            Some(io) if io.kind() == std::io::ErrorKind::NotFound => SkipReason::BrokenLink,
             Some(io) if io.kind() == std::io::ErrorKind::PermissionDenied => {
-                "cannot read: permission denied".to_string()
+                SkipReason::from_io(io)
             }
-            Some(io) => io.to_string(),
-            None => err.to_string(),
+            Some(io) => SkipReason::Walk(io.to_string()),
+            None => SkipReason::Walk(err.to_string()),
         }
     };
     Entry::Skipped { path, reason }
@@ -269,21 +245,18 @@ fn error_entry(root: &Path, err: walkdir::Error) -> Entry {
 fn sort_entry(entry: walkdir::DirEntry, linked: &mut HashSet<(u64, u64)>) -> Entry {
     let path = absolute(entry.path());
     if let Some(reason) = special_reason(&entry.file_type()) {
-        return Entry::Skipped {
-            path,
-            reason: reason.to_string(),
-        };
+        return Entry::Skipped { path, reason };
     }
     if is_project_file(&path) {
         return Entry::Skipped {
             path,
-            reason: "a README or licence, not an article".to_string(),
+            reason: SkipReason::ProjectFile,
         };
     }
     let Some(kind) = kind_of(&path) else {
         return Entry::Skipped {
             path,
-            reason: "not an article file type".to_string(),
+            reason: SkipReason::FileType,
         };
     };
     if path.to_str().is_none() {
@@ -291,7 +264,7 @@ fn sort_entry(entry: walkdir::DirEntry, linked: &mut HashSet<(u64, u64)>) -> Ent
         // their bad bytes are replaced: refuse rather than mix two files up.
         return Entry::Skipped {
             path,
-            reason: "file name is not valid UTF-8; rename the file to index it".to_string(),
+            reason: SkipReason::BadName,
         };
     }
     let meta = match entry.metadata() {
@@ -299,14 +272,14 @@ fn sort_entry(entry: walkdir::DirEntry, linked: &mut HashSet<(u64, u64)>) -> Ent
         Err(e) => {
             return Entry::Skipped {
                 path,
-                reason: e.to_string(),
+                reason: SkipReason::Walk(e.to_string()),
             };
         }
     };
     if meta.nlink() > 1 && !linked.insert((meta.dev(), meta.ino())) {
         return Entry::Skipped {
             path,
-            reason: "the same file as one indexed under another name (a hard link)".to_string(),
+            reason: SkipReason::HardLink,
         };
     }
     Entry::Article {
@@ -358,7 +331,7 @@ mod tests {
         // No writer ever opens it: a blocking open would never return.
         assert_eq!(
             read_limited(&fifo, 100),
-            Err("a FIFO (named pipe), not a file".to_string())
+            Err(SkipReason::NotAFile("a FIFO (named pipe), not a file"))
         );
     }
 
@@ -371,6 +344,6 @@ mod tests {
             eprintln!("skipping: no /proc here");
             return;
         }
-        assert_eq!(read_limited(p, 1_000_000), Err(GROWING.to_string()));
+        assert_eq!(read_limited(p, 1_000_000), Err(SkipReason::Growing));
     }
 }

@@ -32,6 +32,9 @@ pub struct Exported {
     pub site: Option<String>,
     /// Title, possibly empty.
     pub title: String,
+    /// The title as the page writes it, when that differs (site name and all).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title_raw: Option<String>,
     /// Publication date, when known.
     #[serde(serialize_with = "crate::printer::json::ser_date")]
     pub published: Option<Date>,
@@ -109,6 +112,7 @@ impl Searcher {
                         .map_err(tantivy)?;
                     if texts.is_empty() {
                         out.title = str_of(&p, fields.title).unwrap_or_default();
+                        out.title_raw = str_of(&p, fields.title_raw);
                     }
                     texts.push(str_of(&p, fields.text).unwrap_or_default());
                     next += 1;
@@ -138,6 +142,7 @@ fn exported(f: &Fields, doc: &TantivyDocument) -> Exported {
         url: str_of(doc, f.url),
         site: str_of(doc, f.site),
         title: String::new(),
+        title_raw: None,
         published: stored_date(doc, f.published),
         published_source: crate::search::stored_source(doc, f.published_source),
         published_sure: crate::search::stored_sure(doc, f.published_sure),
@@ -229,6 +234,7 @@ pub fn opensearch_mapping() -> Json {
     properties.insert("published_source".into(), keyword.clone());
     properties.insert("published_sure".into(), json!({"type": "boolean"}));
     properties.insert("title".into(), json!({"type": "text"}));
+    properties.insert("title_raw".into(), json!({"type": "text"}));
     properties.insert("text".into(), json!({"type": "text"}));
     for (code, analyzer) in OPENSEARCH_ANALYZERS {
         let field = json!({"type": "text", "analyzer": analyzer});
@@ -262,6 +268,7 @@ mod tests {
             url: None,
             site: None,
             title: "Titre".into(),
+            title_raw: None,
             published: Some(time::macros::date!(2021 - 03 - 04)),
             published_source: Some("meta"),
             published_sure: true,

@@ -37,6 +37,7 @@ pub mod schema;
 pub mod search;
 pub mod serve;
 pub mod show;
+pub mod skip;
 pub mod status;
 pub mod tag;
 pub mod terms;

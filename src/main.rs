@@ -4,7 +4,6 @@
 //! Every error is one line on stderr: `dossier: <what went wrong>: <detail>; <what to do>`.
 
 mod app;
-mod app_saved;
 mod cli;
 mod pager;
 
@@ -75,17 +74,17 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Agencies(args) => app::agencies(&args),
         Command::Countries(args) => app::countries(&args),
         Command::Saved(saved) => {
-            let file = app_saved::queries_file(saved.queries, index);
+            let file = app::saved::queries_file(saved.queries, index);
             match saved.command {
                 SavedCommand::Add(mut args) => {
                     let query = build_query(&unprotect(&args.query), &args.filters)?;
                     args.description = args.description.map(|d| unprotect(&[d]));
-                    app_saved::add(index, &file, &args, query)
+                    app::saved::add(index, &file, &args, query)
                 }
-                SavedCommand::List(args) => app_saved::list(index, &file, args.format),
-                SavedCommand::Show(args) => app_saved::show(index, &file, &args),
-                SavedCommand::Rm(args) => app_saved::rm(index, &file, &args.name),
-                SavedCommand::Run(args) => app_saved::run(&ctx, &file, &args),
+                SavedCommand::List(args) => app::saved::list(index, &file, args.format),
+                SavedCommand::Show(args) => app::saved::show(index, &file, &args),
+                SavedCommand::Rm(args) => app::saved::rm(index, &file, &args.name),
+                SavedCommand::Run(args) => app::saved::run(&ctx, &file, &args),
             }
         }
         Command::Serve(args) => app::serve(&ctx, &args),

@@ -22,8 +22,8 @@ use crate::lang;
 /// together, `article_title`; 4: text analysed per language into `title_terms`, `text_terms`,
 /// `article_title` and `body`, `language`; 5: `matched`; 6: `signature`, `length`, the groups of
 /// copies in a document of their own, `article_key` indexed; 7: `published_source`,
-/// `published_sure`, `first_seen`).
-pub const SCHEMA_VERSION: u32 = 7;
+/// `published_sure`, `first_seen`; 8: `title_raw`).
+pub const SCHEMA_VERSION: u32 = 8;
 
 /// Bumped whenever extraction or tagging changes what the same file gives (2: former states
 /// kept apart from today's countries; 3: names in every language, inflected forms, support for
@@ -62,6 +62,9 @@ pub struct Fields {
     pub site: Field,
     /// Article title as written, stored, on passages only.
     pub title: Field,
+    /// The title as the page writes it, site name and all, on passages only; absent when it
+    /// is the title.
+    pub title_raw: Field,
     /// Article title, analysed, on passages only.
     pub title_terms: Field,
     /// Article title on the article document, analysed: kept apart from `title` so that a word
@@ -119,6 +122,7 @@ impl Fields {
             url: f("url")?,
             site: f("site")?,
             title: f("title")?,
+            title_raw: f("title_raw")?,
             title_terms: f("title_terms")?,
             article_title: f("article_title")?,
             text: f("text")?,
@@ -161,6 +165,7 @@ pub fn build() -> Schema {
     b.add_text_field("url", STORED);
     b.add_text_field("site", STRING | STORED);
     b.add_text_field("title", STORED);
+    b.add_text_field("title_raw", STORED);
     b.add_text_field("title_terms", analysed.clone());
     b.add_text_field("article_title", analysed.clone());
     b.add_text_field("text", STORED);

@@ -94,6 +94,8 @@ pub struct Hit {
     pub site: Option<String>,
     /// Article title (may be empty).
     pub title: String,
+    /// The title as the page writes it, when that differs (site name and all).
+    pub title_raw: Option<String>,
     /// Publication date, when known.
     pub published: Option<Date>,
     /// Where the date was read from ([`crate::extract::DateSource::as_str`]), when known.
@@ -429,6 +431,7 @@ impl Searcher {
             url: first_str(doc, f.url),
             site: first_str(doc, f.site),
             title,
+            title_raw: first_str(doc, f.title_raw),
             title_highlights,
             published,
             published_source: stored_source(doc, f.published_source),

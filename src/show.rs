@@ -35,6 +35,8 @@ pub struct ArticleView {
     pub indexed: bool,
     /// Title, when the page has one.
     pub title: Option<String>,
+    /// The title as the page writes it, when that differs ([`crate::extract::Extracted::title_raw`]).
+    pub title_raw: Option<String>,
     /// Publication day.
     pub published: Option<Date>,
     /// Where the date was read from ([`crate::extract::DateSource::as_str`]).
@@ -86,6 +88,7 @@ impl ArticleView {
             path: a.path.display().to_string(),
             indexed: false,
             title: e.title.clone(),
+            title_raw: e.title_raw.clone(),
             published: e.published,
             published_source: e.published_source.as_ref().map(|s| s.as_str()),
             published_sure: e.published_sure(),
@@ -239,6 +242,7 @@ fn view_of(f: &Fields, docs: Vec<TantivyDocument>) -> Option<ArticleView> {
         path,
         indexed: true,
         title: first_str(first, f.title).filter(|t| !t.is_empty()),
+        title_raw: first_str(first, f.title_raw),
         published,
         published_source: crate::search::stored_source(first, f.published_source),
         published_sure: crate::search::stored_sure(first, f.published_sure),

@@ -1,6 +1,8 @@
 //! The command line end to end on small articles written for the tests: filters, query syntax,
 //! JSON contract, exit statuses and error messages, re-indexing.
 
+use std::path::Path;
+
 use crate::util::Env;
 
 fn page(title: &str, date: &str, paras: &[&str]) -> String {
@@ -318,7 +320,22 @@ fn reindexing_follows_changes_and_bad_files_are_skipped() {
         err.contains("1 changed") && err.contains("1 removed"),
         "{err}"
     );
-    assert!(err.contains("broken.html"), "{err}");
+    // Files that are not articles are counted, not listed, unless asked.
+    assert!(!err.contains("broken.html"), "{err}");
+    assert!(
+        err.lines()
+            .any(|l| l.ends_with(" not an article; --verbose lists them")),
+        "{err}"
+    );
+    let out = env.run(&["index", "--verbose", "c"]);
+    let err = String::from_utf8(out.stderr).unwrap();
+    let broken = env.path("c/wire/broken.html");
+    let line = format!(
+        "dossier: skipped {}: binary content, not HTML or text",
+        broken.display()
+    );
+    assert!(err.lines().any(|l| l == line), "{err}");
+    assert!(!err.contains("--verbose lists them"), "{err}");
     assert_eq!(env.search_json(&["expelled"]).0.len(), 0);
     assert_eq!(env.search_json(&["zeppelin"]).0.len(), 1);
     assert_eq!(env.search_json(&["handler"]).0.len(), 0);
@@ -510,4 +527,73 @@ fn quiet_index_is_silent_on_success_only() {
         String::from_utf8_lossy(&bad.stderr).contains("nowhere"),
         "{bad:?}"
     );
+}
+
+#[test]
+fn skips_are_counted_by_kind_and_listed_when_they_need_attention() {
+    let env = Env::new();
+    corpus(&env);
+    env.write("c/notes.pdf", b"%PDF-1.4");
+    env.write("c/empty.html", "  \n");
+    env.write(
+        "c/big.html",
+        page("Big", "2020-01-01", &[&"courier ".repeat(400)]),
+    );
+    let mem = env.path("c/mem.html");
+    let unreadable = Path::new("/proc/self/mem").exists();
+    if unreadable {
+        // A read that fails whoever runs it: the kernel refuses to read address 0.
+        std::os::unix::fs::symlink("/proc/self/mem", &mem).unwrap();
+    }
+    let out = env.run(&["index", "--max-file-size", "2K", "c"]);
+    let err = String::from_utf8(out.stderr).unwrap();
+    let mut lines: Vec<&str> = err.lines().collect();
+    let summary = lines.pop().unwrap();
+    if unreadable {
+        assert_eq!(
+            summary,
+            "4 skipped: 2 not an article, 1 too large, 1 unreadable; --verbose lists them"
+        );
+        let line = format!(
+            "dossier: skipped {}: cannot read: Input/output error (os error 5)",
+            mem.display()
+        );
+        assert_eq!(lines[0], line, "{err}");
+        assert!(lines[1].starts_with("indexed "), "{err}");
+        assert_eq!(lines.len(), 2, "{err}");
+    } else {
+        assert_eq!(
+            summary,
+            "3 skipped: 2 not an article, 1 too large; --verbose lists them"
+        );
+    }
+
+    // --verbose lists every one, --quiet none but those that need attention.
+    let out = env.run(&["index", "--verbose", "--max-file-size", "2K", "c"]);
+    let err = String::from_utf8(out.stderr).unwrap();
+    for (name, reason) in [
+        ("notes.pdf", "not an article file type"),
+        ("empty.html", "empty file"),
+        ("big.html", "larger than --max-file-size 2KB"),
+    ] {
+        let line = format!(
+            "dossier: skipped {}: {reason}",
+            env.path("c").join(name).display()
+        );
+        assert!(err.lines().any(|l| l == line), "{line} not in\n{err}");
+    }
+    assert!(!err.contains("--verbose lists them"), "{err}");
+    let out = env.run(&["index", "--quiet", "--max-file-size", "2K", "c"]);
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.lines().count(), usize::from(unreadable), "{err}");
+
+    // JSON counts by reason and by kind.
+    let out = env.ok(
+        &["index", "--format", "json", "--max-file-size", "2K", "c"],
+        0,
+    );
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(v["skipped_by_kind"]["not_an_article"], 2);
+    assert_eq!(v["skipped_by_kind"]["too_large"], 1);
+    assert_eq!(v["skipped"]["larger than --max-file-size 2KB"], 1);
 }

@@ -189,6 +189,9 @@ struct Hit {
     url: Option<String>,
     site: Option<String>,
     title: String,
+    #[allow(dead_code)] // decoded to hold the contract; tests/titles.rs reads it
+    #[serde(default)]
+    title_raw: Option<String>,
     published: Option<String>,
     published_source: Option<String>,
     published_sure: bool,
@@ -236,6 +239,8 @@ struct Article {
     path: String,
     indexed: bool,
     title: Option<String>,
+    #[serde(default)]
+    title_raw: Option<String>,
     published: Option<String>,
     published_source: Option<String>,
     published_sure: bool,
@@ -324,6 +329,7 @@ struct IndexRun {
     duplicate: usize,
     removed: usize,
     skipped: std::collections::BTreeMap<String, usize>,
+    skipped_by_kind: std::collections::BTreeMap<String, usize>,
     #[allow(dead_code)]
     files_read: usize,
     passages: usize,
@@ -375,6 +381,12 @@ fn every_json_lines_type_decodes() {
     assert_eq!((run.new, run.changed, run.removed), (61, 0, 0));
     assert!(run.passages > run.new && run.bytes_read > 0 && run.seconds > 0.0);
     assert!(run.unchanged == 0 && run.skipped.values().sum::<usize>() > 0 && !run.outdated);
+    // The corpus's README and truth tables: counted as not articles, by reason and by kind.
+    assert_eq!(
+        run.skipped_by_kind.values().sum::<usize>(),
+        run.skipped.values().sum::<usize>()
+    );
+    assert!(run.skipped_by_kind["not_an_article"] > 0);
     assert!(run.kept_roots.is_empty());
 
     // search: hits then one summary.
@@ -501,6 +513,7 @@ fn every_json_lines_type_decodes() {
             Line::Article(a) => {
                 assert!(!a.indexed && a.encoding.is_some() && a.agencies == ["GRU"]);
                 assert_eq!(a.title.as_deref(), Some("A note"));
+                assert_eq!(a.title_raw, None, "the title as written");
                 // A text file declares no language: it is read from the text.
                 assert_eq!(a.language.as_deref(), Some("en"));
                 assert_eq!(a.language_source.as_deref(), Some("detected"));

@@ -120,7 +120,7 @@ fn hostile_folder(env: &Env, dir: &str) -> Vec<(PathBuf, Outcome)> {
 /// Runs `dossier index` on `dir` with JSON summary; returns (status, summary, skipped lines by
 /// path as printed).
 fn index_json(env: &Env, args: &[&str]) -> (i32, Value, String) {
-    let mut full = vec!["index", "--format", "json"];
+    let mut full = vec!["index", "--verbose", "--format", "json"];
     full.extend_from_slice(args);
     let out = env.run(&full);
     let stderr = String::from_utf8(out.stderr).unwrap();

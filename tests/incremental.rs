@@ -4,7 +4,7 @@
 
 use std::path::Path;
 use std::process::{Child, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::Value;
 use tantivy::collector::DocSetCollector;
@@ -13,7 +13,7 @@ use tantivy::schema::document::Document;
 use tantivy::schema::Value as _;
 use tantivy::TantivyDocument;
 
-use crate::util::Env;
+use crate::util::{wait_until, Env};
 
 fn page(title: &str, words: &str) -> String {
     format!(
@@ -350,25 +350,34 @@ fn start_index(env: &Env, dir: &str) -> Child {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let started = Instant::now();
-    loop {
-        let committed = dossier::index::open(&env.index_path())
+    let index = env.index_path();
+    // The index's folders, as they appear: a commit writes its meta file in the last.
+    let folders = || {
+        let mut dirs = vec![env.dir.path().to_path_buf(), index.clone()];
+        dirs.extend(dossier::index::data_dir(&index));
+        dirs
+    };
+    let committed = || {
+        dossier::index::open(&index)
             .ok()
             .and_then(|i| dossier::index::committed_seq(&i).ok())
-            .unwrap_or(0);
-        if committed > 0 {
-            break;
-        }
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "the index finished before its first commit was seen; make the corpus larger"
-        );
-        assert!(
-            started.elapsed() < Duration::from_secs(300),
-            "no commit seen"
-        );
-        std::thread::sleep(Duration::from_millis(10));
-    }
+            .unwrap_or(0)
+            > 0
+    };
+    let mut exited = false;
+    let seen = wait_until(
+        folders,
+        || {
+            exited = exited || child.try_wait().unwrap().is_some();
+            exited || committed()
+        },
+        Duration::from_secs(300),
+    );
+    assert!(seen, "no commit seen");
+    assert!(
+        !exited,
+        "the index finished before its first commit was seen; make the corpus larger"
+    );
     child
 }
 

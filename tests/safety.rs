@@ -497,7 +497,7 @@ fn a_file_reached_by_several_paths_is_indexed_once() {
     let Some(_mount) = Mount::bind(&env.path("c/real"), &env.path("c/zmount")) else {
         return;
     };
-    let out = env.run(&["index", "--format", "json", "c"]);
+    let out = env.run(&["index", "--verbose", "--format", "json", "c"]);
     let err = stderr(&out);
     assert_eq!(code(&out), Some(0), "{err}");
     assert!(

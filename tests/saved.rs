@@ -3,12 +3,13 @@
 
 use std::collections::BTreeSet;
 use std::io::Read;
+use std::os::fd::AsRawFd;
 use std::process::{Child, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::util::Env;
+use crate::util::{wait_readable, Env};
 
 /// A small article: a title and paragraphs, nothing else the extractor must understand.
 fn page(title: &str, paras: &[&str]) -> String {
@@ -331,9 +332,12 @@ fn new_reports_exactly_the_new_passages() {
 
     // Re-indexing unchanged files, even with a new modification time, adds nothing new.
     env.index(&env.path("c"));
-    let again = std::fs::read(env.path("c/first/agent0000.html")).unwrap();
-    std::thread::sleep(Duration::from_millis(20));
+    let path = env.path("c/first/agent0000.html");
+    let again = std::fs::read(&path).unwrap();
+    let mtime = std::fs::metadata(&path).unwrap().modified().unwrap();
     env.write("c/first/agent0000.html", again);
+    let file = std::fs::File::options().write(true).open(&path).unwrap();
+    file.set_modified(mtime + Duration::from_secs(1)).unwrap();
     env.index(&env.path("c"));
     assert!(hits_of(&saved_json(&env, &["run", "agents", "--new"], 1), "agents").is_empty());
 
@@ -490,34 +494,21 @@ fn big_batch(env: &Env, dir: &str, count: usize) {
     }
 }
 
-/// Bytes the process has written so far, on Linux.
-fn written(child: &Child) -> Option<u64> {
-    let io = std::fs::read_to_string(format!("/proc/{}/io", child.id())).ok()?;
-    io.lines()
-        .find_map(|l| l.strip_prefix("wchar: "))
-        .and_then(|n| n.trim().parse().ok())
-}
-
-/// Waits until the child is stuck writing to a full pipe (its write count stops moving).
-fn wait_blocked(child: &mut Child) {
-    let started = Instant::now();
-    let mut last = None;
-    while started.elapsed() < Duration::from_secs(60) {
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "the run ended before the kill"
-        );
-        std::thread::sleep(Duration::from_millis(300));
-        let now = written(child);
-        if now.is_none() && started.elapsed() > Duration::from_secs(5) {
-            return; // no /proc: a fixed wait has to do
-        }
-        if now.is_some_and(|n| n > 0) && now == last {
-            return;
-        }
-        last = now;
-    }
-    panic!("the run never blocked on its output");
+/// Waits until the child has started writing its hits, with a pipe far smaller than its whole
+/// output: it cannot finish writing, so cannot move its watermark, until the pipe is read.
+fn wait_writing(child: &mut Child) {
+    let out = child.stdout.as_ref().unwrap();
+    // SAFETY: fcntl on the pipe's read end, which `child` owns; a failure leaves the default
+    // 64 KiB, still smaller than the output.
+    unsafe { libc::fcntl(out.as_raw_fd(), libc::F_SETPIPE_SZ, 4096) };
+    assert!(
+        wait_readable(out, Duration::from_secs(60)),
+        "the run wrote nothing"
+    );
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the run ended before the kill"
+    );
 }
 
 fn stdout_of(child: &mut Child) -> String {
@@ -542,7 +533,7 @@ fn killed_run_loses_nothing() {
         "saved", "run", "agents", "--new", "--limit", "100000", "--format", "json",
     ];
     let mut child = env.cmd(&args).stdout(Stdio::piped()).spawn().unwrap();
-    wait_blocked(&mut child);
+    wait_writing(&mut child);
     child.kill().unwrap(); // SIGKILL to its pid
     child.wait().unwrap();
     let partial = stdout_of(&mut child);

@@ -22,3 +22,4 @@ mod seed;
 mod serve;
 mod serve_browser;
 mod tags;
+mod titles;

@@ -250,3 +250,68 @@ pub fn prose(seed: u64, n: usize) -> String {
     out.push('.');
     out
 }
+
+/// Waits until `done()` holds, at most `timeout`; returns whether it did. Between checks it
+/// sleeps in `poll(2)` on an inotify descriptor watching the folders `watch()` lists (asked again
+/// each time, as folders appear), so it wakes when a file there is created, written or renamed,
+/// never on a timer.
+pub fn wait_until(
+    watch: impl Fn() -> Vec<PathBuf>,
+    mut done: impl FnMut() -> bool,
+    timeout: std::time::Duration,
+) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let started = std::time::Instant::now();
+    // SAFETY: plain system calls on a descriptor this function owns and closes.
+    let fd = unsafe { libc::inotify_init1(libc::IN_CLOEXEC | libc::IN_NONBLOCK) };
+    assert!(
+        fd >= 0,
+        "inotify_init1: {}",
+        std::io::Error::last_os_error()
+    );
+    let mask = libc::IN_CREATE | libc::IN_CLOSE_WRITE | libc::IN_MOVED_TO | libc::IN_MODIFY;
+    let mut buf = [0u8; 4096];
+    let held = loop {
+        // Watches first, then the check: a change after the check wakes the poll below.
+        for dir in watch() {
+            if let Ok(c) = std::ffi::CString::new(dir.as_os_str().as_bytes()) {
+                // SAFETY: `c` is a valid C string for the call's duration.
+                unsafe { libc::inotify_add_watch(fd, c.as_ptr(), mask) };
+            }
+        }
+        if done() {
+            break true;
+        }
+        let left = timeout.saturating_sub(started.elapsed());
+        if left.is_zero() {
+            break false;
+        }
+        let mut p = libc::pollfd {
+            fd,
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        let ms = left.as_millis().min(i32::MAX as u128) as i32;
+        // SAFETY: one valid pollfd; the buffer outlives the reads.
+        unsafe {
+            libc::poll(&mut p, 1, ms);
+            while libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) > 0 {}
+        }
+    };
+    // SAFETY: closes the descriptor opened above, once.
+    unsafe { libc::close(fd) };
+    held
+}
+
+/// Waits until the pipe `fd` has bytes to read, at most `timeout`, in `poll(2)`; returns
+/// whether it has.
+pub fn wait_readable(fd: &impl std::os::fd::AsRawFd, timeout: std::time::Duration) -> bool {
+    let mut p = libc::pollfd {
+        fd: fd.as_raw_fd(),
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    let ms = timeout.as_millis().min(i32::MAX as u128) as i32;
+    // SAFETY: one valid pollfd for the call's duration.
+    unsafe { libc::poll(&mut p, 1, ms) > 0 && p.revents & libc::POLLIN != 0 }
+}

@@ -1,5 +1,5 @@
-//! Page metadata: title without the site-name suffix, canonical URL, site name, language, and
-//! the raw material the date finder needs (`<meta>` pairs and JSON-LD objects).
+//! Page metadata: title, canonical URL, site name, copyright holder, language, and the raw
+//! material the date finder needs (`<meta>` pairs and JSON-LD objects).
 
 use std::sync::LazyLock;
 
@@ -7,11 +7,19 @@ use scraper::{Html, Selector};
 use serde_json::Value;
 
 use super::normalize_ws;
+use super::title::SiteNames;
 
 /// What the page says about itself in its head and structured data.
 #[derive(Debug, Default)]
 pub struct Meta {
+    /// The article's title: the `<h1>` when the head's title holds it, else the head's title.
     pub title: Option<String>,
+    /// The head's title as written (og:title, JSON-LD headline or `<title>`).
+    pub head_title: Option<String>,
+    /// Other names the page gives its site: the holder of its copyright line (`© 2012 SpyNet
+    /// News`), the title of its feeds (`SpyNet News » Feed`), the text or logo of its links to
+    /// its home page.
+    pub site_names: Vec<String>,
     pub url: Option<String>,
     pub site: Option<String>,
     pub language: Option<String>,
@@ -44,6 +52,13 @@ static TITLE: LazyLock<Selector> = LazyLock::new(|| sel("title"));
 static H1: LazyLock<Selector> = LazyLock::new(|| sel("h1"));
 static CANONICAL: LazyLock<Selector> = LazyLock::new(|| sel("link[rel~=canonical]"));
 static HTML_TAG: LazyLock<Selector> = LazyLock::new(|| sel("html"));
+static FEED: LazyLock<Selector> = LazyLock::new(|| {
+    sel(
+        r#"link[rel~=alternate][type="application/rss+xml"], link[rel~=alternate][type="application/atom+xml"]"#,
+    )
+});
+static LINK: LazyLock<Selector> = LazyLock::new(|| sel("a[href]"));
+static IMG: LazyLock<Selector> = LazyLock::new(|| sel("img[alt]"));
 static JSON_LD: LazyLock<Selector> = LazyLock::new(|| sel(r#"script[type="application/ld+json"]"#));
 
 /// Reads the metadata of a parsed page.
@@ -111,64 +126,200 @@ pub fn read(html: &Html) -> Meta {
         .or_else(|| {
             ld_article(&m.json_ld).and_then(|o| o.get("headline")?.as_str().map(normalize_ws))
         });
-    m.title = choose_title(h1, og, page_title, m.site.as_deref());
+    m.site_names = copyright_holders(html);
+    for name in feed_names(html)
+        .into_iter()
+        .chain(home_names(html, m.url.as_deref()))
+    {
+        if !m.site_names.contains(&name) {
+            m.site_names.push(name);
+        }
+    }
+    m.head_title = og.or(page_title).map(|t| html_unescape(&t));
+    m.title = choose_title(h1, m.head_title.as_deref(), &m.site_names());
     m
 }
 
-/// Picks the article title: the `<h1>` when the head's title agrees with it, else the head's
-/// title (og:title first) with the site-name part cut off.
-fn choose_title(
-    h1: Option<String>,
-    og: Option<String>,
-    page_title: Option<String>,
-    site: Option<&str>,
-) -> Option<String> {
-    let head = og.or(page_title)?;
-    let head = html_unescape(&head);
+impl Meta {
+    /// What the page says its site is called: its site name, URL host, copyright holders,
+    /// feeds and home links.
+    pub fn site_names(&self) -> SiteNames {
+        let mut names = SiteNames::default();
+        self.add_site_names(&mut names);
+        names
+    }
+
+    /// Adds what the page says its site is called to `names`.
+    pub fn add_site_names(&self, names: &mut SiteNames) {
+        if let Some(site) = &self.site {
+            names.name(site);
+        }
+        if let Some(url) = &self.url {
+            names.url(url);
+        }
+        for n in &self.site_names {
+            names.name(n);
+        }
+    }
+}
+
+/// Picks the article title: the `<h1>` when the head's title holds it (and it is not the site's
+/// name, as a logo in an `<h1>` is), else the head's title, og:title first. The site's name is
+/// cut later, whichever it is ([`super::title::clean`]).
+fn choose_title(h1: Option<String>, head: Option<&str>, site: &SiteNames) -> Option<String> {
+    let head = head?;
     if let Some(h1) = h1 {
         let lh = h1.to_lowercase();
-        if lh.len() >= 8 && head.to_lowercase().contains(&lh) {
+        if lh.len() >= 8 && head.to_lowercase().contains(&lh) && !site.names_site(&h1) {
             return Some(h1);
         }
     }
-    Some(strip_site_suffix(&head, site))
+    Some(head.to_string())
 }
 
-/// Removes " | Site", " - Site" and similar parts that name the site rather than the article.
-pub fn strip_site_suffix(title: &str, site: Option<&str>) -> String {
-    const SEPS: &[&str] = &[
-        " | ", " – ", " — ", " - ", " :: ", " · ", " « ", " » ", " • ", " / ",
-    ];
-    let Some(sep) = SEPS.iter().find(|s| title.contains(**s)) else {
-        return title.to_string();
+/// The site names in the titles of the page's feeds: "Bibliothek 2.0 und mehr" of
+/// `<link rel="alternate" type="application/rss+xml" title="Bibliothek 2.0 und mehr » Feed">`.
+fn feed_names(html: &Html) -> Vec<String> {
+    let mut out = Vec::new();
+    for link in html.select(&FEED).take(4) {
+        let Some(title) = link.value().attr("title").map(normalize_ws) else {
+            continue;
+        };
+        let name = [" » ", " | ", " - ", " – "]
+            .iter()
+            .find_map(|sep| title.split_once(sep).map(|(a, _)| a.to_string()))
+            .unwrap_or_else(|| {
+                let words: Vec<&str> = title.split(' ').collect();
+                let keep = words.len()
+                    - words
+                        .iter()
+                        .rev()
+                        .take_while(|w| {
+                            matches!(
+                                w.to_lowercase().as_str(),
+                                "feed" | "rss" | "atom" | "comments"
+                            )
+                        })
+                        .count();
+                words[..keep].join(" ")
+            });
+        let name = name.trim().to_string();
+        if name.chars().count() >= 3 && !out.contains(&name) {
+            out.push(name);
+        }
+    }
+    out
+}
+
+/// The text and logo `alt` of the page's links to its home page (`href="/"`, or the root of its
+/// URL's host).
+fn home_names(html: &Html, url: Option<&str>) -> Vec<String> {
+    let root = url.and_then(|u| {
+        let (scheme, rest) = u.split_once("://")?;
+        let host = rest.split(['/', '?', '#']).next()?;
+        Some(format!("{scheme}://{host}"))
+    });
+    let is_home = |href: &str| {
+        let h = href.trim().trim_end_matches('/');
+        h.is_empty()
+            || root.as_deref().is_some_and(|r| {
+                let r = r
+                    .trim_start_matches("https://")
+                    .trim_start_matches("http://");
+                let h = h
+                    .trim_start_matches("https://")
+                    .trim_start_matches("http://");
+                h.trim_start_matches("www.") == r.trim_start_matches("www.")
+            })
     };
-    let parts: Vec<&str> = title.split(sep).map(str::trim).collect();
-    let site_l = site.map(|s| s.to_lowercase());
-    let is_site = |p: &str| {
-        let pl = p.to_lowercase();
-        site_l.as_deref().is_some_and(|s| {
-            !s.is_empty() && (pl == s || pl.contains(s) || s.contains(&pl) && pl.len() > 2)
-        })
-    };
-    let kept: Vec<&str> = parts.iter().copied().filter(|p| !is_site(p)).collect();
-    if kept.len() < parts.len() && !kept.is_empty() {
-        return kept.join(sep);
+    let mut out = Vec::new();
+    for a in html.select(&LINK) {
+        if !a.value().attr("href").is_some_and(is_home) {
+            continue;
+        }
+        let text = normalize_ws(&a.text().collect::<String>());
+        let alts = a
+            .select(&IMG)
+            .filter_map(|i| i.value().attr("alt"))
+            .map(normalize_ws);
+        for name in std::iter::once(text).chain(alts) {
+            let n = name.chars().count();
+            if (3..=60).contains(&n) && !out.contains(&name) {
+                out.push(name);
+            }
+        }
+        if out.len() >= 6 {
+            break;
+        }
     }
-    // No known site name: drop a short last part (the usual place of the site's name).
-    let last = parts[parts.len() - 1];
-    let rest = parts[..parts.len() - 1].join(sep);
-    if parts.len() >= 2 && last.chars().count() <= 30 && rest.chars().count() > last.chars().count()
-    {
-        return rest;
+    out
+}
+
+/// The names copyright lines give: `Copyright © 1996-2012 SpyNet News. All rights reserved.`
+/// gives "SpyNet News". At most three, from the text outside scripts and styles.
+fn copyright_holders(html: &Html) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for node in html.tree.nodes() {
+        let Some(text) = node.value().as_text() else {
+            continue;
+        };
+        let in_code = node
+            .parent()
+            .and_then(|p| p.value().as_element())
+            .is_some_and(|e| matches!(e.name(), "script" | "style" | "noscript"));
+        if in_code || !(text.contains('©') || text.to_lowercase().contains("copyright")) {
+            continue;
+        }
+        if let Some(h) = holder(text).filter(|h| !out.contains(h)) {
+            out.push(h);
+            if out.len() == 3 {
+                break;
+            }
+        }
     }
-    let first = parts[0];
-    if parts.len() == 2
-        && first.chars().count() <= 25
-        && last.chars().count() > 2 * first.chars().count()
-    {
-        return last.to_string();
+    out
+}
+
+/// The holder a copyright line names, if it names one.
+fn holder(line: &str) -> Option<String> {
+    let lower = line.to_lowercase();
+    let at = lower.find('©').or_else(|| lower.find("copyright"))?;
+    let rest = &line[at..];
+    let rest = rest.trim_start_matches(|c: char| {
+        c == '©'
+            || c.is_ascii_digit()
+            || c.is_whitespace()
+            || matches!(c, '-' | '–' | ',' | '(' | ')')
+    });
+    let rest = strip_prefix_ci(rest, "copyright").unwrap_or(rest);
+    let rest = rest.trim_start_matches(|c: char| {
+        c == '©' || c.is_ascii_digit() || c.is_whitespace() || matches!(c, '-' | '–' | ',' | ':')
+    });
+    let rest = strip_prefix_ci(rest, "(c)").unwrap_or(rest);
+    let rest =
+        rest.trim_start_matches(|c: char| c.is_ascii_digit() || c.is_whitespace() || c == '-');
+    let end = rest
+        .find(['.', ',', '|', ';', '\n', '(', '·'])
+        .unwrap_or(rest.len());
+    let mut name = normalize_ws(&rest[..end]);
+    for tail in [
+        " all rights reserved",
+        " alle rechte vorbehalten",
+        " tous droits réservés",
+    ] {
+        if let Some(i) = name.to_lowercase().find(tail) {
+            name.truncate(i);
+        }
     }
-    title.to_string()
+    let name = name.trim().to_string();
+    let n = name.chars().count();
+    ((3..=60).contains(&n) && name.chars().any(char::is_alphabetic)).then_some(name)
+}
+
+fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    s.get(..prefix.len())
+        .filter(|p| p.eq_ignore_ascii_case(prefix))
+        .map(|_| &s[prefix.len()..])
 }
 
 fn html_unescape(s: &str) -> String {
@@ -290,25 +441,47 @@ mod tests {
     use super::*;
 
     #[test]
-    fn title_suffixes() {
+    fn copyright_lines() {
         assert_eq!(
-            strip_site_suffix("Spy arrested | The Daily", Some("The Daily")),
-            "Spy arrested"
+            holder("Copyright © 1996-2012 SpyNet News. All rights reserved.").as_deref(),
+            Some("SpyNet News")
         );
         assert_eq!(
-            strip_site_suffix("Spy ring uncovered in the port - BBC News", None),
-            "Spy ring uncovered in the port"
+            holder("Copyright © Intelligence Monitor Online. Reproduction prohibited.").as_deref(),
+            Some("Intelligence Monitor Online")
         );
         assert_eq!(
-            strip_site_suffix("No separator here", None),
-            "No separator here"
+            holder("© 2020 The Daily | Privacy").as_deref(),
+            Some("The Daily")
         );
+        assert_eq!(holder("(c) 2020").as_deref(), None);
+        assert_eq!(holder("© 2020").as_deref(), None);
+    }
+
+    #[test]
+    fn feeds_and_home_links_name_the_site() {
+        let html = Html::parse_document(
+            r#"<html><head><title>Alles neu | Bibliothek 2.0</title>
+<link rel="alternate" type="application/rss+xml" title="Bibliothek 2.0 &raquo; Feed" href="/feed">
+<link rel="canonical" href="https://www.entermedia.co.kr/news/1"></head>
+<body><a href="/"><img src="logo.png" alt="Entermedia"></a>
+<a href="https://entermedia.co.kr/">Startseite</a><a href="/news">News</a></body></html>"#,
+        );
+        let m = read(&html);
+        assert_eq!(m.site_names, ["Bibliothek 2.0", "Entermedia", "Startseite"]);
+    }
+
+    #[test]
+    fn a_logo_in_h1_is_not_the_title() {
+        let html = Html::parse_document(
+            r#"<html><head><title>Cloak &amp; Dagger Online: Mole found in Bonn</title></head>
+<body><h1>Cloak &amp; Dagger Online</h1><p>© 1999 Cloak &amp; Dagger Online</p></body></html>"#,
+        );
+        let m = read(&html);
+        assert_eq!(m.site_names, ["Cloak & Dagger Online"]);
         assert_eq!(
-            strip_site_suffix(
-                "Daily :: A long title about the intelligence services",
-                Some("Daily")
-            ),
-            "A long title about the intelligence services"
+            m.title.as_deref(),
+            Some("Cloak & Dagger Online: Mole found in Bonn")
         );
     }
 

@@ -1,13 +1,15 @@
 //! Extraction: turns the bytes of one scraped file into what the indexer keeps.
 //!
 //! The stage decodes the bytes ([`decode`]: BOM, declared charset, then detection), reads the
-//! page's metadata (title without the site-name suffix, canonical URL, site, language), finds
+//! page's metadata (title, canonical URL, site, language), finds
 //! the publication date from the most trusted source the page carries, and keeps the article
 //! body only: menus, scripts, related links, share buttons and comment forms are dropped before
 //! html2text turns the kept markup into paragraphs. Plain text and Markdown files go through a
 //! lighter path. Last, the article's language is read from its title and body, the page's
-//! declared language serving only as a hint ([`crate::lang::detect`]). The indexer and `dossier extract` both call [`extract`] and nothing else, so
-//! what a user sees from `extract` is exactly what gets indexed.
+//! declared language serving only as a hint ([`crate::lang::detect`]). Whatever the title comes
+//! from, the site's name is cut from it the same way ([`title`]). The indexer and `dossier
+//! extract` both call [`extract_at`] and nothing else, so what a user sees from `extract` is
+//! exactly what gets indexed.
 
 mod charset;
 mod content;
@@ -16,6 +18,7 @@ mod depth;
 mod dom;
 mod meta;
 mod plain;
+pub mod title;
 
 use std::fmt;
 use std::path::Path;
@@ -24,6 +27,7 @@ pub use charset::decode;
 pub use date::DateSource;
 
 use crate::lang::detect::{self, Source};
+use title::SiteNames;
 
 /// What kind of file a path is, from its extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,8 +78,11 @@ impl std::error::Error for Skip {}
 /// What one file yields: metadata and the article body as paragraphs.
 #[derive(Debug, Clone, Default)]
 pub struct Extracted {
-    /// The article title, without the " | Site Name" / " - Site" suffix.
+    /// The article title, without the " | Site Name" / " - Site" part ([`title::clean`]).
     pub title: Option<String>,
+    /// The title as the page writes it, when it differs from `title`: the head's `<title>` or
+    /// og:title with the site's name, or the whole first lines of a text file.
+    pub title_raw: Option<String>,
     /// The publication day (never a modified or crawl date).
     pub published: Option<time::Date>,
     /// Where `published` was read from.
@@ -117,6 +124,12 @@ impl Extracted {
 /// Returns [`Skip`] when the file has nothing to index: binary content, an empty file, or a
 /// page where no article text is found.
 pub fn extract(bytes: &[u8], kind: Kind) -> Result<Extracted, Skip> {
+    extract_at(None, bytes, kind)
+}
+
+/// [`extract`] for the file at `path`, whose folders may name the site the page comes from
+/// (`~/scrapes/reuters.com/…`): that name is cut from the title too.
+pub fn extract_at(path: Option<&Path>, bytes: &[u8], kind: Kind) -> Result<Extracted, Skip> {
     if looks_binary(bytes) {
         return Err(Skip::Binary);
     }
@@ -124,10 +137,28 @@ pub fn extract(bytes: &[u8], kind: Kind) -> Result<Extracted, Skip> {
     if text.trim().is_empty() {
         return Err(Skip::Empty);
     }
+    let mut site = SiteNames::default();
+    if let Some(p) = path {
+        site.path(p);
+    }
     let mut out = match kind {
-        Kind::Html => extract_html(&text),
-        Kind::Text => plain::extract_text(&text, false),
-        Kind::Markdown => plain::extract_text(&text, true),
+        Kind::Html => extract_html(&text, site),
+        Kind::Text | Kind::Markdown => {
+            let mut out = plain::extract_text(&text, kind == Kind::Markdown);
+            if let Some(s) = &out.site {
+                site.name(s);
+            }
+            if let Some(u) = &out.url {
+                site.url(u);
+            }
+            if let Some(t) = out.title.take() {
+                let clean = title::clean(&t, &site);
+                let raw = out.title_raw.take().unwrap_or(t);
+                out.title_raw = (raw != clean).then_some(raw);
+                out.title = Some(clean).filter(|t| !t.is_empty());
+            }
+            out
+        }
     };
     out.encoding = encoding;
     if out.paragraphs.is_empty() {
@@ -143,12 +174,16 @@ pub fn extract(bytes: &[u8], kind: Kind) -> Result<Extracted, Skip> {
     Ok(out)
 }
 
-fn extract_html(text: &str) -> Extracted {
+/// The page's extract; `site` holds what the file's path says of the site, and gets what the
+/// page says.
+fn extract_html(text: &str, mut site: SiteNames) -> Extracted {
     let text = &*depth::cap_depth(text);
     let html = scraper::Html::parse_document(text);
     let meta = meta::read(&html);
+    meta.add_site_names(&mut site);
+    let title = meta.title.as_deref().map(|t| title::clean(t, &site));
     let arena = dom::Arena::build(&html);
-    let mut paragraphs = content::extract(&arena, meta.title.as_deref());
+    let mut paragraphs = content::extract(&arena, title.as_deref());
     if let Some(body) = meta.article_body.as_deref() {
         content::fallback_to_json_ld(&mut paragraphs, body);
     }
@@ -156,8 +191,14 @@ fn extract_html(text: &str) -> Extracted {
         Some((d, s)) => (Some(d), Some(s)),
         None => (None, None),
     };
+    // The head's title as written, else the chosen title before its site name was cut.
+    let title_raw = meta
+        .head_title
+        .or(meta.title)
+        .filter(|h| title.as_ref() != Some(h));
     Extracted {
-        title: meta.title,
+        title: title.filter(|t| !t.is_empty()),
+        title_raw,
         published,
         published_source,
         url: meta.url,

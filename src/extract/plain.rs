@@ -85,6 +85,13 @@ pub fn extract_text(text: &str, markdown: bool) -> Extracted {
                 out.title = Some(para);
                 continue;
             }
+            if let Some(head) = before_dateline(&kept_lines) {
+                // "Title" over "Published 14 August 2018 - Some Letter, issue 112": the
+                // dateline names the publication, not the article.
+                out.title = Some(head);
+                out.title_raw = Some(para);
+                continue;
+            }
             if looks_like_title(&para) {
                 out.title = Some(para);
                 continue;
@@ -114,6 +121,13 @@ pub fn extract_text(text: &str, markdown: bool) -> Extracted {
     }
     out.paragraphs = paragraphs;
     out
+}
+
+/// The title lines of a first block whose later line is a dateline, if it is one.
+fn before_dateline(lines: &[String]) -> Option<String> {
+    let at = (1..lines.len()).find(|&i| date::first_date_in_text(&lines[i]).is_some())?;
+    let head = normalize_ws(&lines[..at].join(" "));
+    looks_like_title(&head).then_some(head)
 }
 
 fn looks_like_title(p: &str) -> bool {

@@ -96,6 +96,9 @@ pub(crate) fn documents(
         doc.add_text(fields.matched, &matched);
         doc.add_u64(fields.passage, i as u64);
         doc.add_text(fields.title, title);
+        if let Some(raw) = &ex.title_raw {
+            doc.add_text(fields.title_raw, raw);
+        }
         doc.add_text(fields.title_terms, &marked_title);
         doc.add_text(fields.text, text);
         doc.add_text(fields.text_terms, mark(lang, text));

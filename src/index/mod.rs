@@ -36,8 +36,9 @@ use crate::article::{content_id, Article};
 use crate::copies::{self, Groups, Table};
 use crate::corpus::{self, Entry};
 use crate::error::{Error, Result};
-use crate::extract::{kind_of, Kind};
+use crate::extract::{kind_of, Kind, Skip};
 use crate::schema::{self, Fields, KIND_GROUPS, SCHEMA_VERSION, TAGGING_VERSION};
+use crate::skip::{SkipKind, SkipReason};
 use docs::{documents, id_term};
 use merge::CappedMerges;
 use record::{id_hex, parse_id, FilesRecord, Id, Slot};
@@ -135,8 +136,10 @@ pub struct Summary {
     pub duplicate: usize,
     /// Files gone from an indexed root, removed from the index.
     pub removed: usize,
-    /// Files skipped, by reason.
+    /// Files skipped, by reason (its message).
     pub skipped: BTreeMap<String, usize>,
+    /// Files skipped, by kind of reason ([`SkipKind`]): what the human summary counts.
+    pub skipped_by_kind: BTreeMap<SkipKind, usize>,
     /// Files whose contents were read (opened and hashed) in this run.
     pub files_read: usize,
     /// Bytes read from disk.
@@ -165,7 +168,7 @@ impl Summary {
 /// Something a caller may want to show while a run goes on.
 pub enum Event<'a> {
     /// A file was skipped; the run goes on.
-    Skipped(&'a Path, &'a str),
+    Skipped(&'a Path, &'a SkipReason),
     /// Files to read are known: how many and how many bytes.
     Start {
         /// Files that will be read.
@@ -654,14 +657,14 @@ enum Outcome {
     /// An article to index.
     Article(Box<Article>),
     /// Extraction refused the bytes (hash, reason).
-    Refused(Id, String),
+    Refused(Id, Skip),
     /// The file could not be read.
-    Failed(String),
+    Failed(SkipReason),
 }
 
 fn read_file(w: &Work, max_size: u64) -> (Outcome, u64) {
     let Some(kind) = w.kind else {
-        return (Outcome::Failed("not an article file type".to_string()), 0);
+        return (Outcome::Failed(SkipReason::FileType), 0);
     };
     let bytes = match corpus::read_limited(&w.path, max_size) {
         Ok(b) => b,
@@ -669,17 +672,15 @@ fn read_file(w: &Work, max_size: u64) -> (Outcome, u64) {
     };
     let len = bytes.len() as u64;
     let Some(id) = parse_id(&content_id(&bytes)) else {
-        return (
-            Outcome::Failed("content hash is not an article id".to_string()),
-            len,
-        );
+        let why = "content hash is not an article id".to_string();
+        return (Outcome::Failed(SkipReason::Unreadable(why)), len);
     };
     if w.known == Some(id) {
         return (Outcome::Same, len);
     }
     let outcome = match Article::from_bytes(w.path.clone(), &bytes, kind) {
         Ok(a) => Outcome::Article(Box::new(a)),
-        Err(skip) => Outcome::Refused(id, skip.to_string()),
+        Err(skip) => Outcome::Refused(id, skip),
     };
     (outcome, len)
 }
@@ -882,14 +883,14 @@ impl Run {
             let root_abs = corpus::absolute(root);
             if !root_abs.exists() {
                 // A missing root forgets nothing: it may be an unmounted disk.
-                self.skip(on_event, root, "no such file or folder");
+                self.skip(on_event, root, SkipReason::MissingRoot);
                 continue;
             }
             let mut files = 0;
             for entry in walk.root(&root_abs) {
                 files += 1;
                 match entry {
-                    Entry::Skipped { path, reason } => self.skip(on_event, &path, &reason),
+                    Entry::Skipped { path, reason } => self.skip(on_event, &path, reason),
                     Entry::Article {
                         path,
                         size,
@@ -930,7 +931,7 @@ impl Run {
             if let Some(slot) = slot {
                 self.forget(slot);
             }
-            self.skip(on_event, path, &corpus::too_large(self.max_file_size));
+            self.skip(on_event, path, SkipReason::TooLarge(self.max_file_size));
             return;
         }
         match slot {
@@ -941,9 +942,9 @@ impl Run {
                 }
                 let s = self.record.state(slot);
                 if s.size == size && s.mtime_ns == mtime_ns {
-                    match self.record.reason(s).map(str::to_string) {
+                    match self.record.reason(s).map(SkipReason::from_recorded) {
                         None => self.summary.unchanged += 1,
-                        Some(reason) => self.skip(on_event, path, &reason),
+                        Some(reason) => self.skip(on_event, path, reason),
                     }
                     return;
                 }
@@ -957,9 +958,15 @@ impl Run {
         to_read.bytes += size;
     }
 
-    fn skip(&mut self, on_event: &mut dyn FnMut(Event), path: &Path, reason: &str) {
-        on_event(Event::Skipped(path, reason));
+    /// Reports and counts a skipped file: the one place skips are counted.
+    fn skip(&mut self, on_event: &mut dyn FnMut(Event), path: &Path, reason: SkipReason) {
+        on_event(Event::Skipped(path, &reason));
         *self.summary.skipped.entry(reason.to_string()).or_default() += 1;
+        *self
+            .summary
+            .skipped_by_kind
+            .entry(reason.kind())
+            .or_default() += 1;
     }
 
     /// Takes a file's article out of the counts; the article must then be rewritten without it.
@@ -1048,23 +1055,25 @@ impl Run {
     ) -> Result<()> {
         match outcome {
             Outcome::Failed(reason) => {
-                self.skip(on_event, &w.path, &reason);
+                self.skip(on_event, &w.path, reason);
                 self.forget(w.slot);
             }
             Outcome::Same => {
                 self.modified = true;
                 self.record.set_stat(w.slot, w.size, w.mtime_ns);
                 let state = self.record.state(w.slot);
-                match self.record.reason(state).map(str::to_string) {
+                match self.record.reason(state).map(SkipReason::from_recorded) {
                     None => self.summary.unchanged += 1,
-                    Some(reason) => self.skip(on_event, &w.path, &reason),
+                    Some(reason) => self.skip(on_event, &w.path, reason),
                 }
             }
-            Outcome::Refused(id, reason) => {
-                self.skip(on_event, &w.path, &reason);
+            Outcome::Refused(id, skip) => {
+                self.skip(on_event, &w.path, SkipReason::Refused(skip));
                 self.release(w.slot);
                 self.modified = true;
-                let state = self.record.state_of(w.size, w.mtime_ns, id, Some(&reason));
+                let state = self
+                    .record
+                    .state_of(w.size, w.mtime_ns, id, Some(&skip.to_string()));
                 self.record.set(w.slot, state);
             }
             Outcome::Article(article) => {
@@ -1125,7 +1134,7 @@ impl Run {
                     self.touched.insert(r.id);
                     for p in &r.paths {
                         self.forget_path(p);
-                        self.skip(on_event, p, "changed while indexing; read again next run");
+                        self.skip(on_event, p, SkipReason::ChangedWhileIndexing);
                     }
                 }
             }

@@ -200,6 +200,7 @@ mod tests {
             url: None,
             site: Some("=cmd|' /C calc'!A0".into()),
             title: "Spies, \"moles\"\nand more".into(),
+            title_raw: None,
             published: None,
             published_source: None,
             published_sure: false,

@@ -401,6 +401,7 @@ mod tests {
                 url: None,
                 site: None,
                 title: "Spy \x1b[2J scandal".into(),
+                title_raw: None,
                 published: None,
                 published_source: None,
                 published_sure: false,

@@ -6,6 +6,7 @@
 //!
 //! - `hit` (`search`, `saved run`): `{"type":"hit","rank":1,"score":7.1,"article_id":"…",
 //!   "passage":3,"path":"…","paths":["…",…],"url":"…"|null,"site":"…"|null,"title":"…",
+//!   "title_raw":"…" (only when the page writes its title otherwise, site name and all),
 //!   "published":"YYYY-MM-DD"|null,"published_source":"meta"|null,"published_sure":bool,
 //!   "first_seen":"YYYY-MM-DD"|null,"agencies":["DGSE"],"countries":["FR"],"language":"fr",
 //!   "former_countries":[],"matched":{"DGSE":["DGSE"],"FR":["Paris","French"]},"text":"…",
@@ -37,12 +38,13 @@
 //!   one or two letters away that were searched beside it (`{}` when none). Lines of a saved
 //!   query also carry `"query":"NAME"`.
 //! - `article` (`show`, `extract`): `{"type":"article","article_id":"…","path":"…",
-//!   "indexed":bool,"title":…,"published":…,"published_source":…,"published_sure":bool,
+//!   "indexed":bool,"title":…,"title_raw":…,"published":…,"published_source":…,"published_sure":bool,
 //!   "first_seen":…,"url":…,"site":…,
 //!   "language":…,"language_source":…,"encoding":…,"agencies":[…],"countries":[…],
 //!   "former_countries":[…],"matched":{"RU":["России","Kremlin"]},"passages":N,"text":"…",
 //!   "paragraphs":["…"],"highlights":[[start,end],…],"group":…,"copies":[…]}`; `group` and
-//!   `copies` are as in `hit` (from `show`; `null` and `[]` from `extract`); `text` is the paragraphs joined by
+//!   `copies` are as in `hit` (from `show`; `null` and `[]` from `extract`); `title_raw`, the
+//!   title with the site's name, only when it differs from `title`; `text` is the paragraphs joined by
 //!   blank lines and `highlights` (from `show --query`) are byte offsets into it. From `extract`,
 //!   `language` is an ISO 639-1 code or `"und"` and `language_source` is `"detected"`,
 //!   `"declared"` or `"both"` (`null` with `"und"`).
@@ -96,6 +98,8 @@ pub struct ArticleLine<'a> {
     path: &'a str,
     indexed: bool,
     title: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    title_raw: Option<&'a str>,
     published: Option<String>,
     published_source: Option<&'a str>,
     published_sure: bool,
@@ -126,6 +130,7 @@ impl<'a> ArticleLine<'a> {
             path: &a.path,
             indexed: a.indexed,
             title: a.title.as_deref(),
+            title_raw: a.title_raw.as_deref(),
             published: a.published.map(|d| d.to_string()),
             published_source: a.published_source,
             published_sure: a.published_sure,
@@ -177,6 +182,8 @@ pub struct HitLine<'a> {
     url: Option<&'a str>,
     site: Option<&'a str>,
     title: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    title_raw: Option<&'a str>,
     published: Option<String>,
     published_source: Option<&'a str>,
     published_sure: bool,
@@ -284,6 +291,7 @@ impl<'a> HitLine<'a> {
             url: hit.url.as_deref(),
             site: hit.site.as_deref(),
             title: &hit.title,
+            title_raw: hit.title_raw.as_deref(),
             published: hit.published.map(|d| d.to_string()),
             published_source: hit.published_source,
             published_sure: hit.published_sure,

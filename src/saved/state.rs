@@ -388,6 +388,7 @@ mod tests {
             url: None,
             site: None,
             title: String::new(),
+            title_raw: None,
             published: None,
             published_source: None,
             published_sure: false,

@@ -15,7 +15,7 @@ use dossier::saved::state::{self, RunOptions, RunState};
 use dossier::saved::{SavedQueries, SavedQuery};
 use dossier::search::Searcher;
 
-use crate::app::{hit_printer, Ctx};
+use super::{hit_printer, Ctx};
 use crate::cli::{Format, HitFormat, SavedAddArgs, SavedRunArgs, SavedShowArgs};
 
 /// `--queries`, else `$DOSSIER_QUERIES` (both handled by clap), else beside the index folder.
