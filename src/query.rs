@@ -143,6 +143,9 @@ impl Expr {
                 if len == 1 && short && !text.chars().all(|c| c.is_uppercase()) {
                     continue;
                 }
+                if !tag::may_name(&text) {
+                    continue;
+                }
                 let tag = tag::resolve_agency(&text)
                     .map(|id| (Field::Agency, id))
                     .or_else(|| tag::resolve_country(&text).map(|c| (Field::Country, c)));

@@ -422,6 +422,13 @@ static COUNTRY_LOOKUP: LazyLock<HashMap<String, Option<&'static str>>> = LazyLoc
     lookup_table(codes.chain(names))
 });
 
+/// Whether `text` could be an agency's or a country's name for [`resolve_agency`] and
+/// [`resolve_country`]: false when one of its words is in no name at all, which is cheap to
+/// tell without building the lookup tables (a search asks this of the words of its query).
+pub fn may_name(text: &str) -> bool {
+    tables::may_name(text)
+}
+
 /// Any alias, in any case, or the ID itself, to the canonical agency ID:
 /// "dgse", "Directorate General of External Security", "French foreign intelligence" all give
 /// `Some("DGSE")`.

@@ -325,6 +325,25 @@ static COUNTRY_ALIASES: LazyLock<Vec<Country>> = LazyLock::new(|| {
     all
 });
 
+/// The text of the agency table and the English country tables, lowercased, with curly
+/// apostrophes made straight: every alias [`super::resolve_agency`] and
+/// [`super::resolve_country`] know is in it, so a word that is not can name nothing.
+static NAME_TEXT: LazyLock<String> = LazyLock::new(|| {
+    [AGENCIES_TOML, COUNTRIES_TSV, FORMER_TSV]
+        .concat()
+        .replace('\u{2019}', "'")
+        .to_lowercase()
+});
+
+/// Whether every word of `text` occurs in the tables' text: cheap, and false only for words
+/// that no agency or country name holds.
+pub(crate) fn may_name(text: &str) -> bool {
+    text.split_whitespace().all(|w| {
+        let w = w.replace('\u{2019}', "'").to_lowercase();
+        NAME_TEXT.contains(w.as_str())
+    })
+}
+
 /// [`all_countries`] without their local names ([`Country::local`] is empty).
 pub(crate) fn country_aliases() -> &'static [Country] {
     &COUNTRY_ALIASES
