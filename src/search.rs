@@ -980,20 +980,20 @@ impl<'a> Plan<'a> {
         } else {
             f.title_terms
         };
-        let (field, on_text) = match node {
+        let field = match node {
             Node::Word(field, _)
             | Node::Phrase(field, _)
             | Node::Sloppy(field, ..)
             | Node::Near(field, ..)
             | Node::Prefix(field, _)
-            | Node::Fuzzy(field, ..) => (*field, *field != Field::Title),
+            | Node::Fuzzy(field, ..) => *field,
             _ => return Ok(None),
         };
         let Some(on_title) = self.text_on(node, title_field)? else {
             return Ok(None);
         };
         let title: Box<dyn TantivyQuery> = Box::new(BoostQuery::new(on_title, TITLE_BOOST));
-        if !on_text || field == Field::Title {
+        if field == Field::Title {
             return Ok(Some(title));
         }
         let Some(on_text) = self.text_on(node, text_field)? else {
@@ -1135,11 +1135,10 @@ impl<'a> Plan<'a> {
             Node::Word(Field::Any | Field::Title, text) | Node::Phrase(_, text) => {
                 !self.variants(text).is_empty()
             }
-            n if n.is_text() => true,
-            Node::Not(_) | Node::Word(..) | Node::Sloppy(..) | Node::Near(..) => false,
-            Node::Prefix(..) | Node::Fuzzy(..) => false,
             Node::Or(alts) => alts.iter().all(|a| self.passages_only(a)),
             Node::And(nodes) => nodes.iter().any(|n| self.passages_only(n)),
+            // Prefixes, fuzzy words and proximity clauses; filters and exclusions are not.
+            n => n.is_text(),
         }
     }
 

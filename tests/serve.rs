@@ -519,7 +519,12 @@ async fn hostile_titles_passages_and_urls_stay_text() {
             html.matches("&lt;img src=x onerror=").count(),
             "{html}"
         );
-        assert!(html.contains("Defector &lt;script&gt;alert('title')&lt;/script&gt; speaks"));
+        // The title's matched word may be marked; the rest of it is escaped text.
+        assert!(
+            html.contains("Defector</mark> &lt;script&gt;alert('title')&lt;/script&gt; speaks")
+                || html.contains("Defector &lt;script&gt;alert('title')&lt;/script&gt; speaks"),
+            "{html}"
+        );
         assert!(
             html.contains("&lt;img src=x onerror=alert('passage')&gt;"),
             "{html}"
@@ -593,6 +598,32 @@ fn openapi_paths() -> BTreeSet<(String, String)> {
         }
     }
     out
+}
+
+#[tokio::test]
+async fn the_search_page_marks_titles_and_says_how_it_read_the_words() {
+    let env = Env::new();
+    corpus(&env);
+    let app = app(&env, None);
+    let (_, _, html) = get(&app, "/?q=%22Tehran%22").await;
+    assert!(
+        html.contains("MOIS network in <mark>Tehran</mark>"),
+        "{html}"
+    );
+    // A misspelt word is searched with its respelling, and the page says so.
+    let (_, _, html) = get(&app, "/?q=Tehrann").await;
+    assert!(
+        html.contains("Searched also tehran for “Tehrann”"),
+        "{html}"
+    );
+    assert!(html.contains("<mark>Tehran</mark>"), "{html}");
+    // A word no article comes near gets suggestions, each a link to the corrected search.
+    let (_, _, html) = get(&app, "/?q=Vienna%20Tehrxxn").await;
+    assert!(
+        html.contains("No article holds “Tehrxxn”. Did you mean"),
+        "{html}"
+    );
+    assert!(html.contains("href=\"/?q=Vienna%20tehran\""), "{html}");
 }
 
 #[tokio::test]

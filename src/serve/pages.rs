@@ -244,9 +244,9 @@ fn active_filters(p: &Params) -> Markup {
 
 fn hit_view(hit: &Hit, q: &str) -> Markup {
     let title = if hit.title.trim().is_empty() {
-        "(untitled)"
+        html! { "(untitled)" }
     } else {
-        hit.title.as_str()
+        marked(&hit.title, &hit.title_highlights)
     };
     html! {
         article.hit {
@@ -299,6 +299,18 @@ fn tags(agencies: &[String], countries: &[String], former: &[String]) -> Markup 
     }
 }
 
+/// The page's parameters with `word` of the query replaced by `with`.
+fn with_query(p: &Params, with: &str, word: &str) -> Vec<(&'static str, String)> {
+    let q = p.q.replacen(word, with, 1);
+    let mut pairs: Vec<(&'static str, String)> = p
+        .page_pairs()
+        .into_iter()
+        .filter(|(k, _)| *k != "q")
+        .collect();
+    pairs.insert(0, ("q", q));
+    pairs
+}
+
 fn results_view(results: &Results, p: &Params) -> Markup {
     let first = p.offset + 1;
     let last = p.offset + results.hits.len();
@@ -308,6 +320,18 @@ fn results_view(results: &Results, p: &Params) -> Markup {
     next.push(("offset", (p.offset + p.limit).to_string()));
     let more = results.hits.len() == p.limit && p.offset + p.limit <= super::params::MAX_OFFSET;
     html! {
+        @for (word, also) in &results.respelled {
+            p.respelled { "Searched also " (also.join(", ")) " for “" (word) "”; "
+                a href=(href("/", &with_query(p, &format!("\"{word}\""), word))) { "search “" (word) "” alone" } "." }
+        }
+        @for (word, near) in &results.suggestions {
+            p.suggestion { "No article holds “" (word) "”. Did you mean "
+                @for (i, n) in near.iter().enumerate() {
+                    @if i > 0 { ", " }
+                    a href=(href("/", &with_query(p, n, word))) { (n) }
+                }
+                "?" }
+        }
         @if results.hits.is_empty() {
             p.summary { "No passage matches." }
         } @else {
