@@ -423,7 +423,7 @@ static COUNTRY_LOOKUP: LazyLock<HashMap<String, Option<&'static str>>> = LazyLoc
 });
 
 /// Whether `text` could be an agency's or a country's name for [`resolve_agency`] and
-/// [`resolve_country`]: false when one of its words is in no name at all, which is cheap to
+/// [`resolve_country`]: false when it stands in the tables as no whole name, which is cheap to
 /// tell without building the lookup tables (a search asks this of the words of its query).
 pub fn may_name(text: &str) -> bool {
     tables::may_name(text)

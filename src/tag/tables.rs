@@ -326,21 +326,40 @@ static COUNTRY_ALIASES: LazyLock<Vec<Country>> = LazyLock::new(|| {
 });
 
 /// The text of the agency table and the English country tables, lowercased, with curly
-/// apostrophes made straight: every alias [`super::resolve_agency`] and
+/// apostrophes made straight and TOML's escaped quotes as quotes: every alias [`super::resolve_agency`] and
 /// [`super::resolve_country`] know is in it, so a word that is not can name nothing.
 static NAME_TEXT: LazyLock<String> = LazyLock::new(|| {
     [AGENCIES_TOML, COUNTRIES_TSV, FORMER_TSV]
         .concat()
+        .replace("\\\"", "\"")
         .replace('\u{2019}', "'")
         .to_lowercase()
 });
 
-/// Whether every word of `text` occurs in the tables' text: cheap, and false only for words
-/// that no agency or country name holds.
+/// Whether `text` stands in the tables' text as a whole name: a quoted string of the agency
+/// table or a cell (or a `;`-separated part of one) of a country table, with or without "the"
+/// before it. Cheap, and false only for text that no agency or country name is.
 pub(crate) fn may_name(text: &str) -> bool {
-    text.split_whitespace().all(|w| {
-        let w = w.replace('\u{2019}', "'").to_lowercase();
-        NAME_TEXT.contains(w.as_str())
+    let mut needle = text
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace('\u{2019}', "'")
+        .to_lowercase();
+    if let Some(rest) = needle.strip_prefix("the ") {
+        needle = rest.to_string();
+    }
+    if needle.is_empty() {
+        return false;
+    }
+    let edge = |c: Option<char>| matches!(c, None | Some('"' | '\t' | ';' | '\n' | '\r'));
+    NAME_TEXT.match_indices(needle.as_str()).any(|(i, m)| {
+        let head = &NAME_TEXT[..i];
+        let before = edge(head.chars().next_back())
+            || head
+                .strip_suffix("the ")
+                .is_some_and(|h| edge(h.chars().next_back()));
+        before && edge(NAME_TEXT[i + m.len()..].chars().next())
     })
 }
 

@@ -889,3 +889,21 @@ fn tags_say_which_words_made_them() {
     let matched = tags.matched();
     assert_eq!(matched["RU"], ["России", "Kremlin", "Россия"]);
 }
+
+#[test]
+fn every_name_a_lookup_resolves_is_one_the_cheap_check_lets_through() {
+    use super::tables;
+    for a in agencies() {
+        for name in std::iter::once(&a.id).chain(a.names.iter()) {
+            assert!(tables::may_name(name), "{} {name}", a.id);
+        }
+    }
+    for c in tables::country_aliases() {
+        for name in [c.code, c.name].iter().chain(c.aliases.iter()) {
+            assert!(tables::may_name(name), "{} {name}", c.code);
+        }
+    }
+    assert!(tables::may_name("the  Mossad"));
+    assert!(!tables::may_name("double agent"));
+    assert!(!tables::may_name("defector"));
+}
