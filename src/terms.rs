@@ -5,7 +5,7 @@
 //! Levenshtein automaton (the one Tantivy's fuzzy term query matches with) for edits, with the
 //! number of documents holding each, summed over segments.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use tantivy::query::FuzzyTermQuery;
 use tantivy::schema::{Field, Term};
@@ -26,10 +26,10 @@ const MORE: u64 = 10;
 /// The most respellings searched beside one word.
 const MAX_RESPELLINGS: usize = 3;
 
-/// The terms of `field` that begin with `prefix`, with their document counts; stops a little
-/// past [`MAX_EXPANSIONS`] (the caller refuses that many).
+/// The terms of `field` that begin with `prefix`, in order; stops a little past
+/// [`MAX_EXPANSIONS`] (the caller refuses that many).
 pub fn with_prefix(searcher: &Searcher, field: Field, prefix: &str) -> Result<Vec<String>> {
-    let mut out = BTreeMap::new();
+    let mut out = BTreeSet::new();
     for segment in searcher.segment_readers() {
         let inverted = segment.inverted_index(field)?;
         let mut stream = inverted
@@ -44,14 +44,14 @@ pub fn with_prefix(searcher: &Searcher, field: Field, prefix: &str) -> Result<Ve
                 break;
             }
             if let Ok(t) = std::str::from_utf8(key) {
-                out.insert(t.to_string(), ());
+                out.insert(t.to_string());
             }
             if out.len() > MAX_EXPANSIONS {
                 break;
             }
         }
     }
-    Ok(out.into_keys().collect())
+    Ok(out.into_iter().collect())
 }
 
 /// The terms of `field` within `edits` edits of `term` (a transposition is one edit), other than
