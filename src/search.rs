@@ -7,6 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Bound;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
@@ -235,6 +236,9 @@ pub struct Results {
     pub suggestions: Vec<(String, Vec<String>)>,
 }
 
+/// The segments of a snapshot, each with the stamp of its last deletes.
+type Segments = BTreeMap<tantivy::index::SegmentId, Option<tantivy::Opstamp>>;
+
 /// A handle on an open index for searching.
 pub struct Searcher {
     path: std::path::PathBuf,
@@ -245,6 +249,10 @@ pub struct Searcher {
     fields: Fields,
     /// The commit read before the reader's first snapshot, until a search uses that snapshot.
     opened_at: std::sync::Mutex<Option<u64>>,
+    /// The groups of copies of the last snapshot searched, by the snapshot's segments (each
+    /// with its deletes): a searcher kept open (`dossier serve`) reads them once a commit, not
+    /// once a search.
+    groups: std::sync::Mutex<Option<(Segments, Arc<Groups>)>>,
 }
 
 impl Searcher {
@@ -269,6 +277,7 @@ impl Searcher {
             reader,
             fields,
             opened_at: std::sync::Mutex::new(Some(seq)),
+            groups: std::sync::Mutex::new(None),
         })
     }
 
@@ -328,7 +337,7 @@ impl Searcher {
         let searcher = self.reader.searcher();
         let plan = Plan::new(&self.fields, &searcher, query)?;
         let tq = plan.passage_query(&searcher, query, opts, &tags)?;
-        let groups = Groups::load(&searcher, &self.fields)?;
+        let groups = self.groups_of(&searcher)?;
         // No search returns more passages than the index holds: a huge --limit costs no more
         // memory than the whole index would.
         let docs = (searcher.num_docs() as usize).max(1);
@@ -449,6 +458,25 @@ impl Searcher {
             copies: Vec::new(),
             matched_tags: Vec::new(),
         }
+    }
+
+    /// The groups of copies in `searcher`'s snapshot, read from the index once a snapshot.
+    fn groups_of(&self, searcher: &tantivy::Searcher) -> Result<Arc<Groups>> {
+        // Every reload is a new generation, even with nothing committed: the segments and their
+        // deletes say whether the snapshot changed.
+        let segments = searcher.generation().segments();
+        if let Ok(cached) = self.groups.lock() {
+            if let Some((s, groups)) = cached.as_ref() {
+                if s == segments {
+                    return Ok(Arc::clone(groups));
+                }
+            }
+        }
+        let groups = Arc::new(Groups::load(searcher, &self.fields)?);
+        if let Ok(mut cached) = self.groups.lock() {
+            *cached = Some((segments.clone(), Arc::clone(&groups)));
+        }
+        Ok(groups)
     }
 
     /// The articles of a group other than `id`, in the group's order.
