@@ -298,6 +298,7 @@ pub fn search(ctx: &Ctx, query: &Query, args: &SearchArgs) -> Result<ExitCode> {
         after_seq: None,
         all_copies: args.copies == crate::cli::Copies::All,
         tags_in_query: !args.no_tags_in_query,
+        relax: !args.all_words,
     };
     let results = searcher.search(query, &opts)?;
     let mut printer = hit_printer(args.format, ctx.color(), false);
@@ -309,7 +310,13 @@ pub fn search(ctx: &Ctx, query: &Query, args: &SearchArgs) -> Result<ExitCode> {
         }
         eprintln!("{}", summary_line(&results, None));
     }
-    Ok(ExitCode::from(if results.hits.is_empty() { 1 } else { 0 }))
+    // Articles that lack a word of the query are shown, but a search that no article answers
+    // whole found nothing: a script reads the status as grep's.
+    Ok(ExitCode::from(if results.total_matches == 0 {
+        1
+    } else {
+        0
+    }))
 }
 
 /// Columns to wrap human output at: `$COLUMNS`, else 100.

@@ -324,6 +324,10 @@ pub struct SearchArgs {
     /// as words only: by default an article tagged with it matches them too, and ranks higher
     #[arg(long)]
     pub no_tags_in_query: bool,
+    /// Only articles holding every word of the query: by default, when they give fewer than
+    /// --limit passages, passages of articles that lack one word follow, each saying which
+    #[arg(long)]
+    pub all_words: bool,
     /// Output format
     #[arg(long, value_enum, default_value_t = HitFormat::Human)]
     pub format: HitFormat,

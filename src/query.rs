@@ -42,6 +42,11 @@ pub enum Field {
 }
 
 impl Field {
+    /// Whether words in this field are text (passage text or title), not a filter.
+    pub fn is_text(self) -> bool {
+        matches!(self, Field::Any | Field::Title)
+    }
+
     fn prefix(self) -> &'static str {
         match self {
             Field::Any => "",
@@ -189,8 +194,18 @@ impl Node {
             | Node::Sloppy(f, _, _)
             | Node::Near(f, _, _, _)
             | Node::Prefix(f, _)
-            | Node::Fuzzy(f, _, _) => matches!(f, Field::Any | Field::Title),
+            | Node::Fuzzy(f, _, _) => f.is_text(),
             Node::Or(_) | Node::And(_) | Node::Not(_) => false,
+        }
+    }
+
+    /// Whether the node matches text anywhere outside an exclusion: a text node, or a group
+    /// holding one.
+    pub fn has_text(&self) -> bool {
+        match self {
+            Node::Or(v) | Node::And(v) => v.iter().any(Node::has_text),
+            Node::Not(_) => false,
+            n => n.is_text(),
         }
     }
 }

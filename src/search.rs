@@ -60,6 +60,10 @@ pub struct SearchOptions {
     /// Words that name an agency or a country also match, and rank higher, the articles
     /// tagged with it ([`crate::query::Expr::with_tags`]).
     pub tags_in_query: bool,
+    /// When fewer passages than `limit` come from articles holding every clause of the
+    /// query, passages of articles that lack one clause follow, each naming it
+    /// ([`Hit::missing`]).
+    pub relax: bool,
 }
 
 impl Default for SearchOptions {
@@ -70,6 +74,7 @@ impl Default for SearchOptions {
             after_seq: None,
             all_copies: false,
             tags_in_query: true,
+            relax: true,
         }
     }
 }
@@ -131,6 +136,9 @@ pub struct Hit {
     /// The agencies and countries the query named by words ("Mossad", "German foreign
     /// intelligence") that the article is tagged with.
     pub matched_tags: Vec<String>,
+    /// The clauses of the query, as typed, that the article lacks: empty unless the search
+    /// ran short of articles holding them all ([`SearchOptions::relax`]).
+    pub missing: Vec<String>,
 }
 
 /// Another article telling the same story.
@@ -234,6 +242,51 @@ pub struct Results {
     /// When nothing matched: words of the query no article holds, each with the closest words
     /// the index holds.
     pub suggestions: Vec<(String, Vec<String>)>,
+}
+
+/// The second pass of a search ([`Plan::relaxed`]): its passage query, and each clause of the
+/// query that an article may lack, as typed, with its weight over article bodies.
+struct Relaxed {
+    passages: Box<dyn TantivyQuery>,
+    clauses: Vec<(String, Box<dyn Weight>)>,
+}
+
+impl Relaxed {
+    /// The clauses the article document at `article` does not match.
+    fn missing_in(&self, searcher: &tantivy::Searcher, article: DocAddress) -> Result<Vec<String>> {
+        let reader = searcher.segment_reader(article.segment_ord);
+        let mut out = Vec::new();
+        for (label, weight) in &self.clauses {
+            let mut scorer = weight.scorer(reader, 1.0)?;
+            if scorer.doc() < article.doc_id {
+                scorer.seek(article.doc_id);
+            }
+            if scorer.doc() != article.doc_id {
+                out.push(label.clone());
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// A clause of the query as the user typed it: a run of words read as a tag too
+/// ([`crate::query::Expr::with_tags`]) is its words.
+fn relaxed_label(node: &Node) -> String {
+    match node {
+        Node::Or(alts)
+            if alts.len() == 2 && matches!(alts[1], Node::Word(f, _) if !f.is_text()) =>
+        {
+            match &alts[0] {
+                Node::And(words) => words
+                    .iter()
+                    .map(|w| w.to_string())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                one => one.to_string(),
+            }
+        }
+        other => other.to_string(),
+    }
 }
 
 /// The segments of a snapshot, each with the stamp of its last deletes.
@@ -342,48 +395,33 @@ impl Searcher {
         // memory than the whole index would.
         let docs = (searcher.num_docs() as usize).max(1);
         let limit = opts.limit.min(docs);
-        let mut fetch = limit.saturating_mul(4).clamp(50, docs.max(50));
-        let (ranked, total) = if query.expr.0.is_empty() {
+        let (mut ranked, total) = if query.expr.0.is_empty() {
             newest_first(&searcher, &*tq, limit, docs, || Keep::new(opts, &groups))?
         } else {
-            loop {
-                let (top, total) =
-                    searcher.search(&*tq, &(TopDocs::with_limit(fetch).order_by_score(), Count))?;
-                let fetched = top.len();
-                let last_fetched = top.last().map(|&(score, _)| score);
-                let mut keys = DocKeys::new(&searcher);
-                let passage_score: HashMap<DocAddress, Score> =
-                    top.iter().map(|&(s, a)| (a, s)).collect();
-                let top = plan.with_article_scores(query, top, &mut keys)?;
-                let mut keep = Keep::new(opts, &groups);
-                let mut kept = Vec::new();
-                // Equal scores form a group, taken in a fixed order ([`order_tied`]).
-                let mut rest = &top[..];
-                'groups: while let Some(&(score, _)) = rest.first() {
-                    let len = rest.iter().take_while(|&&(s, _)| s == score).count();
-                    for (addr, key) in order_tied(&rest[..len], &mut keys)? {
-                        if !keep.keep(key) {
-                            continue;
-                        }
-                        kept.push((score, addr));
-                        if kept.len() == limit {
-                            break 'groups;
-                        }
-                    }
-                    rest = &rest[len..];
-                }
-                let more = fetched == fetch && fetched < total;
-                // A tie across the fetch limit would let the index's layout pick which tied
-                // passage is kept: fetch past it.
-                let tie_at_cut = more
-                    && kept.last().map(|(_, a)| passage_score.get(a).copied())
-                        == Some(last_fetched);
-                if (kept.len() == limit && !tie_at_cut) || !more {
-                    break (kept, total);
-                }
-                fetch = fetch.saturating_mul(4).min(docs.max(50));
-            }
+            plan.ranked(&searcher, query, &*tq, limit, &[], || {
+                Keep::new(opts, &groups)
+            })?
         };
+        // Too few articles hold every word: those that lack one come after, each saying which.
+        let mut missing: HashMap<DocAddress, Vec<String>> = HashMap::new();
+        if opts.relax && ranked.len() < limit {
+            if let Some(relaxed) = plan.relaxed(&searcher, query, opts, &tags)? {
+                let (more, _) = plan.ranked(
+                    &searcher,
+                    query,
+                    &*relaxed.passages,
+                    limit - ranked.len(),
+                    &ranked,
+                    || Keep::new(opts, &groups),
+                )?;
+                let mut keys = DocKeys::new(&searcher);
+                for &(_, addr) in &more {
+                    let article = DocAddress::new(addr.segment_ord, keys.article_doc(addr)?);
+                    missing.insert(addr, relaxed.missing_in(&searcher, article)?);
+                }
+                ranked.extend(more);
+            }
+        }
         // A passage's highlights are where the clauses that ranked it match.
         let marker = Highlighter::new(&plan.ranking_leaves(query)?, &plan.analyzers)
             .with_terms(plan.respelled.values().flatten().cloned());
@@ -401,6 +439,7 @@ impl Searcher {
                 .filter(|t| hit.agencies.contains(&t.id) || hit.countries.contains(&t.id))
                 .map(|t| t.id.clone())
                 .collect();
+            hit.missing = missing.remove(&addr).unwrap_or_default();
             if let Some(g) = groups.of(schema::article_key(&hit.article_id)) {
                 hit.group = Some(g.id.clone());
                 hit.copies = self.copies_of(&searcher, g, &hit.article_id)?;
@@ -457,6 +496,7 @@ impl Searcher {
             group: None,
             copies: Vec::new(),
             matched_tags: Vec::new(),
+            missing: Vec::new(),
         }
     }
 
@@ -692,38 +732,59 @@ impl<'a> Plan<'a> {
         let f = &self.fields;
         let nodes = &query.expr.0;
         let simple = nodes.len() <= 1 && !nodes.iter().any(|n| matches!(n, Node::Not(_)));
-        let mut clauses = if simple {
-            let mut c = self.clauses(query, f.text_terms)?;
-            for q in self.filters(query) {
-                c.push((Occur::Must, filter(q)));
-            }
-            c
-        } else {
+        if !simple {
             let articles = searcher.search(&*self.article_query(query)?, &ArticleDocsCollector)?;
-            let set = ArticleSetQuery {
-                articles: std::sync::Arc::new(articles),
-            };
-            let mut c = vec![(Occur::Must, filter(Box::new(set)))];
-            let mut words = Vec::new();
-            for leaf in self.ranking_leaves(query)? {
-                if let Some(q) = self.matcher(leaf, f.text_terms)? {
-                    words.push(q);
-                }
-            }
-            if !words.is_empty() {
-                let any = words.into_iter().map(|q| (Occur::Should, q)).collect();
-                c.push((
-                    Occur::Must,
-                    Box::new(BooleanQuery::new(any)) as Box<dyn TantivyQuery>,
-                ));
-            }
-            c
-        };
+            return self.passages_of(query, opts, tags, articles);
+        }
+        let mut clauses = self.clauses(query, f.text_terms)?;
+        for q in self.filters(query) {
+            clauses.push((Occur::Must, filter(q)));
+        }
         // Passage text and title are on passages alone, and the article step yields passages:
         // only a query that matches by filters alone must leave article documents out.
-        if simple && !nodes.first().is_some_and(|n| self.passages_only(n)) {
+        if !nodes.first().is_some_and(|n| self.passages_only(n)) {
             clauses.push((Occur::Must, filter(kind_is(f, KIND_PASSAGE))));
         }
+        Ok(self.boosted(clauses, opts, tags))
+    }
+
+    /// The passages of `articles` that hold any of the query's ranking words, scored by them.
+    fn passages_of(
+        &self,
+        query: &Query,
+        opts: &SearchOptions,
+        tags: &[NamedTag],
+        articles: ArticleDocs,
+    ) -> Result<Box<dyn TantivyQuery>> {
+        let set = ArticleSetQuery {
+            articles: Arc::new(articles),
+        };
+        let mut clauses = vec![(Occur::Must, filter(Box::new(set)))];
+        let mut words = Vec::new();
+        for leaf in self.ranking_leaves(query)? {
+            if let Some(q) = self.matcher(leaf, self.fields.text_terms)? {
+                words.push(q);
+            }
+        }
+        if !words.is_empty() {
+            let any = words.into_iter().map(|q| (Occur::Should, q)).collect();
+            clauses.push((
+                Occur::Must,
+                Box::new(BooleanQuery::new(any)) as Box<dyn TantivyQuery>,
+            ));
+        }
+        Ok(self.boosted(clauses, opts, tags))
+    }
+
+    /// `clauses`, with a boost for articles tagged with what the query names, and only the
+    /// passages after a saved query's last run.
+    fn boosted(
+        &self,
+        mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)>,
+        opts: &SearchOptions,
+        tags: &[NamedTag],
+    ) -> Box<dyn TantivyQuery> {
+        let f = &self.fields;
         // An article tagged with what the query names ranks above one that only has the words.
         for t in tags {
             let field = if t.field == Field::Agency {
@@ -744,7 +805,7 @@ impl<'a> Plan<'a> {
             );
             clauses.push((Occur::Must, filter(Box::new(newer))));
         }
-        Ok(Box::new(BooleanQuery::new(clauses)))
+        Box::new(BooleanQuery::new(clauses))
     }
 
     /// The query's own clauses against `text_field` (passage text or article body), with a
@@ -764,6 +825,122 @@ impl<'a> Plan<'a> {
             clauses.push((Occur::Must, filter(Box::new(AllQuery))));
         }
         Ok(clauses)
+    }
+
+    /// The best `limit` passages that `tq` matches, with the count of all it matches: fetched
+    /// in growing rounds until enough survive [`Keep`] (one story, passages per article), each
+    /// round scored again with its article ([`Plan::with_article_scores`]). Passages already
+    /// ranked (`before`) count against the copies and per-article limits.
+    fn ranked<'g>(
+        &self,
+        searcher: &tantivy::Searcher,
+        query: &Query,
+        tq: &dyn TantivyQuery,
+        limit: usize,
+        before: &[(Score, DocAddress)],
+        keep: impl Fn() -> Keep<'g>,
+    ) -> Result<(Vec<(Score, DocAddress)>, usize)> {
+        let docs = (searcher.num_docs() as usize).max(1);
+        let mut fetch = limit.saturating_mul(4).clamp(50, docs.max(50));
+        loop {
+            let (top, total) =
+                searcher.search(tq, &(TopDocs::with_limit(fetch).order_by_score(), Count))?;
+            let fetched = top.len();
+            let last_fetched = top.last().map(|&(score, _)| score);
+            let mut keys = DocKeys::new(searcher);
+            let passage_score: HashMap<DocAddress, Score> =
+                top.iter().map(|&(s, a)| (a, s)).collect();
+            let top = self.with_article_scores(query, top, &mut keys)?;
+            let mut keep = keep();
+            for &(_, addr) in before {
+                keep.keep(keys.get(addr)?.0);
+            }
+            let mut kept = Vec::new();
+            // Equal scores form a group, taken in a fixed order ([`order_tied`]).
+            let mut rest = &top[..];
+            'groups: while let Some(&(score, _)) = rest.first() {
+                let len = rest.iter().take_while(|&&(s, _)| s == score).count();
+                for (addr, key) in order_tied(&rest[..len], &mut keys)? {
+                    if !keep.keep(key) {
+                        continue;
+                    }
+                    kept.push((score, addr));
+                    if kept.len() == limit {
+                        break 'groups;
+                    }
+                }
+                rest = &rest[len..];
+            }
+            let more = fetched == fetch && fetched < total;
+            // A tie across the fetch limit would let the index's layout pick which tied
+            // passage is kept: fetch past it.
+            let tie_at_cut = more
+                && kept.last().map(|(_, a)| passage_score.get(a).copied()) == Some(last_fetched);
+            if (kept.len() == limit && !tie_at_cut) || !more {
+                return Ok((kept, total));
+            }
+            fetch = fetch.saturating_mul(4).min(docs.max(50));
+        }
+    }
+
+    /// The second pass of a query of several clauses that too few articles answer whole: the
+    /// passages of the articles that match every clause but one (and every exclusion and
+    /// filter), less those that match them all. None for a query with fewer than two clauses
+    /// that match text.
+    fn relaxed(
+        &self,
+        searcher: &tantivy::Searcher,
+        query: &Query,
+        opts: &SearchOptions,
+        tags: &[NamedTag],
+    ) -> Result<Option<Relaxed>> {
+        let f = &self.fields;
+        let mut any_of = Vec::new();
+        let mut labels = Vec::new();
+        let mut clauses = vec![(Occur::Must, filter(kind_is(f, KIND_ARTICLE)))];
+        for node in &query.expr.0 {
+            let Some((occur, q)) = self.node(node, f.body)? else {
+                continue;
+            };
+            if occur == Occur::Must && node.has_text() {
+                labels.push(relaxed_label(node));
+                any_of.push(q);
+            } else {
+                clauses.push((occur, q));
+            }
+        }
+        if any_of.len() < 2 {
+            return Ok(None);
+        }
+        for q in self.filters(query) {
+            clauses.push((Occur::Must, filter(q)));
+        }
+        let weights = any_of
+            .iter()
+            .map(|q| q.weight(EnableScoring::disabled_from_searcher(searcher)))
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        let n = any_of.len();
+        let some = BooleanQuery::with_minimum_required_clauses(
+            any_of.into_iter().map(|q| (Occur::Should, q)).collect(),
+            n - 1,
+        );
+        clauses.push((Occur::Must, filter(Box::new(some))));
+        let mut articles = searcher.search(&BooleanQuery::new(clauses), &ArticleDocsCollector)?;
+        let whole = searcher.search(&*self.article_query(query)?, &ArticleDocsCollector)?;
+        for (segment, docs) in articles.iter_mut() {
+            if let Some(all) = whole.get(segment) {
+                docs.retain(|d| all.binary_search(d).is_err());
+            }
+        }
+        articles.retain(|_, docs| !docs.is_empty());
+        if articles.is_empty() {
+            return Ok(None);
+        }
+        let passages = self.passages_of(query, opts, tags, articles)?;
+        Ok(Some(Relaxed {
+            passages,
+            clauses: labels.into_iter().zip(weights).collect(),
+        }))
     }
 
     /// Adds to each passage's score its article's score for the same clauses (over the whole

@@ -207,6 +207,7 @@ struct Hit {
     group: Option<String>,
     copies: Vec<Copy>,
     matched_tags: Vec<String>,
+    missing: Vec<String>,
 }
 
 /// Another article of a hit's or an article's story.
@@ -445,6 +446,7 @@ fn every_json_lines_type_decodes() {
         }
         // "recruit" names no agency or country.
         assert!(h.matched_tags.is_empty());
+        assert!(h.missing.is_empty());
         // The bundled corpus tells no story twice.
         assert!(h.group.is_none() && h.copies.is_empty(), "{h:?}");
     }
@@ -644,7 +646,8 @@ fn csv_hits_parse_back_to_the_json_hits() {
             "language",
             "published_source",
             "published_sure",
-            "first_seen"
+            "first_seen",
+            "missing"
         ]
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();

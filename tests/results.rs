@@ -232,3 +232,51 @@ fn words_naming_a_service_match_its_tag_in_any_language() {
         .iter()
         .all(|h| h["matched_tags"] == serde_json::json!([])));
 }
+
+#[test]
+fn articles_lacking_one_word_follow_the_whole_matches_and_say_which() {
+    let env = Env::new();
+    let filler = crate::util::prose(7, 60);
+    // Holds all three words; lacks "smuggler"; lacks "smuggler" and "cipher".
+    env.write(
+        "c/all.txt",
+        format!("Embassy mole passed a cipher to the smuggler.\n\n{filler}\n"),
+    );
+    env.write(
+        "c/two.txt",
+        format!(
+            "A mole at the embassy kept the cipher book.\n\n{}\n",
+            crate::util::prose(8, 60)
+        ),
+    );
+    env.write(
+        "c/one.txt",
+        format!(
+            "The mole was never found, officials said.\n\n{}\n",
+            crate::util::prose(9, 60)
+        ),
+    );
+    env.index(&env.path("c"));
+    let q = "mole cipher smuggler";
+    let (hits, summary) = raw_hits(&env, &[q, "--per-article", "1"]);
+    let paths: Vec<&str> = hits.iter().map(|h| h["path"].as_str().unwrap()).collect();
+    assert_eq!(paths.len(), 2, "{paths:?}");
+    assert!(paths[0].ends_with("all.txt") && paths[1].ends_with("two.txt"));
+    assert_eq!(hits[0]["missing"], serde_json::json!([]));
+    assert_eq!(hits[1]["missing"], serde_json::json!(["smuggler"]));
+    // Only the whole match counts among the matches.
+    let (whole, whole_summary) = raw_hits(&env, &[q, "--per-article", "1", "--all-words"]);
+    assert_eq!(whole.len(), 1);
+    assert_eq!(summary["total_matches"], whole_summary["total_matches"]);
+    // Human output names what is missing.
+    let human = env.ok(&["search", q, "--color", "never"], 0);
+    assert!(human.contains("missing: smuggler"), "{human}");
+    // A saved query reports what matches it whole.
+    env.ok(&["saved", "add", "moles", q], 0);
+    let saved = env.ok(&["saved", "run", "moles", "--format", "json"], 0);
+    let saved_hits = saved
+        .lines()
+        .filter(|l| l.contains("\"type\":\"hit\""))
+        .count();
+    assert_eq!(saved_hits, 1, "{saved}");
+}

@@ -13,7 +13,7 @@ use std::io::{self, Write};
 use super::sanitize::sanitize;
 use crate::search::{Hit, Results};
 
-const COLUMNS: [&str; 18] = [
+const COLUMNS: [&str; 19] = [
     "rank",
     "score",
     "title",
@@ -32,6 +32,7 @@ const COLUMNS: [&str; 18] = [
     "published_source",
     "published_sure",
     "first_seen",
+    "missing",
 ];
 
 /// Writes CSV rows; the header goes out before the first row (or at the first flush).
@@ -98,6 +99,7 @@ impl<W: Write> CsvPrinter<W> {
             hit.published_source.unwrap_or("").to_string(),
             hit.published_sure.to_string(),
             hit.first_seen.map(|d| d.to_string()).unwrap_or_default(),
+            cell(&hit.missing.join("; ")),
         ];
         let first = self.named.then(|| cell(name.unwrap_or("")));
         self.out
@@ -217,6 +219,7 @@ mod tests {
             group: None,
             copies: Vec::new(),
             matched_tags: Vec::new(),
+            missing: Vec::new(),
         };
         let results = Results {
             hits: vec![hit],

@@ -14,9 +14,19 @@ use crate::show::ArticleView;
 /// The one-line count of a search, for stderr.
 pub fn summary_line(results: &Results, name: Option<&str>) -> String {
     let label = name.map(|n| format!("{n}: ")).unwrap_or_default();
+    let partial = results
+        .hits
+        .iter()
+        .filter(|h| !h.missing.is_empty())
+        .count();
+    let lacking = if partial > 0 {
+        format!(", then {partial} from articles lacking a word")
+    } else {
+        String::new()
+    };
     format!(
-        "{label}{} of {} matching passages ({:.1} ms)",
-        results.hits.len(),
+        "{label}{} of {} matching passages{lacking} ({:.1} ms)",
+        results.hits.len() - partial,
         results.total_matches,
         results.took.as_secs_f64() * 1000.0
     )
@@ -198,6 +208,13 @@ impl<W: WriteColor> HumanPrinter<W> {
             hit.article_id.get(..8).unwrap_or(&hit.article_id)
         )?;
         self.out.reset()?;
+        if !hit.missing.is_empty() {
+            self.out
+                .set_color(ColorSpec::new().set_fg(Some(Color::Yellow)))?;
+            let missing = hit.missing.join(", ");
+            writeln!(self.out, "{indent}missing: {}", one_line(&missing))?;
+            self.out.reset()?;
+        }
         if !hit.copies.is_empty() {
             self.out.set_color(ColorSpec::new().set_dimmed(true))?;
             writeln!(self.out, "{indent}{}", one_line(&copies_line(&hit.copies)))?;
@@ -418,6 +435,7 @@ mod tests {
                 group: None,
                 copies: Vec::new(),
                 matched_tags: Vec::new(),
+                missing: Vec::new(),
             }],
             total_matches: 1,
             took: Duration::from_millis(2),

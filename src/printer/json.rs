@@ -28,7 +28,10 @@
 //!   `title_highlights` are byte offsets into `title`, as `highlights` into `text`: a phrase
 //!   is one range, and a word is marked only where the clause that holds it matched.
 //!   `matched_tags` lists the agencies and countries the query named by words (`Mossad`,
-//!   `German foreign intelligence`) that the hit's article is tagged with.
+//!   `German foreign intelligence`) that the hit's article is tagged with. `missing` lists the
+//!   clauses of the query, as typed, that the hit's article lacks: empty, unless fewer
+//!   articles than the limit hold every clause and this one, holding all but one, fills in
+//!   after them (`--all-words` turns that off).
 //! - `suggestion` (`search`, `saved run`, only when nothing matched): `{"type":"suggestion",
 //!   "word":"Snowdon","suggestions":["snowden"]}`, one a word of the query that no article
 //!   holds, naming the closest words the index holds (as indexed: folded and stemmed).
@@ -200,6 +203,7 @@ pub struct HitLine<'a> {
     group: Option<&'a str>,
     copies: &'a [crate::search::CopyRef],
     matched_tags: &'a [String],
+    missing: &'a [String],
 }
 
 /// Serializes a date as `"YYYY-MM-DD"`, or `null`.
@@ -307,6 +311,7 @@ impl<'a> HitLine<'a> {
             group: hit.group.as_deref(),
             copies: &hit.copies,
             matched_tags: &hit.matched_tags,
+            missing: &hit.missing,
         }
     }
 }

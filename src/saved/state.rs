@@ -258,6 +258,8 @@ pub fn run(
         let search = SearchOptions {
             limit: opts.limit.unwrap_or(defaults.limit).max(1),
             per_article: opts.per_article.unwrap_or(defaults.per_article),
+            // A saved query reports what matches it whole, run by hand or by a script.
+            relax: false,
             ..defaults
         };
         return Ok(Outcome {
@@ -327,6 +329,7 @@ fn all_matches(searcher: &Searcher, saved: &SavedQuery, after: Option<u64>) -> R
         per_article: usize::MAX,
         after_seq: after,
         all_copies: false,
+        relax: false,
         ..SearchOptions::default()
     };
     let started = Instant::now();
@@ -405,6 +408,7 @@ mod tests {
             group: None,
             copies: Vec::new(),
             matched_tags: Vec::new(),
+            missing: Vec::new(),
         }
     }
 

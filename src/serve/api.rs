@@ -43,6 +43,7 @@ pub const SEARCH_PARAMS: &[&str] = &[
     "limit",
     "offset",
     "copies",
+    "all_words",
 ];
 /// Parameters of `/api/facets`.
 pub const FACET_PARAMS: &[&str] = &[
@@ -158,6 +159,7 @@ pub async fn search_page(shared: Arc<Shared>, p: Params) -> Result<Results, ApiE
             per_article: shared.per_article(),
             after_seq: None,
             all_copies: p.all_copies(),
+            relax: !p.all_words,
             ..SearchOptions::default()
         };
         let mut results = searcher.search(&query, &opts)?;

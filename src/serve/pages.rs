@@ -216,6 +216,10 @@ fn search_form(p: &Params) -> Markup {
                             option value="all" selected[p.all_copies()] { "every copy" }
                         }
                     }
+                    label {
+                        input type="checkbox" name="all_words" value="true" checked[p.all_words];
+                        " Every word"
+                    }
                 }
             }
         }
@@ -268,6 +272,9 @@ fn hit_view(hit: &Hit, q: &str) -> Markup {
                     None => { span.undated { "undated" } }
                 }
                 span.lang { (hit.language) }
+            }
+            @if !hit.missing.is_empty() {
+                p.missing { "missing: " (hit.missing.join(", ")) }
             }
             @if !hit.copies.is_empty() {
                 p.copies {

@@ -47,6 +47,8 @@ pub struct Params {
     pub new: bool,
     /// `copies`: `one` (default) shows a story's best-ranked copy, `all` every copy.
     pub copies: Option<String>,
+    /// `all_words`: only articles holding every clause of the query, as `--all-words`.
+    pub all_words: bool,
 }
 
 /// A parameter that cannot be used, with the message for the caller.
@@ -112,6 +114,7 @@ impl Params {
                 "limit" => p.limit = number(known, value, 1, MAX_LIMIT)?,
                 "offset" => p.offset = number(known, value, 0, MAX_OFFSET)?,
                 "new" => p.new = flag(known, value)?,
+                "all_words" => p.all_words = flag(known, value)?,
                 "copies" => match value {
                     "one" | "all" => p.copies = Some(value.to_string()),
                     _ => {
@@ -192,6 +195,9 @@ impl Params {
         out.extend(self.since.iter().map(|v| ("since", v.clone())));
         out.extend(self.until.iter().map(|v| ("until", v.clone())));
         out.extend(self.copies.iter().map(|v| ("copies", v.clone())));
+        if self.all_words {
+            out.push(("all_words", "true".to_string()));
+        }
         out.extend(self.dates.iter().map(|v| ("dates", v.clone())));
         out.extend(self.undated.iter().map(|v| ("undated", v.clone())));
         out.extend(self.seen_since.iter().map(|v| ("seen_since", v.clone())));
