@@ -183,6 +183,11 @@ pub fn find(html: &Html, raw: &str, meta: &Meta) -> Option<(Date, DateSource)> {
     if let Some(d) = meta.url.as_deref().and_then(from_url) {
         return Some((d, DateSource::Url));
     }
+    if meta.url.is_none() {
+        if let Some(d) = redirect_target(html).as_deref().and_then(from_url) {
+            return Some((d, DateSource::Url));
+        }
+    }
     from_text(html, cx).map(|d| (d, DateSource::Text))
 }
 
@@ -470,6 +475,49 @@ pub fn from_url(url: &str) -> Option<Date> {
     };
     ymd(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
 }
+
+static REFRESH: LazyLock<Selector> = LazyLock::new(|| sel("meta[http-equiv]"));
+static SCRIPT: LazyLock<Selector> = LazyLock::new(|| sel("script:not([src])"));
+static JS_REDIRECT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"location(?:\.href\s*=|\s*=|\.replace\(|\.assign\()\s*["'](https?://[^"'\s]+)["']"#,
+    )
+    .expect("static regex")
+});
+
+/// The address a stub page sends the reader on to (`<meta http-equiv=refresh>`, or a script
+/// setting `location` to a literal URL), when the page shows next to nothing itself: such a
+/// page stands for the article it loads, so that article's URL dates it.
+fn redirect_target(html: &Html) -> Option<String> {
+    let refresh = html
+        .select(&REFRESH)
+        .filter(|m| {
+            m.value()
+                .attr("http-equiv")
+                .is_some_and(|h| h.trim().eq_ignore_ascii_case("refresh"))
+        })
+        .find_map(|m| {
+            let content = m.value().attr("content")?;
+            let at = content.to_ascii_lowercase().find("url=")?;
+            let url = content[at + 4..].trim().trim_matches(['"', '\'']);
+            url.starts_with("http").then(|| url.to_string())
+        });
+    let target = refresh.or_else(|| {
+        html.select(&SCRIPT).find_map(|s| {
+            let code: String = s.text().collect();
+            JS_REDIRECT.captures(&code).map(|c| c[1].to_string())
+        })
+    })?;
+    let shown = visible_text(html)
+        .split_whitespace()
+        .map(str::len)
+        .sum::<usize>();
+    (shown <= STUB_TEXT).then_some(target)
+}
+
+/// The most visible text, in bytes without spaces, a page that only redirects shows
+/// ("You are being redirected...").
+const STUB_TEXT: usize = 300;
 
 /// The visible text of the body: scripts, styles and comment/related/sidebar areas left out.
 fn visible_text(html: &Html) -> String {
@@ -1038,6 +1086,22 @@ mod tests {
             "2018-01-02"
         );
         assert_eq!(from_url("https://x.example/2019/10/story"), None);
+    }
+
+    #[test]
+    fn a_redirect_stub_is_dated_by_the_page_it_loads() {
+        let js = r#"<html><body><p>Checking your browser before you reach the site...</p>
+<script>document.cookie="k=1";location.href="https://news.example/20200428/a-story?try=1";</script>
+</body></html>"#;
+        assert_eq!(date_of(js), some("2020-04-28", "url"));
+        let refresh = r#"<head><meta http-equiv="Refresh" content="0; URL=https://news.example/2019/10/19/story/"></head><body>Moved.</body>"#;
+        assert_eq!(date_of(refresh), some("2019-10-19", "url"));
+        // A page with its own text only links on: the address is not its own.
+        let page = format!(
+            "<body><p>{}</p><script>function go(){{location.href=\"https://news.example/2020/04/28/other/\";}}</script></body>",
+            "A long article about something else entirely, told at length. ".repeat(10)
+        );
+        assert_eq!(date_of(&page), None);
     }
 
     #[test]
