@@ -149,6 +149,9 @@ struct Ctx {
     /// Hours from UTC of the page's likely local time (from its language), used to turn a
     /// UTC timestamp into the day the publisher printed.
     utc_offset: Option<f32>,
+    /// Hours from UTC the page writes in its own timestamps (`-04:00`): the publisher's
+    /// clock, daylight time included, which outranks a guess from the language.
+    stated_offset: Option<f32>,
 }
 
 /// Finds the publication date of a parsed page (`raw` is its decoded source) and where it
@@ -158,6 +161,7 @@ pub fn find(html: &Html, raw: &str, meta: &Meta) -> Option<(Date, DateSource)> {
     let cx = Ctx {
         month_first: lang == "en-us" || lang == "en",
         utc_offset: utc_offset(&lang),
+        stated_offset: stated_offset(raw),
     };
     if let Some(d) = from_json_ld(&meta.json_ld, cx) {
         return Some((d, DateSource::JsonLd));
@@ -225,6 +229,41 @@ fn utc_offset(lang: &str) -> Option<f32> {
         "ja" | "ko" => Some(9.0),
         _ => None,
     }
+}
+
+static OFFSET: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?([+-])(\d{2}):?(\d{2})\b|\d{2}:\d{2}:\d{2} ([+-])(\d{2})(\d{2})\b",
+    )
+        .expect("static regex")
+});
+
+/// The offset from UTC most of the page's timestamps are written in, when they carry one
+/// other than UTC (`2020-05-01T22:54:29-04:00`, `Fri, 01 May 2020 23:00:00 -0400`).
+fn stated_offset(raw: &str) -> Option<f32> {
+    let mut counts: Vec<(i32, usize)> = Vec::new();
+    for c in OFFSET.captures_iter(raw) {
+        let at = if c.get(1).is_some() { 1 } else { 4 };
+        let (Ok(h), Ok(m)) = (c[at + 1].parse::<i32>(), c[at + 2].parse::<i32>()) else {
+            continue;
+        };
+        if h > 14 || m >= 60 || h == 0 && m == 0 {
+            continue;
+        }
+        let minutes = if &c[at] == "-" {
+            -(h * 60 + m)
+        } else {
+            h * 60 + m
+        };
+        match counts.iter_mut().find(|(o, _)| *o == minutes) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((minutes, 1)),
+        }
+    }
+    counts
+        .into_iter()
+        .max_by_key(|(_, n)| *n)
+        .map(|(o, _)| o as f32 / 60.0)
 }
 
 fn from_json_ld(objs: &[Value], cx: Ctx) -> Option<Date> {
@@ -696,8 +735,11 @@ fn parse_value(s: &str, cx: Ctx) -> Option<Date> {
                 "Z" | "UTC" | "GMT" | "+00:00" | "+0000" | "-00:00"
             )
         });
+        let hour: f32 = c[4].parse::<f32>().ok()? + c[5].parse::<f32>().ok()? / 60.0;
+        if let (true, Some(off)) = (utc, cx.stated_offset) {
+            return local_day(date, hour + off);
+        }
         if let (true, Some(off)) = (utc, cx.utc_offset) {
-            let hour: f32 = c[4].parse::<f32>().ok()? + c[5].parse::<f32>().ok()? / 60.0;
             let summer = matches!(u8::from(date.month()), 4..=9)
                 || (date.month() == Month::March && date.day() >= 26)
                 || (date.month() == Month::October && date.day() <= 25);
@@ -708,18 +750,22 @@ fn parse_value(s: &str, cx: Ctx) -> Option<Date> {
             } else {
                 0.0
             };
-            let local = hour + off + dst;
-            return if local >= 24.0 {
-                date.next_day().filter(|d| *d <= today())
-            } else if local < 0.0 {
-                date.previous_day()
-            } else {
-                Some(date)
-            };
+            return local_day(date, hour + off + dst);
         }
         return Some(date);
     }
     parse_attr(s)
+}
+
+/// The day of `date` at `hour` local time, which may run into the day before or after.
+fn local_day(date: Date, hour: f32) -> Option<Date> {
+    if hour >= 24.0 {
+        date.next_day().filter(|d| *d <= today())
+    } else if hour < 0.0 {
+        date.previous_day()
+    } else {
+        Some(date)
+    }
 }
 
 /// Today (UTC), read once: dates after it are typos or scheduled events, never publication.
@@ -1102,6 +1148,25 @@ mod tests {
             "A long article about something else entirely, told at length. ".repeat(10)
         );
         assert_eq!(date_of(&page), None);
+    }
+
+    #[test]
+    fn utc_timestamps_move_to_the_offset_the_page_writes() {
+        let html = r#"<html lang="en"><head>
+<meta property="article:published_time" content="2020-05-02T02:54:29.000Z"></head>
+<body><script>var show = {"date": "Fri, 01 May 2020 23:00:00 -0400"};</script></body></html>"#;
+        assert_eq!(date_of(html), some("2020-05-01", "meta"));
+        let iso = r#"<html lang="de"><head>
+<meta property="article:published_time" content="2020-05-01T23:30:00Z">
+<meta property="article:modified_time" content="2020-05-02T08:00:00-04:00"></head></html>"#;
+        assert_eq!(date_of(iso), some("2020-05-01", "meta"));
+        // Opening hours are not an offset: the language's clock stays.
+        let hours = r#"<html lang="de"><head>
+<meta property="article:published_time" content="2020-05-01T23:30:00Z"></head>
+<body><p>Geöffnet 10:00-12:00 und 14:00-18:00</p></body></html>"#;
+        assert_eq!(date_of(hours), some("2020-05-02", "meta"));
+        assert_eq!(stated_offset("opens 10:00-12:00"), None);
+        assert_eq!(stated_offset("2020-03-01T10:00:00+05:30"), Some(5.5));
     }
 
     #[test]
