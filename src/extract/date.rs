@@ -582,6 +582,11 @@ fn visible_text(html: &Html) -> String {
                         el.value().attr("id").unwrap_or("")
                     )
                     .to_ascii_lowercase();
+                    if name == "script" {
+                        if let Some(shown) = written_by_script(el) {
+                            out.push_str(&shown);
+                        }
+                    }
                     if matches!(
                         name,
                         "script"
@@ -632,6 +637,27 @@ fn visible_text(html: &Html) -> String {
         }
     }
     out
+}
+
+static WRITE_CALL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"^\s*(?:document\.write(?:ln)?|[A-Za-z_$][\w$]*)\(\s*["']([^"'<>]{6,60})["']\s*\);?\s*$"#,
+    )
+    .expect("static regex")
+});
+
+/// What an inline script in the body prints where it stands, when it is one call with a
+/// date literal (`<script>showDate("2020/04/17 01:43")</script>`): old CMSs write their
+/// date lines so, and a reader of the page sees that date there.
+fn written_by_script(el: ElementRef<'_>) -> Option<String> {
+    if el.value().attr("src").is_some() {
+        return None;
+    }
+    let code: String = el.text().collect();
+    let literal = WRITE_CALL.captures(&code)?.get(1)?.as_str();
+    dates_in(literal, false)
+        .first()
+        .map(|_| format!(" {literal} "))
 }
 
 /// Last resort: a date following a publication word in the page text, else the first date
@@ -1167,6 +1193,21 @@ mod tests {
         assert_eq!(date_of(hours), some("2020-05-02", "meta"));
         assert_eq!(stated_offset("opens 10:00-12:00"), None);
         assert_eq!(stated_offset("2020-03-01T10:00:00+05:30"), Some(5.5));
+    }
+
+    #[test]
+    fn a_date_line_written_by_a_script_is_read() {
+        let html = r#"<body><table><tr><td><span id="topic">A short post title</span></td></tr>
+<tr><td class="main-text"><script>showDate("2020/04/17 01:43:09")</script> Views 7</td></tr>
+<tr><td>The post itself, a few words long.</td></tr></table></body>"#;
+        assert_eq!(date_of(html), some("2020-04-17", "text"));
+        let html =
+            r#"<body><script>document.write("Posted 3 March 2019");</script><p>Text.</p></body>"#;
+        assert_eq!(date_of(html), some("2019-03-03", "text"));
+        // Script state, or a call with more to it, prints nothing where it stands.
+        let state = r#"<body><script>var deal = {"startDate": "2017-07-25"};</script>
+<script>track("2017-07-25", "campaign")</script><p>Text.</p></body>"#;
+        assert_eq!(date_of(state), None);
     }
 
     #[test]
