@@ -149,6 +149,9 @@ struct Ctx {
     /// Hours from UTC of the page's likely local time (from its language), used to turn a
     /// UTC timestamp into the day the publisher printed.
     utc_offset: Option<f32>,
+    /// Hours from UTC the page writes in its own timestamps (`-04:00`): the publisher's
+    /// clock, daylight time included, which outranks a guess from the language.
+    stated_offset: Option<f32>,
 }
 
 /// Finds the publication date of a parsed page (`raw` is its decoded source) and where it
@@ -158,6 +161,7 @@ pub fn find(html: &Html, raw: &str, meta: &Meta) -> Option<(Date, DateSource)> {
     let cx = Ctx {
         month_first: lang == "en-us" || lang == "en",
         utc_offset: utc_offset(&lang),
+        stated_offset: stated_offset(raw),
     };
     if let Some(d) = from_json_ld(&meta.json_ld, cx) {
         return Some((d, DateSource::JsonLd));
@@ -182,6 +186,11 @@ pub fn find(html: &Html, raw: &str, meta: &Meta) -> Option<(Date, DateSource)> {
     }
     if let Some(d) = meta.url.as_deref().and_then(from_url) {
         return Some((d, DateSource::Url));
+    }
+    if meta.url.is_none() {
+        if let Some(d) = redirect_target(html).as_deref().and_then(from_url) {
+            return Some((d, DateSource::Url));
+        }
     }
     from_text(html, cx).map(|d| (d, DateSource::Text))
 }
@@ -220,6 +229,41 @@ fn utc_offset(lang: &str) -> Option<f32> {
         "ja" | "ko" => Some(9.0),
         _ => None,
     }
+}
+
+static OFFSET: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?([+-])(\d{2}):?(\d{2})\b|\d{2}:\d{2}:\d{2} ([+-])(\d{2})(\d{2})\b",
+    )
+        .expect("static regex")
+});
+
+/// The offset from UTC most of the page's timestamps are written in, when they carry one
+/// other than UTC (`2020-05-01T22:54:29-04:00`, `Fri, 01 May 2020 23:00:00 -0400`).
+fn stated_offset(raw: &str) -> Option<f32> {
+    let mut counts: Vec<(i32, usize)> = Vec::new();
+    for c in OFFSET.captures_iter(raw) {
+        let at = if c.get(1).is_some() { 1 } else { 4 };
+        let (Ok(h), Ok(m)) = (c[at + 1].parse::<i32>(), c[at + 2].parse::<i32>()) else {
+            continue;
+        };
+        if h > 14 || m >= 60 || h == 0 && m == 0 {
+            continue;
+        }
+        let minutes = if &c[at] == "-" {
+            -(h * 60 + m)
+        } else {
+            h * 60 + m
+        };
+        match counts.iter_mut().find(|(o, _)| *o == minutes) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((minutes, 1)),
+        }
+    }
+    counts
+        .into_iter()
+        .max_by_key(|(_, n)| *n)
+        .map(|(o, _)| o as f32 / 60.0)
 }
 
 fn from_json_ld(objs: &[Value], cx: Ctx) -> Option<Date> {
@@ -471,6 +515,49 @@ pub fn from_url(url: &str) -> Option<Date> {
     ymd(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
 }
 
+static REFRESH: LazyLock<Selector> = LazyLock::new(|| sel("meta[http-equiv]"));
+static SCRIPT: LazyLock<Selector> = LazyLock::new(|| sel("script:not([src])"));
+static JS_REDIRECT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"location(?:\.href\s*=|\s*=|\.replace\(|\.assign\()\s*["'](https?://[^"'\s]+)["']"#,
+    )
+    .expect("static regex")
+});
+
+/// The address a stub page sends the reader on to (`<meta http-equiv=refresh>`, or a script
+/// setting `location` to a literal URL), when the page shows next to nothing itself: such a
+/// page stands for the article it loads, so that article's URL dates it.
+fn redirect_target(html: &Html) -> Option<String> {
+    let refresh = html
+        .select(&REFRESH)
+        .filter(|m| {
+            m.value()
+                .attr("http-equiv")
+                .is_some_and(|h| h.trim().eq_ignore_ascii_case("refresh"))
+        })
+        .find_map(|m| {
+            let content = m.value().attr("content")?;
+            let at = content.to_ascii_lowercase().find("url=")?;
+            let url = content[at + 4..].trim().trim_matches(['"', '\'']);
+            url.starts_with("http").then(|| url.to_string())
+        });
+    let target = refresh.or_else(|| {
+        html.select(&SCRIPT).find_map(|s| {
+            let code: String = s.text().collect();
+            JS_REDIRECT.captures(&code).map(|c| c[1].to_string())
+        })
+    })?;
+    let shown = visible_text(html)
+        .split_whitespace()
+        .map(str::len)
+        .sum::<usize>();
+    (shown <= STUB_TEXT).then_some(target)
+}
+
+/// The most visible text, in bytes without spaces, a page that only redirects shows
+/// ("You are being redirected...").
+const STUB_TEXT: usize = 300;
+
 /// The visible text of the body: scripts, styles and comment/related/sidebar areas left out.
 fn visible_text(html: &Html) -> String {
     use ego_tree::iter::Edge;
@@ -495,6 +582,11 @@ fn visible_text(html: &Html) -> String {
                         el.value().attr("id").unwrap_or("")
                     )
                     .to_ascii_lowercase();
+                    if name == "script" {
+                        if let Some(shown) = written_by_script(el) {
+                            out.push_str(&shown);
+                        }
+                    }
                     if matches!(
                         name,
                         "script"
@@ -545,6 +637,27 @@ fn visible_text(html: &Html) -> String {
         }
     }
     out
+}
+
+static WRITE_CALL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"^\s*(?:document\.write(?:ln)?|[A-Za-z_$][\w$]*)\(\s*["']([^"'<>]{6,60})["']\s*\);?\s*$"#,
+    )
+    .expect("static regex")
+});
+
+/// What an inline script in the body prints where it stands, when it is one call with a
+/// date literal (`<script>showDate("2020/04/17 01:43")</script>`): old CMSs write their
+/// date lines so, and a reader of the page sees that date there.
+fn written_by_script(el: ElementRef<'_>) -> Option<String> {
+    if el.value().attr("src").is_some() {
+        return None;
+    }
+    let code: String = el.text().collect();
+    let literal = WRITE_CALL.captures(&code)?.get(1)?.as_str();
+    dates_in(literal, false)
+        .first()
+        .map(|_| format!(" {literal} "))
 }
 
 /// Last resort: a date following a publication word in the page text, else the first date
@@ -648,8 +761,11 @@ fn parse_value(s: &str, cx: Ctx) -> Option<Date> {
                 "Z" | "UTC" | "GMT" | "+00:00" | "+0000" | "-00:00"
             )
         });
+        let hour: f32 = c[4].parse::<f32>().ok()? + c[5].parse::<f32>().ok()? / 60.0;
+        if let (true, Some(off)) = (utc, cx.stated_offset) {
+            return local_day(date, hour + off);
+        }
         if let (true, Some(off)) = (utc, cx.utc_offset) {
-            let hour: f32 = c[4].parse::<f32>().ok()? + c[5].parse::<f32>().ok()? / 60.0;
             let summer = matches!(u8::from(date.month()), 4..=9)
                 || (date.month() == Month::March && date.day() >= 26)
                 || (date.month() == Month::October && date.day() <= 25);
@@ -660,18 +776,22 @@ fn parse_value(s: &str, cx: Ctx) -> Option<Date> {
             } else {
                 0.0
             };
-            let local = hour + off + dst;
-            return if local >= 24.0 {
-                date.next_day().filter(|d| *d <= today())
-            } else if local < 0.0 {
-                date.previous_day()
-            } else {
-                Some(date)
-            };
+            return local_day(date, hour + off + dst);
         }
         return Some(date);
     }
     parse_attr(s)
+}
+
+/// The day of `date` at `hour` local time, which may run into the day before or after.
+fn local_day(date: Date, hour: f32) -> Option<Date> {
+    if hour >= 24.0 {
+        date.next_day().filter(|d| *d <= today())
+    } else if hour < 0.0 {
+        date.previous_day()
+    } else {
+        Some(date)
+    }
 }
 
 /// Today (UTC), read once: dates after it are typos or scheduled events, never publication.
@@ -1038,6 +1158,56 @@ mod tests {
             "2018-01-02"
         );
         assert_eq!(from_url("https://x.example/2019/10/story"), None);
+    }
+
+    #[test]
+    fn a_redirect_stub_is_dated_by_the_page_it_loads() {
+        let js = r#"<html><body><p>Checking your browser before you reach the site...</p>
+<script>document.cookie="k=1";location.href="https://news.example/20200428/a-story?try=1";</script>
+</body></html>"#;
+        assert_eq!(date_of(js), some("2020-04-28", "url"));
+        let refresh = r#"<head><meta http-equiv="Refresh" content="0; URL=https://news.example/2019/10/19/story/"></head><body>Moved.</body>"#;
+        assert_eq!(date_of(refresh), some("2019-10-19", "url"));
+        // A page with its own text only links on: the address is not its own.
+        let page = format!(
+            "<body><p>{}</p><script>function go(){{location.href=\"https://news.example/2020/04/28/other/\";}}</script></body>",
+            "A long article about something else entirely, told at length. ".repeat(10)
+        );
+        assert_eq!(date_of(&page), None);
+    }
+
+    #[test]
+    fn utc_timestamps_move_to_the_offset_the_page_writes() {
+        let html = r#"<html lang="en"><head>
+<meta property="article:published_time" content="2020-05-02T02:54:29.000Z"></head>
+<body><script>var show = {"date": "Fri, 01 May 2020 23:00:00 -0400"};</script></body></html>"#;
+        assert_eq!(date_of(html), some("2020-05-01", "meta"));
+        let iso = r#"<html lang="de"><head>
+<meta property="article:published_time" content="2020-05-01T23:30:00Z">
+<meta property="article:modified_time" content="2020-05-02T08:00:00-04:00"></head></html>"#;
+        assert_eq!(date_of(iso), some("2020-05-01", "meta"));
+        // Opening hours are not an offset: the language's clock stays.
+        let hours = r#"<html lang="de"><head>
+<meta property="article:published_time" content="2020-05-01T23:30:00Z"></head>
+<body><p>Geöffnet 10:00-12:00 und 14:00-18:00</p></body></html>"#;
+        assert_eq!(date_of(hours), some("2020-05-02", "meta"));
+        assert_eq!(stated_offset("opens 10:00-12:00"), None);
+        assert_eq!(stated_offset("2020-03-01T10:00:00+05:30"), Some(5.5));
+    }
+
+    #[test]
+    fn a_date_line_written_by_a_script_is_read() {
+        let html = r#"<body><table><tr><td><span id="topic">A short post title</span></td></tr>
+<tr><td class="main-text"><script>showDate("2020/04/17 01:43:09")</script> Views 7</td></tr>
+<tr><td>The post itself, a few words long.</td></tr></table></body>"#;
+        assert_eq!(date_of(html), some("2020-04-17", "text"));
+        let html =
+            r#"<body><script>document.write("Posted 3 March 2019");</script><p>Text.</p></body>"#;
+        assert_eq!(date_of(html), some("2019-03-03", "text"));
+        // Script state, or a call with more to it, prints nothing where it stands.
+        let state = r#"<body><script>var deal = {"startDate": "2017-07-25"};</script>
+<script>track("2017-07-25", "campaign")</script><p>Text.</p></body>"#;
+        assert_eq!(date_of(state), None);
     }
 
     #[test]
