@@ -576,7 +576,10 @@ pub fn status(ctx: &Ctx, args: &StatusArgs) -> Result<ExitCode> {
             };
             let folders: Vec<String> = st.folders.iter().map(|f| f.display().to_string()).collect();
             let dates = match (st.earliest, st.latest) {
-                (Some(a), Some(b)) => format!("{a} to {b} ({} undated)", st.undated),
+                (Some(a), Some(b)) => format!(
+                    "{a} to {b} ({} undated, {} guessed)",
+                    st.undated, st.guessed
+                ),
                 _ => format!("none ({} undated)", st.undated),
             };
             let last = match (&st.last_indexed, &st.last_run) {

@@ -194,6 +194,8 @@ pub struct Status {
     pub latest: Option<Date>,
     /// Articles without a publication date.
     pub undated: u64,
+    /// Articles whose date is a guess (from the URL or the text), not stated by the page.
+    pub guessed: u64,
     /// Agencies by articles naming them, most first.
     pub agencies: Vec<Count>,
     /// Countries by articles naming them, most first.
@@ -235,6 +237,7 @@ pub fn status(path: &Path, top: usize) -> Result<Status> {
         earliest: counts.earliest,
         latest: counts.latest,
         undated: counts.undated,
+        guessed: counts.guessed,
         agencies: facets.agencies,
         countries: facets.countries,
         languages: facets.languages,
@@ -246,6 +249,7 @@ struct Counts {
     articles: u64,
     passages: u64,
     undated: u64,
+    guessed: u64,
     earliest: Option<Date>,
     latest: Option<Date>,
 }
@@ -258,6 +262,7 @@ fn count(searcher: &Searcher) -> Result<Counts> {
         let ff = seg.fast_fields();
         let kind = ff.u64("kind")?;
         let published = ff.date("published")?;
+        let sure = ff.u64("published_sure")?;
         let alive = seg.alive_bitset();
         for doc in 0..seg.max_doc() {
             if alive.is_some_and(|b| !b.is_alive(doc)) {
@@ -277,6 +282,9 @@ fn count(searcher: &Searcher) -> Result<Counts> {
                         Some(d) => {
                             c.earliest = Some(c.earliest.map_or(d, |e| e.min(d)));
                             c.latest = Some(c.latest.map_or(d, |l| l.max(d)));
+                            if sure.first(doc) != Some(1) {
+                                c.guessed += 1;
+                            }
                         }
                         None => c.undated += 1,
                     }

@@ -145,6 +145,16 @@ fn dates_sure_counts_only_stated_dates() {
     );
     let err = env.run(&["search", "spy", "--dates", "maybe"]);
     assert_eq!(err.status.code(), Some(2));
+    // Status counts the guesses apart from the dates the pages state.
+    let status = env.ok(&["status", "--format", "json"], 0);
+    let v: serde_json::Value = serde_json::from_str(status.trim()).unwrap();
+    assert_eq!(
+        (v["undated"].as_u64(), v["guessed"].as_u64()),
+        (Some(1), Some(1)),
+        "{status}"
+    );
+    let human = env.ok(&["status"], 0);
+    assert!(human.contains("(1 undated, 1 guessed)"), "{human}");
 }
 
 #[test]
