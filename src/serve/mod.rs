@@ -304,8 +304,12 @@ pub fn run(opts: &ServeOptions, ready: impl FnOnce(SocketAddr)) -> Result<()> {
     // Fail now, not on the first request, when there is no index to serve.
     Searcher::open(&opts.index)?;
     let shared = Shared::from_options(opts);
+    // Searches run on the blocking pool, one a core: more at once would only share the cores
+    // and make every answer late, while the pool's queue serves waiting requests in turn.
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .max_blocking_threads(cores)
         .thread_name("dossier-serve")
         .build()
         .map_err(|e| Error::Argument(format!("cannot start the server's threads: {e}")))?;
