@@ -65,7 +65,7 @@ fn json_lines_follow_the_contract() {
     let env = Env::new();
     corpus(&env);
     env.index(&env.path("c"));
-    let (hits, summary) = env.search_json(&["recruited", "officials"]);
+    let (hits, summary) = env.search_json(&["recruited", "officials", "--all-words"]);
     assert_eq!(hits.len(), 1, "{hits:?}");
     let h = &hits[0];
     assert_eq!(h.rank, 1);
@@ -170,9 +170,10 @@ fn query_syntax() {
     let env = Env::new();
     corpus(&env);
     env.index(&env.path("c"));
+    // What each clause matches, without the articles that lack a word after them.
     let t = |q: &[&str]| {
         let mut a = q.to_vec();
-        a.extend(["--per-article", "1"]);
+        a.extend(["--per-article", "1", "--all-words"]);
         titles(&env.search_json(&a).0)
     };
     assert_eq!(t(&["\"foreign handler\""]).len(), 1);

@@ -315,6 +315,7 @@ struct Status {
     earliest: Option<String>,
     latest: Option<String>,
     undated: u64,
+    guessed: u64,
     agencies: Vec<KeyCount>,
     countries: Vec<KeyCount>,
     languages: Vec<KeyCount>,
