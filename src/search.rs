@@ -20,8 +20,8 @@ use tantivy::query::{
 };
 use tantivy::schema::{Field as TField, IndexRecordOption, Term, Value};
 use tantivy::{
-    BitSet, DateTime, DocAddress, DocId, Index, IndexReader, ReloadPolicy, Score, SegmentReader,
-    TantivyDocument,
+    BitSet, DateTime, DocAddress, DocId, DocSet, Index, IndexReader, ReloadPolicy, Score,
+    SegmentReader, TantivyDocument, TERMINATED,
 };
 use time::Date;
 
@@ -759,20 +759,22 @@ impl<'a> Plan<'a> {
         let set = ArticleSetQuery {
             articles: Arc::new(articles),
         };
-        let mut clauses = vec![(Occur::Must, filter(Box::new(set)))];
         let mut words = Vec::new();
         for leaf in self.ranking_leaves(query)? {
             if let Some(q) = self.matcher(leaf, self.fields.text_terms)? {
                 words.push(q);
             }
         }
-        if !words.is_empty() {
+        let clauses = if words.is_empty() {
+            vec![(Occur::Must, filter(Box::new(set)))]
+        } else {
             let any = words.into_iter().map(|q| (Occur::Should, q)).collect();
-            clauses.push((
-                Occur::Must,
-                Box::new(BooleanQuery::new(any)) as Box<dyn TantivyQuery>,
-            ));
-        }
+            let passages = InArticles {
+                inner: Box::new(BooleanQuery::new(any)),
+                set,
+            };
+            vec![(Occur::Must, Box::new(passages) as Box<dyn TantivyQuery>)]
+        };
         Ok(self.boosted(clauses, opts, tags))
     }
 
@@ -1560,11 +1562,13 @@ impl ArticleSetQuery {
         let Some(articles) = self.articles.get(&reader.segment_id()) else {
             return Ok(docs);
         };
-        let keys = reader.fast_fields().u64("article_key")?;
+        // An article's passages follow its document, added with it in one batch: they run to
+        // the next document that is not a passage. Every document has a kind, so that column
+        // is read without the rank lookups of the optional article key.
+        let kinds = reader.fast_fields().u64("kind")?;
         for &article in articles {
-            let key = keys.first(article);
             let mut doc = article + 1;
-            while doc < max && keys.first(doc) == key {
+            while doc < max && kinds.first(doc) == Some(KIND_PASSAGE) {
                 docs.insert(doc);
                 doc += 1;
             }
@@ -1587,6 +1591,106 @@ impl Weight for ArticleSetQuery {
                 "document {doc} is not in a matching article"
             )))
         }
+    }
+}
+
+/// The passages `inner` matches, kept to those of a set of articles. The words lead and the
+/// set is only looked up: an intersection would be led by the set, the smaller of the two, and
+/// seek the union of the words to each of its passages, which costs more than checking a bit
+/// for each passage the words match.
+#[derive(Debug)]
+struct InArticles {
+    inner: Box<dyn TantivyQuery>,
+    set: ArticleSetQuery,
+}
+
+impl Clone for InArticles {
+    fn clone(&self) -> Self {
+        InArticles {
+            inner: self.inner.box_clone(),
+            set: self.set.clone(),
+        }
+    }
+}
+
+impl TantivyQuery for InArticles {
+    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(InArticlesWeight {
+            inner: self.inner.weight(scoring)?,
+            set: self.set.clone(),
+        }))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        self.inner.query_terms(visitor);
+    }
+}
+
+struct InArticlesWeight {
+    inner: Box<dyn Weight>,
+    set: ArticleSetQuery,
+}
+
+impl Weight for InArticlesWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let mut scorer = InArticlesScorer {
+            inner: self.inner.scorer(reader, boost)?,
+            docs: self.set.docs(reader)?,
+        };
+        scorer.settle();
+        Ok(Box::new(scorer))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        if self.set.docs(reader)?.contains(doc) {
+            self.inner.explain(reader, doc)
+        } else {
+            Err(tantivy::TantivyError::InvalidArgument(format!(
+                "document {doc} is not in a matching article"
+            )))
+        }
+    }
+}
+
+struct InArticlesScorer {
+    inner: Box<dyn Scorer>,
+    docs: BitSet,
+}
+
+impl InArticlesScorer {
+    /// Moves on from the current document to the first that is in the set.
+    fn settle(&mut self) -> DocId {
+        let mut doc = self.inner.doc();
+        while doc != TERMINATED && !self.docs.contains(doc) {
+            doc = self.inner.advance();
+        }
+        doc
+    }
+}
+
+impl DocSet for InArticlesScorer {
+    fn advance(&mut self) -> DocId {
+        self.inner.advance();
+        self.settle()
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        self.inner.seek(target);
+        self.settle()
+    }
+
+    fn doc(&self) -> DocId {
+        self.inner.doc()
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.inner.size_hint()
+    }
+}
+
+impl Scorer for InArticlesScorer {
+    fn score(&mut self) -> Score {
+        self.inner.score()
     }
 }
 
