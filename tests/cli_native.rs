@@ -563,6 +563,8 @@ fn every_json_lines_type_decodes() {
     assert!(last.seconds > 0.0);
     assert_eq!(st.folders, [corpus_dir().to_str().unwrap()]);
     assert!(st.earliest < st.latest && st.undated == f.undated as u64);
+    // Guessed dates are dated articles too.
+    assert!(st.guessed < st.articles);
     assert_eq!(st.agencies.len(), 5);
     assert_eq!(st.countries[0].key, f.countries[0].key);
 
