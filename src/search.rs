@@ -302,6 +302,9 @@ pub struct Searcher {
     fields: Fields,
     /// The commit read before the reader's first snapshot, until a search uses that snapshot.
     opened_at: std::sync::Mutex<Option<u64>>,
+    /// The commit the reader's snapshot was last taken at: with no commit since, a search keeps
+    /// the snapshot (every commit has a higher number; merges in between change no passage).
+    loaded: std::sync::Mutex<u64>,
     /// The groups of copies of the last snapshot searched, by the snapshot's segments (each
     /// with its deletes): a searcher kept open (`dossier serve`) reads them once a commit, not
     /// once a search.
@@ -330,6 +333,7 @@ impl Searcher {
             reader,
             fields,
             opened_at: std::sync::Mutex::new(Some(seq)),
+            loaded: std::sync::Mutex::new(seq),
             groups: std::sync::Mutex::new(None),
         })
     }
@@ -383,7 +387,12 @@ impl Searcher {
             Some(seq) => seq,
             None => {
                 let seq = index::committed_seq(&self.index)?;
-                self.reader.reload()?;
+                // A number is whole even if a thread panicked holding it.
+                let mut loaded = self.loaded.lock().unwrap_or_else(|e| e.into_inner());
+                if *loaded != seq {
+                    self.reader.reload()?;
+                    *loaded = seq;
+                }
                 seq
             }
         };
