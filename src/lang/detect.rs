@@ -122,12 +122,12 @@ pub fn detect_text(text: &str, declared: Option<&str>) -> Detection {
         };
     }
     if text.len() < SHORT_BYTES {
-        let ranked = full().compute_language_confidence_values(text);
-        return choose(&ranked, hint, 0);
+        return choose(&over_all(text), hint, 0);
     }
     let fast = whatlang::detect(text)
         .filter(whatlang::Info::is_reliable)
-        .and_then(|info| language_of_iso3(info.lang().code()));
+        .and_then(|info| language_of_iso3(info.lang().code()))
+        .filter(|_| !text.chars().any(beyond_whatlang));
     let (ranked, candidates) = match fast {
         Some(found) => {
             let mut candidates = close_to(found);
@@ -141,10 +141,7 @@ pub fn detect_text(text: &str, declared: Option<&str>) -> Detection {
             }
             (weigh(&candidates, text), candidates.len())
         }
-        None => (
-            full().compute_language_confidence_values(head(text, LINGUA_BYTES)),
-            0,
-        ),
+        None => (over_all(head(text, LINGUA_BYTES)), 0),
     };
     choose(&ranked, hint, candidates)
 }
@@ -287,6 +284,53 @@ fn full() -> &'static LanguageDetector {
     &FULL
 }
 
+/// Letters that no language `whatlang` knows writes, while a language only `lingua` knows does:
+/// the Cyrillic letters of Kazakh and Mongolian, which `whatlang` reads as Russian. Text holding
+/// one goes to `lingua`.
+fn beyond_whatlang(c: char) -> bool {
+    matches!(
+        c,
+        'ә' | 'Ә'
+            | 'ғ'
+            | 'Ғ'
+            | 'қ'
+            | 'Қ'
+            | 'ң'
+            | 'Ң'
+            | 'ө'
+            | 'Ө'
+            | 'ұ'
+            | 'Ұ'
+            | 'ү'
+            | 'Ү'
+            | 'һ'
+            | 'Һ'
+    )
+}
+
+/// `lingua`'s confidences over all its languages, best first, with one correction.
+///
+/// `lingua` (1.8) narrows the languages by letters before it weighs n-grams, and its table puts
+/// `щ` in Bulgarian, Kazakh, Mongolian and Russian but not in Ukrainian, whose alphabet has it.
+/// A Ukrainian sentence with `щ` (`що`, "that", is among its commonest words) and `і` then reads
+/// as Kazakh, the one language with both, at full confidence. Kazakh is written with letters
+/// Ukrainian lacks (`ы` above all, and `ә ғ қ ң ө ұ ү һ`); text that holds `і` and none of those,
+/// nor the Russian `ё э ъ`, is weighed again between the two languages that write `і` without
+/// them, Ukrainian and Belarusian.
+fn over_all(text: &str) -> Vec<(Language, f64)> {
+    let ranked = full().compute_language_confidence_values(text);
+    let read_as_kazakh = ranked.first().is_some_and(|(l, _)| *l == Language::Kazakh);
+    if read_as_kazakh
+        && text.chars().any(|c| matches!(c, 'і' | 'І'))
+        && !text.chars().any(|c| {
+            beyond_whatlang(c) || matches!(c, 'ы' | 'Ы' | 'ё' | 'Ё' | 'э' | 'Э' | 'ъ' | 'Ъ')
+        })
+    {
+        return weigh(&[Language::Ukrainian, Language::Belarusian], text);
+    }
+    ranked
+}
+
 /// `lingua`'s confidences over a few languages (two or more), best first.
 fn weigh(candidates: &[Language], text: &str) -> Vec<(Language, f64)> {
     static DETECTORS: LazyLock<Mutex<HashMap<Vec<Language>, Arc<LanguageDetector>>>> =
@@ -337,6 +381,33 @@ mod tests {
             assert_eq!(got.code, want, "{text}");
             assert_eq!(got.source, Some(Source::Detected), "{text}");
         }
+    }
+
+    #[test]
+    fn ukrainian_with_shcha_is_not_kazakh() {
+        // `що` and `і`: the letters that made `lingua` alone say Kazakh.
+        for text in [
+            "Розвідка повідомила, що агент діяв у місті два роки.",
+            "Кажуть, що це відомо всім.",
+        ] {
+            assert_eq!(code_of(text), "uk", "{text}");
+        }
+        // Kazakh keeps its own letters and its `ы`.
+        assert_eq!(
+            code_of("Ұлттық қауіпсіздік комитеті шетелдік барлау агентін ұстады."),
+            "kk"
+        );
+    }
+
+    #[test]
+    fn mongolian_is_not_read_as_russian() {
+        // Long enough for `whatlang`, which knows no Mongolian and reads its Cyrillic as Russian.
+        let text = "Монгол Улсын Тагнуулын ерөнхий газар гадаадын тагнуулын албатай холбоотой \
+                    хоёр хүнийг баривчилсан гэж мэдэгдэв. Тэд олон жилийн турш төрийн нууц \
+                    мэдээллийг цуглуулж, гадаадад дамжуулж байсан гэж хэрэг бүртгэх \
+                    ажиллагааны явцад тогтоогджээ. Шүүх хурал ирэх сард болно.";
+        assert!(text.len() >= SHORT_BYTES);
+        assert_eq!(code_of(text), "mn");
     }
 
     #[test]
