@@ -16,11 +16,11 @@ const NEWS: &[&str] = &[
     "ko",
 ];
 
-/// Floors under the accuracy measured when detection was added (the aims, 0.99 on the
-/// news languages and 0.965 on all, are above what the detectors reach on single sentences:
-/// `lingua` alone scores 0.989 and 0.960 there).
-const MIN_NEWS: f64 = 0.985;
-const MIN_ALL: f64 = 0.955;
+/// Floors: the news languages at the aim, 0.99 (measured 0.9907); all languages under
+/// what is measured (0.9608), since the aim of 0.965 is above what the detectors reach on single
+/// sentences of close pairs (Malay and Indonesian, Bosnian and Croatian, Bokmål and Nynorsk).
+const MIN_NEWS: f64 = 0.99;
+const MIN_ALL: f64 = 0.96;
 
 /// The shared evaluation folder, or `None` with a `skipping:` line on a user's clone.
 fn shared() -> Option<PathBuf> {
