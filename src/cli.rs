@@ -325,7 +325,7 @@ pub struct SearchArgs {
     #[arg(long)]
     pub no_tags_in_query: bool,
     /// Only articles holding every word of the query: by default, when they give fewer than
-    /// --limit passages, passages of articles that lack one word follow, each saying which
+    /// --limit passages, passages of articles that lack a word follow, each saying which
     #[arg(long)]
     pub all_words: bool,
     /// Output format

@@ -61,8 +61,8 @@ pub struct SearchOptions {
     /// tagged with it ([`crate::query::Expr::with_tags`]).
     pub tags_in_query: bool,
     /// When fewer passages than `limit` come from articles holding every clause of the
-    /// query, passages of articles that lack one clause follow, each naming it
-    /// ([`Hit::missing`]).
+    /// query, passages of articles that lack one clause follow, then of articles that hold at
+    /// least one, each naming what it lacks ([`Hit::missing`]).
     pub relax: bool,
 }
 
@@ -411,10 +411,22 @@ impl Searcher {
                 Keep::new(opts, &groups)
             })?
         };
-        // Too few articles hold every word: those that lack one come after, each saying which.
+        // Too few articles hold every word: those that lack one come after, then those that
+        // hold at least one, each saying which words it lacks. The last pass ranks by score
+        // alone: one rare word (a place, a name) says more than two common ones.
         let mut missing: HashMap<DocAddress, Vec<String>> = HashMap::new();
         if opts.relax && ranked.len() < limit {
-            if let Some(relaxed) = plan.relaxed(&searcher, query, opts, &tags)? {
+            let n = plan.relaxable_clauses(query)?;
+            let passes = [(n.saturating_sub(1), n), (1, n.saturating_sub(1))];
+            for (at_least, fewer_than) in passes {
+                if ranked.len() >= limit || at_least == 0 || at_least >= fewer_than {
+                    continue;
+                }
+                let Some(relaxed) =
+                    plan.relaxed(&searcher, query, opts, &tags, at_least, fewer_than)?
+                else {
+                    continue;
+                };
                 let (more, _) = plan.ranked(
                     &searcher,
                     query,
@@ -894,16 +906,31 @@ impl<'a> Plan<'a> {
         }
     }
 
-    /// The second pass of a query of several clauses that too few articles answer whole: the
-    /// passages of the articles that match every clause but one (and every exclusion and
-    /// filter), less those that match them all. None for a query with fewer than two clauses
-    /// that match text.
+    /// How many clauses of the query an article may lack in the passes after the first: the
+    /// required ones that match text.
+    fn relaxable_clauses(&self, query: &Query) -> Result<usize> {
+        let mut n = 0;
+        for node in &query.expr.0 {
+            if let Some((Occur::Must, _)) = self.node(node, self.fields.body)? {
+                n += usize::from(node.has_text());
+            }
+        }
+        Ok(n)
+    }
+
+    /// A later pass of a query of several clauses that too few articles answer whole: the
+    /// passages of the articles that match `at_least` of its text clauses or more but fewer
+    /// than `fewer_than` (and every exclusion and filter); `fewer_than` the number of clauses
+    /// leaves out the articles the whole query matches. None for a query with fewer than two
+    /// such clauses, or when no article is in that range.
     fn relaxed(
         &self,
         searcher: &tantivy::Searcher,
         query: &Query,
         opts: &SearchOptions,
         tags: &[NamedTag],
+        at_least: usize,
+        fewer_than: usize,
     ) -> Result<Option<Relaxed>> {
         let f = &self.fields;
         let mut any_of = Vec::new();
@@ -920,7 +947,8 @@ impl<'a> Plan<'a> {
                 clauses.push((occur, q));
             }
         }
-        if any_of.len() < 2 {
+        let n = any_of.len();
+        if n < 2 || at_least == 0 || at_least >= fewer_than.min(n) {
             return Ok(None);
         }
         for q in self.filters(query) {
@@ -930,16 +958,32 @@ impl<'a> Plan<'a> {
             .iter()
             .map(|q| q.weight(EnableScoring::disabled_from_searcher(searcher)))
             .collect::<tantivy::Result<Vec<_>>>()?;
-        let n = any_of.len();
-        let some = BooleanQuery::with_minimum_required_clauses(
-            any_of.into_iter().map(|q| (Occur::Should, q)).collect(),
-            n - 1,
-        );
-        clauses.push((Occur::Must, filter(Box::new(some))));
-        let mut articles = searcher.search(&BooleanQuery::new(clauses), &ArticleDocsCollector)?;
-        let whole = searcher.search(&*self.article_query(query)?, &ArticleDocsCollector)?;
+        // The articles that match `k` of the clauses or more.
+        let matching = |k: usize| -> Result<ArticleDocs> {
+            let some = BooleanQuery::with_minimum_required_clauses(
+                any_of
+                    .iter()
+                    .map(|q| (Occur::Should, q.box_clone()))
+                    .collect(),
+                k,
+            );
+            let mut all = clauses
+                .iter()
+                .map(|(o, q)| (*o, q.box_clone()))
+                .collect::<Vec<_>>();
+            all.push((Occur::Must, filter(Box::new(some))));
+            Ok(searcher.search(&BooleanQuery::new(all), &ArticleDocsCollector)?)
+        };
+        let mut articles = matching(at_least)?;
+        // Those that match more were shown by an earlier pass: by the whole query (tags and
+        // all), or by a pass that asked for more clauses.
+        let more = if fewer_than >= n {
+            searcher.search(&*self.article_query(query)?, &ArticleDocsCollector)?
+        } else {
+            matching(fewer_than)?
+        };
         for (segment, docs) in articles.iter_mut() {
-            if let Some(all) = whole.get(segment) {
+            if let Some(all) = more.get(segment) {
                 docs.retain(|d| all.binary_search(d).is_err());
             }
         }

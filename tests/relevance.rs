@@ -11,12 +11,13 @@ use eval::{dossier_rankings, load, mean, score, set_dir, table, Scores};
 
 /// Floors at the means last measured, rounded down to 0.01 (when the set was made: 0.48, 0.56,
 /// 0.48; with respelling, article scores and tags in the query: 0.60, 0.73, 0.60; with the
-/// articles that lack one word after the whole matches: 0.65, 0.81, 0.75). They guard
-/// against regressions only; the aims of ranking work are above them (issue 17: nDCG@10 0.85,
-/// P@5 0.72). Raise them when ranking improves.
+/// articles that lack one word after the whole matches: 0.65, 0.81, 0.75; then those holding
+/// any word, by score: 0.65, 0.82, 0.78). They guard against regressions only; the aims of
+/// ranking work are above them (issue 17: nDCG@10 0.85, P@5 0.72). Raise them when ranking
+/// improves.
 const P5_FLOOR: f64 = 0.65;
-const NDCG10_FLOOR: f64 = 0.81;
-const RECALL10_FLOOR: f64 = 0.75;
+const NDCG10_FLOOR: f64 = 0.82;
+const RECALL10_FLOOR: f64 = 0.78;
 
 #[test]
 fn ranking_reaches_the_relevance_floors() {

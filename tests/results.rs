@@ -234,7 +234,7 @@ fn words_naming_a_service_match_its_tag_in_any_language() {
 }
 
 #[test]
-fn articles_lacking_one_word_follow_the_whole_matches_and_say_which() {
+fn articles_lacking_words_follow_the_whole_matches_and_say_which() {
     let env = Env::new();
     let filler = crate::util::prose(7, 60);
     // Holds all three words; lacks "smuggler"; lacks "smuggler" and "cipher".
@@ -260,10 +260,16 @@ fn articles_lacking_one_word_follow_the_whole_matches_and_say_which() {
     let q = "mole cipher smuggler";
     let (hits, summary) = raw_hits(&env, &[q, "--per-article", "1"]);
     let paths: Vec<&str> = hits.iter().map(|h| h["path"].as_str().unwrap()).collect();
-    assert_eq!(paths.len(), 2, "{paths:?}");
+    assert_eq!(paths.len(), 3, "{paths:?}");
     assert!(paths[0].ends_with("all.txt") && paths[1].ends_with("two.txt"));
+    assert!(paths[2].ends_with("one.txt"), "{paths:?}");
     assert_eq!(hits[0]["missing"], serde_json::json!([]));
     assert_eq!(hits[1]["missing"], serde_json::json!(["smuggler"]));
+    // Then the articles holding at least one word, after every article lacking only one.
+    assert_eq!(
+        hits[2]["missing"],
+        serde_json::json!(["cipher", "smuggler"])
+    );
     // Only the whole match counts among the matches.
     let (whole, whole_summary) = raw_hits(&env, &[q, "--per-article", "1", "--all-words"]);
     assert_eq!(whole.len(), 1);

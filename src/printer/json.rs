@@ -30,8 +30,8 @@
 //!   `matched_tags` lists the agencies and countries the query named by words (`Mossad`,
 //!   `German foreign intelligence`) that the hit's article is tagged with. `missing` lists the
 //!   clauses of the query, as typed, that the hit's article lacks: empty, unless fewer
-//!   articles than the limit hold every clause and this one, holding all but one, fills in
-//!   after them (`--all-words` turns that off).
+//!   articles than the limit hold every clause and this one, holding some, fills in after
+//!   them (`--all-words` turns that off).
 //! - `suggestion` (`search`, `saved run`, only when nothing matched): `{"type":"suggestion",
 //!   "word":"Snowdon","suggestions":["snowden"]}`, one a word of the query that no article
 //!   holds, naming the closest words the index holds (as indexed: folded and stemmed).
