@@ -546,7 +546,8 @@ fn extract_one(path: &Path) -> Result<ArticleView> {
 /// Warns when the file behind an indexed article no longer holds what was indexed.
 fn note_if_changed(view: &ArticleView) {
     let path = Path::new(&view.path);
-    let now = corpus::read_limited(path, u64::MAX - 1).map(|b| dossier::article::content_id(&b));
+    let now = corpus::read_limited(path, u64::MAX - 1)
+        .map(|b| dossier::id::ArticleId::of_bytes(&b).hex());
     let why = match now {
         Ok(id) if id == view.article_id => return,
         Ok(_) => "has changed since it was indexed".to_string(),

@@ -195,9 +195,7 @@ pub fn build() -> Schema {
 
 /// The `article_key` of an article id (32 hex digits): its first 64 bits.
 pub fn article_key(id: &str) -> u64 {
-    id.get(..16)
-        .and_then(|h| u64::from_str_radix(h, 16).ok())
-        .unwrap_or(0)
+    crate::id::ArticleId::parse(id).map_or(0, |id| id.key())
 }
 
 /// A calendar day as a date field holds it: its midnight, UTC.

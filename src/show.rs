@@ -84,7 +84,7 @@ impl ArticleView {
     pub fn from_article(a: &Article) -> ArticleView {
         let e = &a.extracted;
         ArticleView {
-            article_id: a.id.clone(),
+            article_id: a.id.hex(),
             path: a.path.display().to_string(),
             indexed: false,
             title: e.title.clone(),

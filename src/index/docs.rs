@@ -39,12 +39,12 @@ pub(crate) fn documents(
     let ex = &article.extracted;
     let paths: Vec<_> = paths.iter().map(|p| p.to_string_lossy()).collect();
     let published = ex.published.map(crate::schema::day);
-    let key = crate::schema::article_key(&article.id);
+    let id = article.id.hex();
     let common = |kind: u64| {
         let mut doc = TantivyDocument::default();
         doc.add_u64(fields.kind, kind);
-        doc.add_text(fields.article_id, &article.id);
-        doc.add_u64(fields.article_key, key);
+        doc.add_text(fields.article_id, &id);
+        doc.add_u64(fields.article_key, article.id.key());
         for p in &paths {
             doc.add_text(fields.path, p);
         }

@@ -32,7 +32,7 @@ use serde::{Deserialize, Serialize};
 use tantivy::indexer::{IndexWriterOptions, UserOperation};
 use tantivy::{DateTime, Index, IndexWriter, TantivyDocument};
 
-use crate::article::{content_id, Article};
+use crate::article::Article;
 use crate::copies::{self, Groups, Table};
 use crate::corpus::{self, Entry};
 use crate::error::{Error, Result};
@@ -41,7 +41,7 @@ use crate::schema::{self, Fields, KIND_GROUPS, SCHEMA_VERSION, TAGGING_VERSION};
 use crate::skip::{SkipKind, SkipReason};
 use docs::{documents, id_term};
 use merge::CappedMerges;
-use record::{id_hex, parse_id, FilesRecord, Id, Slot};
+use record::{FilesRecord, Id, Slot};
 
 use layout::{Layout, META_FILE};
 const FILES_FILE: &str = "files.json";
@@ -671,10 +671,7 @@ fn read_file(w: &Work, max_size: u64) -> (Outcome, u64) {
         Err(reason) => return (Outcome::Failed(reason), 0),
     };
     let len = bytes.len() as u64;
-    let Some(id) = parse_id(&content_id(&bytes)) else {
-        let why = "content hash is not an article id".to_string();
-        return (Outcome::Failed(SkipReason::Unreadable(why)), len);
-    };
+    let id = Id::of_bytes(&bytes);
     if w.known == Some(id) {
         return (Outcome::Same, len);
     }
@@ -706,7 +703,7 @@ fn reread(r: &Rewrite) -> Reread {
     let Ok(bytes) = std::fs::read(path) else {
         return Reread::Moved;
     };
-    if parse_id(&content_id(&bytes)) != Some(r.id) {
+    if Id::of_bytes(&bytes) != r.id {
         return Reread::Moved;
     }
     match Article::from_bytes(path.clone(), &bytes, kind) {
@@ -791,11 +788,11 @@ impl Run {
             .expect("the writer is opened before any file is read")
     }
 
-    /// Deletes the documents of an article, by its id in hex.
-    fn delete(&mut self, id: &str) -> Result<()> {
-        let term = id_term(&self.fields, id);
+    /// Deletes the documents of an article.
+    fn delete(&mut self, id: Id) -> Result<()> {
+        let term = id_term(&self.fields, &id.hex());
         self.tantivy().delete_term(term);
-        self.table()?.remove(schema::article_key(id));
+        self.table()?.remove(id.key());
         Ok(())
     }
 
@@ -817,7 +814,7 @@ impl Run {
     }
 
     /// When the last commit says the article `id` was first indexed, if it holds the article.
-    fn first_seen(&mut self, id: &str) -> Result<Option<DateTime>> {
+    fn first_seen(&mut self, id: Id) -> Result<Option<DateTime>> {
         if self.last_commit_reader.is_none() {
             let reader: tantivy::IndexReader = self
                 .tantivy()
@@ -828,7 +825,7 @@ impl Run {
             self.last_commit_reader = Some(reader.searcher());
         }
         let searcher = self.last_commit_reader.as_ref().expect("opened above");
-        docs::first_seen(searcher, &self.fields, id)
+        docs::first_seen(searcher, &self.fields, &id.hex())
     }
 
     /// Replaces the groups document with the groups of the table as it stands.
@@ -1080,8 +1077,7 @@ impl Run {
                 let was_known = !self.record.is_unread(w.slot);
                 self.release(w.slot);
                 self.modified = true;
-                let id = parse_id(&article.id)
-                    .ok_or_else(|| Error::Index(format!("bad article id '{}'", article.id)))?;
+                let id = article.id;
                 let state = self.record.state_of(w.size, w.mtime_ns, id, None);
                 self.record.set(w.slot, state);
                 let n = self.counts.entry(id).or_default();
@@ -1113,7 +1109,7 @@ impl Run {
         let mut rewrites = Vec::new();
         for (id, paths) in self.record.paths_of(&dirty) {
             if paths.is_empty() {
-                self.delete(&id_hex(&id))?;
+                self.delete(id)?;
                 self.touched.insert(id);
             } else {
                 rewrites.push(Rewrite { id, paths });
@@ -1130,7 +1126,7 @@ impl Run {
                 }
                 Reread::Moved => {
                     // Forgetting the paths makes the next run read them afresh.
-                    self.delete(&id_hex(&r.id))?;
+                    self.delete(r.id)?;
                     self.touched.insert(r.id);
                     for p in &r.paths {
                         self.forget_path(p);
@@ -1152,8 +1148,8 @@ impl Run {
         let mut ops = Vec::with_capacity(article.passages.len() + 2);
         let mut first_seen = indexed_at;
         if replace {
-            ops.push(UserOperation::Delete(id_term(&self.fields, &article.id)));
-            first_seen = self.first_seen(&article.id)?.unwrap_or(indexed_at);
+            ops.push(UserOperation::Delete(id_term(&self.fields, &id.hex())));
+            first_seen = self.first_seen(id)?.unwrap_or(indexed_at);
         }
         let times = docs::Times {
             indexed_at,
@@ -1171,8 +1167,7 @@ impl Run {
             self.seq,
             &article.signature,
         );
-        self.table()?
-            .insert(schema::article_key(&article.id), entry);
+        self.table()?.insert(id.key(), entry);
         // One batch: Tantivy puts its documents in one segment, in this order.
         self.tantivy().run(ops)?;
         self.summary.passages += article.passages.len();
