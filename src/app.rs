@@ -3,7 +3,7 @@
 
 pub mod saved;
 
-use std::io::{self, BufWriter, IsTerminal, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -18,7 +18,7 @@ use dossier::index::{self, Event, IndexOptions, Summary};
 use dossier::printer::csv::{CsvPrinter, ExportCsv};
 use dossier::printer::human::{search_notes, summary_line, HumanPrinter};
 use dossier::printer::json::{write_line, ArticleLine, JsonPrinter};
-use dossier::printer::Printer;
+use dossier::printer::{self, report, Printer};
 use dossier::query::{DatesMode, Query, Undated};
 use dossier::search::{SearchOptions, Searcher};
 use dossier::show::{ArticleView, Target};
@@ -47,7 +47,7 @@ impl Ctx {
     pub fn color(&self) -> bool {
         config::use_color(
             self.color,
-            io::stdout().is_terminal(),
+            printer::stdout_is_terminal(),
             std::env::var_os("NO_COLOR"),
         )
     }
@@ -55,7 +55,7 @@ impl Ctx {
 
 /// A printer of hits on stdout in the chosen format; `named` adds a query column to CSV.
 pub fn hit_printer(format: HitFormat, color: bool, named: bool) -> Printer<Box<dyn WriteColor>> {
-    let stdout = BufWriter::new(io::stdout().lock());
+    let stdout = printer::stdout();
     let out: Box<dyn WriteColor> = if color && format == HitFormat::Human {
         Box::new(Ansi::new(stdout))
     } else {
@@ -240,7 +240,7 @@ pub fn index(path: &Path, args: IndexArgs) -> Result<ExitCode> {
                 eprintln!("{}", skip::summary_line(&summary.skipped_by_kind, verbose));
             }
         }
-        Format::Json => write_line(&mut io::stdout().lock(), "index", &summary)?,
+        Format::Json => write_line(&mut printer::stdout(), "index", &summary)?,
     }
     if summary.outdated {
         eprintln!(
@@ -329,16 +329,16 @@ pub fn terminal_width() -> usize {
 
 /// `dossier export --mapping ENGINE`: the index body the bulk lines fit.
 pub fn export_mapping() -> Result<ExitCode> {
-    let mut out = io::stdout().lock();
-    let body = serde_json::to_string_pretty(&dossier::export::opensearch_mapping())?;
-    writeln!(out, "{body}")?;
+    let mut out = printer::stdout();
+    printer::json::write_pretty(&mut out, &dossier::export::opensearch_mapping())?;
+    out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// `dossier export`: every matching article, streamed.
 pub fn export(path: &Path, query: &Query, format: ExportFormat) -> Result<ExitCode> {
     let searcher = Searcher::open(path)?;
-    let mut out = BufWriter::new(io::stdout().lock());
+    let mut out = printer::stdout();
     match format {
         ExportFormat::Json => {
             searcher.export(query, |a| -> Result<()> {
@@ -366,58 +366,17 @@ pub fn export(path: &Path, query: &Query, format: ExportFormat) -> Result<ExitCo
 pub fn facets(path: &Path, query: &Query, args: &FacetsArgs) -> Result<ExitCode> {
     let searcher = Searcher::open(path)?;
     let facets = searcher.facets(query)?;
-    let mut out = BufWriter::new(io::stdout().lock());
+    let mut out = printer::stdout();
     match args.format {
         Format::Json => write_line(&mut out, "facets", &facets)?,
-        Format::Human => {
-            writeln!(out, "{} articles", facets.articles)?;
-            let top = args.top;
-            bars(
-                &mut out,
-                "agencies",
-                &facets.agencies[..facets.agencies.len().min(top)],
-            )?;
-            bars(
-                &mut out,
-                "countries",
-                &facets.countries[..facets.countries.len().min(top)],
-            )?;
-            if !facets.former_countries.is_empty() {
-                bars(&mut out, "former states", &facets.former_countries)?;
-            }
-            bars(
-                &mut out,
-                "languages",
-                &facets.languages[..facets.languages.len().min(top)],
-            )?;
-            let title = format!("by {} ({} undated)", facets.granularity, facets.undated);
-            bars(&mut out, &title, &facets.dates)?;
-        }
+        Format::Human => report::facets(&mut out, &facets, args.top)?,
     }
     out.flush()?;
     Ok(ExitCode::from(if facets.articles == 0 { 1 } else { 0 }))
 }
 
-/// A titled block of horizontal bars scaled to the largest count.
-fn bars(out: &mut impl Write, title: &str, counts: &[dossier::facets::Count]) -> io::Result<()> {
-    writeln!(out, "\n{title}")?;
-    let max = counts.iter().map(|c| c.count).max().unwrap_or(1).max(1);
-    let key_width = counts.iter().map(|c| c.key.len()).max().unwrap_or(0);
-    for c in counts {
-        let len = (c.count * 40).div_ceil(max);
-        writeln!(
-            out,
-            "  {:<key_width$} {} {}",
-            c.key,
-            "█".repeat(len),
-            c.count
-        )?;
-    }
-    Ok(())
-}
-
 pub fn extract(args: &ExtractArgs) -> Result<ExitCode> {
-    let mut out = BufWriter::new(io::stdout().lock());
+    let mut out = printer::stdout();
     let mut failed = false;
     for root in &args.paths {
         if !root.exists() {
@@ -472,12 +431,9 @@ fn print_extract(
             let line = serde_json::json!({ "path": shown, "reason": reason.to_string() });
             write_line(out, "skipped", line)?;
         }
-        (Format::Human, Err(reason)) => writeln!(out, "{}: skipped: {reason}\n", show_path(path))?,
+        (Format::Human, Err(reason)) => report::skipped(out, &show_path(path), &reason)?,
         (Format::Human, Ok(a)) => {
-            let view = ArticleView::from_article(&a);
-            let mut p = HumanPrinter::new(NoColor::new(&mut *out), usize::MAX);
-            p.article(&view)?;
-            writeln!(out)?;
+            report::extracted(out, &ArticleView::from_article(&a))?;
         }
     }
     Ok(())
@@ -520,7 +476,7 @@ pub fn show(ctx: &Ctx, args: &ShowArgs) -> Result<ExitCode> {
         view.highlight(q);
     }
     let color = ctx.color();
-    let pager = args.format == Format::Human && !args.no_pager && io::stdout().is_terminal();
+    let pager = args.format == Format::Human && !args.no_pager && printer::stdout_is_terminal();
     crate::pager::output(pager, |out| match args.format {
         Format::Json => write_line(out, "article", ArticleLine::new(&view)),
         Format::Human if color => {
@@ -546,7 +502,8 @@ fn extract_one(path: &Path) -> Result<ArticleView> {
 /// Warns when the file behind an indexed article no longer holds what was indexed.
 fn note_if_changed(view: &ArticleView) {
     let path = Path::new(&view.path);
-    let now = corpus::read_limited(path, u64::MAX - 1).map(|b| dossier::article::content_id(&b));
+    let now = corpus::read_limited(path, u64::MAX - 1)
+        .map(|b| dossier::id::ArticleId::of_bytes(&b).hex());
     let why = match now {
         Ok(id) if id == view.article_id => return,
         Ok(_) => "has changed since it was indexed".to_string(),
@@ -562,83 +519,10 @@ fn note_if_changed(view: &ArticleView) {
 /// `dossier status`.
 pub fn status(ctx: &Ctx, args: &StatusArgs) -> Result<ExitCode> {
     let st = dossier::status::status(&ctx.index, args.top)?;
-    let mut out = BufWriter::new(io::stdout().lock());
+    let mut out = printer::stdout();
     match args.format {
         Format::Json => write_line(&mut out, "status", &st)?,
-        Format::Human => {
-            let counts = |c: &[dossier::facets::Count]| {
-                let v: Vec<String> = c.iter().map(|c| format!("{} {}", c.key, c.count)).collect();
-                if v.is_empty() {
-                    "-".to_string()
-                } else {
-                    v.join(", ")
-                }
-            };
-            let folders: Vec<String> = st.folders.iter().map(|f| f.display().to_string()).collect();
-            let dates = match (st.earliest, st.latest) {
-                (Some(a), Some(b)) => format!(
-                    "{a} to {b} ({} undated, {} guessed)",
-                    st.undated, st.guessed
-                ),
-                _ => format!("none ({} undated)", st.undated),
-            };
-            let last = match (&st.last_indexed, &st.last_run) {
-                (Some(t), Some(r)) => format!(
-                    "{t} ({} new, {} changed, {} unchanged, {} removed, {} skipped)",
-                    r.new, r.changed, r.unchanged, r.removed, r.skipped
-                ),
-                (Some(t), None) => t.clone(),
-                _ => "-".to_string(),
-            };
-            writeln!(out, "index:         {}", st.index.display())?;
-            writeln!(out, "schema:        version {}", st.schema_version)?;
-            if st.tagging_version < dossier::schema::TAGGING_VERSION {
-                writeln!(
-                    out,
-                    "tagging:       version {}, older than this dossier's {}: `index --rebuild` \
-                     updates the tags",
-                    st.tagging_version,
-                    dossier::schema::TAGGING_VERSION
-                )?;
-            }
-            writeln!(out, "articles:      {}", st.articles)?;
-            writeln!(out, "passages:      {}", st.passages)?;
-            if st.groups == 0 {
-                writeln!(
-                    out,
-                    "copies:        none (no article retells another's story)"
-                )?;
-            } else {
-                writeln!(
-                    out,
-                    "copies:        {} stories told more than once, {} copies in all",
-                    st.groups, st.copies
-                )?;
-            }
-            writeln!(out, "size on disk:  {:.1} MB", st.size_bytes as f64 / 1e6)?;
-            writeln!(out, "last indexed:  {last}")?;
-            if let Some(r) = &st.running {
-                writeln!(out, "running now:   dossier index ({r})")?;
-            }
-            if let Some(f) = &st.failed_run {
-                let kind = if f.rebuild { "rebuild" } else { "run" };
-                let when = f.stopped.as_deref().unwrap_or(&f.started);
-                writeln!(out, "failed:        {kind} of {when}: {}", f.error)?;
-            }
-            writeln!(
-                out,
-                "folders:       {}",
-                if folders.is_empty() {
-                    "-".into()
-                } else {
-                    folders.join(", ")
-                }
-            )?;
-            writeln!(out, "dates covered: {dates}")?;
-            writeln!(out, "top agencies:  {}", counts(&st.agencies))?;
-            writeln!(out, "top countries: {}", counts(&st.countries))?;
-            writeln!(out, "languages:     {}", counts(&st.languages))?;
-        }
+        Format::Human => report::status(&mut out, &st)?,
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
@@ -646,7 +530,7 @@ pub fn status(ctx: &Ctx, args: &StatusArgs) -> Result<ExitCode> {
 
 /// `dossier completions SHELL`.
 pub fn completions(shell: clap_complete::Shell) -> Result<ExitCode> {
-    let mut out = BufWriter::new(io::stdout().lock());
+    let mut out = printer::stdout();
     clap_complete::generate(shell, &mut Cli::command(), "dossier", &mut out);
     out.flush()?;
     Ok(ExitCode::SUCCESS)
@@ -662,7 +546,7 @@ pub fn man(args: &ManArgs) -> Result<ExitCode> {
             eprintln!("wrote manual pages into {}", dir.display());
         }
         None => {
-            let mut out = BufWriter::new(io::stdout().lock());
+            let mut out = printer::stdout();
             clap_mangen::Man::new(Cli::command()).render(&mut out)?;
             out.flush()?;
         }
@@ -675,7 +559,7 @@ pub fn agencies(args: &LookupArgs) -> Result<ExitCode> {
         Some(t) => tag::find_agencies(t),
         None => tag::agencies().iter().collect(),
     };
-    let mut out = BufWriter::new(io::stdout().lock());
+    let mut out = printer::stdout();
     for a in &list {
         match args.format {
             Format::Json => {
@@ -684,7 +568,7 @@ pub fn agencies(args: &LookupArgs) -> Result<ExitCode> {
                 });
                 write_line(&mut out, "agency", line)?;
             }
-            Format::Human => writeln!(out, "{:<10} {:<3} {}", a.id, a.country, a.names.join("; "))?,
+            Format::Human => report::agency(&mut out, a)?,
         }
     }
     out.flush()?;
@@ -699,7 +583,7 @@ pub fn countries(args: &LookupArgs) -> Result<ExitCode> {
             .chain(tag::former_states())
             .collect(),
     };
-    let mut out = BufWriter::new(io::stdout().lock());
+    let mut out = printer::stdout();
     for c in &list {
         match args.format {
             Format::Json => {
@@ -711,13 +595,7 @@ pub fn countries(args: &LookupArgs) -> Result<ExitCode> {
                 }
                 write_line(&mut out, "country", line)?;
             }
-            Format::Human => {
-                let name = match c.former {
-                    Some(f) => format!("{} (until {})", c.name, f.ended),
-                    None => c.name.to_string(),
-                };
-                writeln!(out, "{:<3} {:<24} {}", c.code, name, c.aliases.join("; "))?
-            }
+            Format::Human => report::country(&mut out, c)?,
         }
     }
     out.flush()?;

@@ -6,6 +6,7 @@
 use std::path::PathBuf;
 
 use crate::extract::{self, Extracted, Kind, Skip};
+pub use crate::id::ArticleId;
 use crate::lang;
 use crate::passage;
 use crate::tag::{self, Tags};
@@ -13,8 +14,8 @@ use crate::tag::{self, Tags};
 /// An article ready to index.
 #[derive(Debug, Clone)]
 pub struct Article {
-    /// Content hash of the file's bytes (hex); the same bytes always give the same id.
-    pub id: String,
+    /// Content hash of the file's bytes; the same bytes always give the same id.
+    pub id: ArticleId,
     /// Where the file is.
     pub path: PathBuf,
     /// What extraction kept.
@@ -48,7 +49,7 @@ impl Article {
         }
         let signature = crate::copies::signature(&language, &passages);
         Ok(Article {
-            id: content_id(bytes),
+            id: ArticleId::of_bytes(bytes),
             path,
             extracted,
             tags,
@@ -64,10 +65,4 @@ fn language_of(ex: &Extracted) -> String {
     ex.language
         .clone()
         .unwrap_or_else(|| lang::UNDETERMINED.to_string())
-}
-
-/// The article id: the first 128 bits of the BLAKE3 hash of the bytes, in hex.
-pub fn content_id(bytes: &[u8]) -> String {
-    let hash = blake3::hash(bytes);
-    hash.to_hex()[..32].to_string()
 }

@@ -20,7 +20,7 @@ use fnv::{FnvBuildHasher, FnvHasher};
 use gaoya::minhash::{MinHasher, MinHasher32};
 use serde::{Deserialize, Serialize};
 use tantivy::query::TermQuery;
-use tantivy::schema::{IndexRecordOption, Term, Value};
+use tantivy::schema::{IndexRecordOption, Term};
 use tantivy::TantivyDocument;
 
 use crate::error::Result;
@@ -423,11 +423,9 @@ impl Groups {
             return Ok(Groups::default());
         };
         let doc: TantivyDocument = searcher.doc(addr)?;
-        let bytes = doc
-            .get_first(fields.groups)
-            .and_then(|v| v.as_bytes())
-            .unwrap_or(&[]);
-        Ok(Groups::from_bytes(bytes))
+        Ok(Groups::from_bytes(crate::schema::stored_groups(
+            fields, &doc,
+        )))
     }
 }
 

@@ -7,15 +7,14 @@
 
 use serde::Serialize;
 use serde_json::{json, Value as Json};
-use tantivy::schema::Value;
 use tantivy::{DocAddress, TantivyDocument};
 use time::Date;
 
 use crate::copies::Groups;
 use crate::error::Error;
 use crate::query::Query;
-use crate::schema::{self, Fields, KIND_PASSAGE};
-use crate::search::{stored_date, Searcher};
+use crate::schema::{self, Fields, StoredArticle, StoredPassage, KIND_PASSAGE};
+use crate::search::Searcher;
 
 /// One exported article.
 #[derive(Debug, Clone, Serialize)]
@@ -97,7 +96,7 @@ impl Searcher {
                 let doc: TantivyDocument = searcher
                     .doc(DocAddress::new(ord as u32, article))
                     .map_err(tantivy)?;
-                let mut out = exported(&fields, &doc);
+                let mut out = exported(StoredArticle::read(&fields, &doc));
                 if let Some(g) = groups.of(schema::article_key(&out.id)) {
                     out.group = Some(g.id.clone());
                 }
@@ -110,11 +109,12 @@ impl Searcher {
                     let p: TantivyDocument = searcher
                         .doc(DocAddress::new(ord as u32, next))
                         .map_err(tantivy)?;
+                    let p = StoredPassage::read(&fields, &p);
                     if texts.is_empty() {
-                        out.title = str_of(&p, fields.title).unwrap_or_default();
-                        out.title_raw = str_of(&p, fields.title_raw);
+                        out.title = p.title;
+                        out.title_raw = p.title_raw;
                     }
-                    texts.push(str_of(&p, fields.text).unwrap_or_default());
+                    texts.push(p.text);
                     next += 1;
                 }
                 out.text = texts.join("\n\n");
@@ -127,39 +127,26 @@ impl Searcher {
 }
 
 /// The stored facts of an article document; title and text come from its passages.
-fn exported(f: &Fields, doc: &TantivyDocument) -> Exported {
-    let all = |field| -> Vec<String> {
-        doc.get_all(field)
-            .filter_map(|v| v.as_str().map(str::to_string))
-            .collect()
-    };
-    let paths = all(f.path);
-    let (countries, former_countries) = crate::tag::split_former(all(f.country));
+fn exported(a: StoredArticle) -> Exported {
     Exported {
-        id: str_of(doc, f.article_id).unwrap_or_default(),
-        path: paths.first().cloned().unwrap_or_default(),
-        paths,
-        url: str_of(doc, f.url),
-        site: str_of(doc, f.site),
+        path: a.path(),
+        language: a.language_or_und(),
+        id: a.id,
+        paths: a.paths,
+        url: a.url,
+        site: a.site,
         title: String::new(),
         title_raw: None,
-        published: stored_date(doc, f.published),
-        published_source: crate::search::stored_source(doc, f.published_source),
-        published_sure: crate::search::stored_sure(doc, f.published_sure),
-        first_seen: stored_date(doc, f.first_seen),
-        language: str_of(doc, f.language).unwrap_or_else(|| crate::lang::UNDETERMINED.into()),
-        agencies: all(f.agency),
-        countries,
-        former_countries,
+        published: a.published,
+        published_source: a.published_source,
+        published_sure: a.published_sure,
+        first_seen: a.first_seen,
+        agencies: a.agencies,
+        countries: a.countries,
+        former_countries: a.former_countries,
         group: None,
         text: String::new(),
     }
-}
-
-fn str_of(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<String> {
-    doc.get_first(field)
-        .and_then(|v| v.as_str())
-        .map(str::to_string)
 }
 
 /// The index name bulk lines address; `_index` can be renamed on the way in.

@@ -9,7 +9,7 @@ use serde::Serialize;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::{DocId, Score, SegmentReader};
-use time::{Date, OffsetDateTime};
+use time::Date;
 
 use crate::error::Result;
 use crate::query::Query;
@@ -199,8 +199,7 @@ impl SegmentCollector for ArticleSegment {
             let published = self
                 .published
                 .first(doc)
-                .and_then(|d| OffsetDateTime::from_unix_timestamp(d.into_timestamp_secs()).ok())
-                .map(|t| t.date())
+                .and_then(crate::schema::date_of)
                 .filter(|_| self.sure.as_ref().is_none_or(|s| s.first(doc) == Some(1)));
             out.insert(
                 key,

@@ -27,6 +27,7 @@ pub mod export;
 pub mod extract;
 pub mod facets;
 pub mod highlight;
+pub mod id;
 pub mod index;
 pub mod lang;
 pub mod passage;

@@ -26,7 +26,7 @@ pub fn output(
             };
         }
     }
-    let mut out = BufWriter::new(io::stdout().lock());
+    let mut out = dossier::printer::stdout();
     write(&mut out)?;
     out.flush()?;
     Ok(())

@@ -7,13 +7,18 @@
 //! An article's documents are written as one batch, so they sit together in one segment, the
 //! article first and its passages after it in order; merges keep that. Search relies on it to go
 //! from a matching article to its passages without looking anything up.
+//!
+//! Reading goes through here too: [`StoredArticle`] and [`StoredPassage`] are what a stored
+//! document holds, read in one place for `search`, `show` and `export`, and [`day`] /
+//! [`date_of`] are how a calendar day becomes a date field and back.
 
 use tantivy::schema::{
     DateOptions, DateTimePrecision, Field, IndexRecordOption, NumericOptions, Schema,
-    TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
+    TextFieldIndexing, TextOptions, Value, FAST, INDEXED, STORED, STRING,
 };
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::Index;
+use tantivy::{DateTime, Index, TantivyDocument};
+use time::{Date, OffsetDateTime};
 
 use crate::lang;
 
@@ -190,9 +195,155 @@ pub fn build() -> Schema {
 
 /// The `article_key` of an article id (32 hex digits): its first 64 bits.
 pub fn article_key(id: &str) -> u64 {
-    id.get(..16)
-        .and_then(|h| u64::from_str_radix(h, 16).ok())
-        .unwrap_or(0)
+    crate::id::ArticleId::parse(id).map_or(0, |id| id.key())
+}
+
+/// A calendar day as a date field holds it: its midnight, UTC.
+pub fn day(d: Date) -> DateTime {
+    DateTime::from_timestamp_secs(d.midnight().assume_utc().unix_timestamp())
+}
+
+/// The calendar day (UTC) of a date field's value.
+pub fn date_of(d: DateTime) -> Option<Date> {
+    OffsetDateTime::from_unix_timestamp(d.into_timestamp_secs())
+        .ok()
+        .map(|t| t.date())
+}
+
+/// What every document of an article holds about it, as stored.
+#[derive(Debug, Clone, Default)]
+pub struct StoredArticle {
+    /// Article id (content hash, hex).
+    pub id: String,
+    /// Every file holding its bytes, sorted.
+    pub paths: Vec<String>,
+    /// Canonical URL, if the page gave one.
+    pub url: Option<String>,
+    /// Site name, if the page gave one.
+    pub site: Option<String>,
+    /// Publication day.
+    pub published: Option<Date>,
+    /// Where the date was read from, when it is a source this build knows.
+    pub published_source: Option<&'static str>,
+    /// Whether the page states the date (stored as 1).
+    pub published_sure: bool,
+    /// The day dossier first indexed the article.
+    pub first_seen: Option<Date>,
+    /// ISO 639-1 code, or `und`; `None` when the document has none.
+    pub language: Option<String>,
+    /// Agency IDs.
+    pub agencies: Vec<String>,
+    /// Country codes of today's countries.
+    pub countries: Vec<String>,
+    /// Former states, which share the country field.
+    pub former_countries: Vec<String>,
+}
+
+impl StoredArticle {
+    /// Reads the article's facts from any of its documents.
+    pub fn read(f: &Fields, doc: &TantivyDocument) -> StoredArticle {
+        let (countries, former_countries) = crate::tag::split_former(all_str(doc, f.country));
+        StoredArticle {
+            id: first_str(doc, f.article_id).unwrap_or_default(),
+            paths: all_str(doc, f.path),
+            url: first_str(doc, f.url),
+            site: first_str(doc, f.site),
+            published: stored_date(doc, f.published),
+            published_source: first_str(doc, f.published_source)
+                .as_deref()
+                .and_then(crate::extract::DateSource::from_name)
+                .map(|s| s.as_str()),
+            published_sure: first_u64(doc, f.published_sure) == Some(1),
+            first_seen: stored_date(doc, f.first_seen),
+            language: first_str(doc, f.language),
+            agencies: all_str(doc, f.agency),
+            countries,
+            former_countries,
+        }
+    }
+
+    /// The first file, or an empty string when the document lists none.
+    pub fn path(&self) -> String {
+        self.paths.first().cloned().unwrap_or_default()
+    }
+
+    /// The language, `und` when the document has none.
+    pub fn language_or_und(&self) -> String {
+        (self.language.clone()).unwrap_or_else(|| lang::UNDETERMINED.into())
+    }
+}
+
+/// A passage document as stored: its article's facts and its own.
+#[derive(Debug, Clone, Default)]
+pub struct StoredPassage {
+    /// The article's facts, copied onto every passage.
+    pub article: StoredArticle,
+    /// Passage number within the article, from 0.
+    pub ord: u64,
+    /// Article title, empty when it has none.
+    pub title: String,
+    /// The title as the page writes it, when that differs.
+    pub title_raw: Option<String>,
+    /// Passage text.
+    pub text: String,
+    /// Per tag, the words of the article that made it; empty when absent or unreadable (the
+    /// tags themselves are still there).
+    pub matched: crate::tag::Matched,
+    /// Commit sequence number that added the passage.
+    pub seq: u64,
+}
+
+impl StoredPassage {
+    /// Reads a passage document.
+    pub fn read(f: &Fields, doc: &TantivyDocument) -> StoredPassage {
+        StoredPassage {
+            article: StoredArticle::read(f, doc),
+            ord: first_u64(doc, f.passage).unwrap_or(0),
+            title: first_str(doc, f.title).unwrap_or_default(),
+            title_raw: first_str(doc, f.title_raw),
+            text: first_str(doc, f.text).unwrap_or_default(),
+            matched: doc
+                .get_first(f.matched)
+                .and_then(|v| v.as_str())
+                .and_then(|s| serde_json::from_str(s).ok())
+                .unwrap_or_default(),
+            seq: first_u64(doc, f.seq).unwrap_or(0),
+        }
+    }
+}
+
+/// The `first_seen` of a document as written, to write it again unchanged.
+pub(crate) fn stored_first_seen(f: &Fields, doc: &TantivyDocument) -> Option<DateTime> {
+    doc.get_first(f.first_seen).and_then(|v| v.as_datetime())
+}
+
+/// The bytes of the groups document ([`KIND_GROUPS`]), empty when absent.
+pub(crate) fn stored_groups<'a>(f: &Fields, doc: &'a TantivyDocument) -> &'a [u8] {
+    doc.get_first(f.groups)
+        .and_then(|v| v.as_bytes())
+        .unwrap_or(&[])
+}
+
+fn stored_date(doc: &TantivyDocument, field: Field) -> Option<Date> {
+    doc.get_first(field)
+        .and_then(|v| v.as_datetime())
+        .and_then(date_of)
+}
+
+fn first_u64(doc: &TantivyDocument, field: Field) -> Option<u64> {
+    doc.get_first(field).and_then(|v| v.as_u64())
+}
+
+fn first_str(doc: &TantivyDocument, field: Field) -> Option<String> {
+    doc.get_first(field)
+        .and_then(|v| v.as_str())
+        .map(str::to_string)
+}
+
+fn all_str(doc: &TantivyDocument, field: Field) -> Vec<String> {
+    doc.get_all(field)
+        .filter_map(|v| v.as_str().map(str::to_string))
+        .collect()
 }
 
 /// Registers the tokenizer of the analysed fields on an index; tokenizers are not persisted,

@@ -18,7 +18,7 @@ use tantivy::query::{
     EnableScoring, Explanation, Occur, PhraseQuery, Query as TantivyQuery, RangeQuery, Scorer,
     TermQuery, Weight,
 };
-use tantivy::schema::{Field as TField, IndexRecordOption, Term, Value};
+use tantivy::schema::{Field as TField, IndexRecordOption, Term};
 use tantivy::{
     BitSet, DateTime, DocAddress, DocId, DocSet, Index, IndexReader, ReloadPolicy, Score,
     SegmentReader, TantivyDocument, TERMINATED,
@@ -31,7 +31,7 @@ use crate::highlight::Highlighter;
 use crate::index;
 use crate::lang::{self, Analyzer};
 use crate::query::{DatesMode, Field, NamedTag, Node, Query, Undated};
-use crate::schema::{self, Fields, KIND_ARTICLE, KIND_GROUPS, KIND_PASSAGE};
+use crate::schema::{self, day, Fields, StoredPassage, KIND_ARTICLE, KIND_GROUPS, KIND_PASSAGE};
 use crate::terms;
 
 /// How much a title match weighs against a passage-text match.
@@ -478,42 +478,36 @@ impl Searcher {
     }
 
     fn hit(&self, rank: usize, score: f32, doc: &TantivyDocument, marker: &Highlighter) -> Hit {
-        let f = &self.fields;
-        let text = first_str(doc, f.text).unwrap_or_default();
-        let title = first_str(doc, f.title).unwrap_or_default();
-        let language = first_str(doc, f.language).unwrap_or_else(|| lang::UNDETERMINED.into());
+        let p = StoredPassage::read(&self.fields, doc);
+        let a = p.article;
+        let language = a.language.unwrap_or_else(|| lang::UNDETERMINED.into());
         let analyzer = lang::analyzer(&language);
-        let highlights = marker.find(analyzer, &text);
-        let title_highlights = marker.find(analyzer, &title);
-        let published = stored_date(doc, f.published);
-        let (countries, former_countries) = crate::tag::split_former(all_str(doc, f.country));
+        let highlights = marker.find(analyzer, &p.text);
+        let title_highlights = marker.find(analyzer, &p.title);
         Hit {
             rank,
             score,
-            article_id: first_str(doc, f.article_id).unwrap_or_default(),
-            passage: doc
-                .get_first(f.passage)
-                .and_then(|v| v.as_u64())
-                .unwrap_or(0),
-            path: first_str(doc, f.path).unwrap_or_default(),
-            paths: all_str(doc, f.path),
-            url: first_str(doc, f.url),
-            site: first_str(doc, f.site),
-            title,
-            title_raw: first_str(doc, f.title_raw),
+            article_id: a.id,
+            passage: p.ord,
+            path: a.paths.first().cloned().unwrap_or_default(),
+            paths: a.paths,
+            url: a.url,
+            site: a.site,
+            title: p.title,
+            title_raw: p.title_raw,
             title_highlights,
-            published,
-            published_source: stored_source(doc, f.published_source),
-            published_sure: stored_sure(doc, f.published_sure),
-            first_seen: stored_date(doc, f.first_seen),
-            agencies: all_str(doc, f.agency),
-            countries,
-            former_countries,
+            published: a.published,
+            published_source: a.published_source,
+            published_sure: a.published_sure,
+            first_seen: a.first_seen,
+            agencies: a.agencies,
+            countries: a.countries,
+            former_countries: a.former_countries,
             language,
-            matched: stored_matched(doc, f.matched),
-            text,
+            matched: p.matched,
+            text: p.text,
             highlights,
-            seq: doc.get_first(f.seq).and_then(|v| v.as_u64()).unwrap_or(0),
+            seq: p.seq,
             group: None,
             copies: Vec::new(),
             matched_tags: Vec::new(),
@@ -563,13 +557,14 @@ impl Searcher {
                 continue;
             };
             let doc: TantivyDocument = searcher.doc(addr)?;
+            let p = StoredPassage::read(f, &doc);
             out.push(CopyRef {
-                id: first_str(&doc, f.article_id).unwrap_or_default(),
-                path: first_str(&doc, f.path).unwrap_or_default(),
-                url: first_str(&doc, f.url),
-                site: first_str(&doc, f.site),
-                title: first_str(&doc, f.title).unwrap_or_default(),
-                published: stored_date(&doc, f.published),
+                path: p.article.path(),
+                id: p.article.id,
+                url: p.article.url,
+                site: p.article.site,
+                title: p.title,
+                published: p.article.published,
             });
         }
         Ok(out)
@@ -1754,53 +1749,4 @@ fn first_storable_day() -> Date {
 
 fn last_storable_day() -> Date {
     Date::from_calendar_date(2261, time::Month::December, 31).expect("a valid day")
-}
-
-fn day(d: Date) -> DateTime {
-    DateTime::from_timestamp_secs(d.midnight().assume_utc().unix_timestamp())
-}
-
-/// A stored date field as a calendar day.
-pub(crate) fn stored_date(doc: &TantivyDocument, field: TField) -> Option<Date> {
-    doc.get_first(field)
-        .and_then(|v| v.as_datetime())
-        .and_then(|d| {
-            time::OffsetDateTime::from_unix_timestamp(d.into_timestamp_secs())
-                .ok()
-                .map(|t| t.date())
-        })
-}
-
-/// A stored date source as its short name, when it is one this build knows.
-pub(crate) fn stored_source(doc: &TantivyDocument, field: TField) -> Option<&'static str> {
-    doc.get_first(field)
-        .and_then(|v| v.as_str())
-        .and_then(crate::extract::DateSource::from_name)
-        .map(|s| s.as_str())
-}
-
-/// A stored `published_sure`: true only when it is 1.
-pub(crate) fn stored_sure(doc: &TantivyDocument, field: TField) -> bool {
-    doc.get_first(field).and_then(|v| v.as_u64()) == Some(1)
-}
-
-fn first_str(doc: &TantivyDocument, field: TField) -> Option<String> {
-    doc.get_first(field)
-        .and_then(|v| v.as_str())
-        .map(str::to_string)
-}
-
-fn all_str(doc: &TantivyDocument, field: TField) -> Vec<String> {
-    doc.get_all(field)
-        .filter_map(|v| v.as_str().map(str::to_string))
-        .collect()
-}
-
-/// The `matched` field of a document: JSON written by the indexer; absent or unreadable gives
-/// an empty map (the tags themselves are still there).
-pub(crate) fn stored_matched(doc: &TantivyDocument, field: TField) -> crate::tag::Matched {
-    doc.get_first(field)
-        .and_then(|v| v.as_str())
-        .and_then(|s| serde_json::from_str(s).ok())
-        .unwrap_or_default()
 }

@@ -12,7 +12,7 @@ use std::path::Path;
 
 use tantivy::collector::DocSetCollector;
 use tantivy::query::{BooleanQuery, Occur, Query as TantivyQuery, RegexQuery, TermQuery};
-use tantivy::schema::{IndexRecordOption, Term, Value};
+use tantivy::schema::{IndexRecordOption, Term};
 use tantivy::TantivyDocument;
 use time::Date;
 
@@ -21,7 +21,7 @@ use crate::error::{Error, Result};
 use crate::highlight::Highlighter;
 use crate::lang;
 use crate::query::Query;
-use crate::schema::{Fields, KIND_PASSAGE};
+use crate::schema::{Fields, StoredArticle, StoredPassage, KIND_PASSAGE};
 use crate::search::Searcher;
 
 /// An article as `show` and `extract` print it.
@@ -84,7 +84,7 @@ impl ArticleView {
     pub fn from_article(a: &Article) -> ArticleView {
         let e = &a.extracted;
         ArticleView {
-            article_id: a.id.clone(),
+            article_id: a.id.hex(),
             path: a.path.display().to_string(),
             indexed: false,
             title: e.title.clone(),
@@ -175,7 +175,8 @@ impl Searcher {
                 let docs = passages(Box::new(q))?;
                 let ids: HashSet<String> = docs
                     .iter()
-                    .filter_map(|d| first_str(d, fields.article_id))
+                    .map(|d| StoredArticle::read(&fields, d).id)
+                    .filter(|id| !id.is_empty())
                     .collect();
                 if ids.len() > 1 {
                     let mut ids: Vec<String> = ids.into_iter().collect();
@@ -204,68 +205,47 @@ impl Searcher {
 /// Puts an article's passage documents back together. Identical files share an id; the first
 /// path in sort order is shown.
 fn view_of(f: &Fields, docs: Vec<TantivyDocument>) -> Option<ArticleView> {
-    let mut by_path: BTreeMap<String, Vec<(u64, TantivyDocument)>> = BTreeMap::new();
+    let mut by_path: BTreeMap<String, Vec<StoredPassage>> = BTreeMap::new();
     for d in docs {
-        let path = first_str(&d, f.path).unwrap_or_default();
-        let n = d.get_first(f.passage).and_then(|v| v.as_u64()).unwrap_or(0);
-        by_path.entry(path).or_default().push((n, d));
+        let p = StoredPassage::read(f, &d);
+        by_path.entry(p.article.path()).or_default().push(p);
     }
     let (path, mut passages) = by_path.into_iter().next()?;
-    passages.sort_by_key(|(n, _)| *n);
-    let first = &passages[0].1;
+    passages.sort_by_key(|p| p.ord);
     let files: BTreeSet<String> = (passages.iter())
-        .flat_map(|(_, d)| {
-            d.get_all(f.path)
-                .filter_map(|v| v.as_str().map(str::to_string))
-        })
+        .flat_map(|p| p.article.paths.iter().cloned())
         .collect();
-    let all = |field| {
-        first
-            .get_all(field)
-            .filter_map(|v| v.as_str().map(str::to_string))
-            .collect()
-    };
-    let published = first
-        .get_first(f.published)
-        .and_then(|v| v.as_datetime())
-        .and_then(|d| time::OffsetDateTime::from_unix_timestamp(d.into_timestamp_secs()).ok())
-        .map(|t| t.date());
     let paragraphs: Vec<String> = passages
         .iter()
-        .filter_map(|(_, d)| first_str(d, f.text))
-        .flat_map(|t| t.split("\n\n").map(str::to_string).collect::<Vec<_>>())
+        .flat_map(|p| p.text.split("\n\n").map(str::to_string).collect::<Vec<_>>())
         .filter(|p| !p.trim().is_empty())
         .collect();
-    let (countries, former_countries) = crate::tag::split_former(all(f.country));
+    let count = passages.len();
+    let first = passages.swap_remove(0);
+    let a = first.article;
     Some(ArticleView {
-        article_id: first_str(first, f.article_id).unwrap_or_default(),
+        article_id: a.id,
         path,
         indexed: true,
-        title: first_str(first, f.title).filter(|t| !t.is_empty()),
-        title_raw: first_str(first, f.title_raw),
-        published,
-        published_source: crate::search::stored_source(first, f.published_source),
-        published_sure: crate::search::stored_sure(first, f.published_sure),
-        first_seen: crate::search::stored_date(first, f.first_seen),
-        url: first_str(first, f.url),
-        site: first_str(first, f.site),
-        agencies: all(f.agency),
-        countries,
-        former_countries,
-        language: first_str(first, f.language),
-        matched: crate::search::stored_matched(first, f.matched),
+        title: Some(first.title).filter(|t| !t.is_empty()),
+        title_raw: first.title_raw,
+        published: a.published,
+        published_source: a.published_source,
+        published_sure: a.published_sure,
+        first_seen: a.first_seen,
+        url: a.url,
+        site: a.site,
+        agencies: a.agencies,
+        countries: a.countries,
+        former_countries: a.former_countries,
+        language: a.language,
+        matched: first.matched,
         text: paragraphs.join("\n\n"),
         paragraphs,
-        passages: passages.len(),
+        passages: count,
         files: files.into_iter().collect(),
         ..ArticleView::default()
     })
-}
-
-fn first_str(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<String> {
-    doc.get_first(field)
-        .and_then(|v| v.as_str())
-        .map(str::to_string)
 }
 
 #[cfg(test)]

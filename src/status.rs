@@ -272,12 +272,7 @@ fn count(searcher: &Searcher) -> Result<Counts> {
                 Some(KIND_PASSAGE) => c.passages += 1,
                 Some(KIND_ARTICLE) => {
                     c.articles += 1;
-                    let day = published
-                        .first(doc)
-                        .and_then(|d| {
-                            OffsetDateTime::from_unix_timestamp(d.into_timestamp_secs()).ok()
-                        })
-                        .map(|t| t.date());
+                    let day = published.first(doc).and_then(crate::schema::date_of);
                     match day {
                         Some(d) => {
                             c.earliest = Some(c.earliest.map_or(d, |e| e.min(d)));

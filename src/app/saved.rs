@@ -3,13 +3,14 @@
 //! written and flushed to stdout, so a killed run or a broken pipe loses nothing.
 
 use std::collections::HashSet;
-use std::io::{self, BufWriter, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Result};
 use dossier::printer::human::summary_line;
 use dossier::printer::json::{write_line, SavedQueryLine as QueryLine};
+use dossier::printer::{self, report};
 use dossier::query::Query;
 use dossier::saved::state::{self, RunOptions, RunState};
 use dossier::saved::{SavedQueries, SavedQuery};
@@ -46,17 +47,12 @@ pub fn add(index: &Path, file: &Path, args: &SavedAddArgs, query: Query) -> Resu
 pub fn list(index: &Path, file: &Path, format: Format) -> Result<ExitCode> {
     let saved = SavedQueries::load(file)?;
     let state = RunState::open(index, file)?;
-    let mut out = BufWriter::new(io::stdout().lock());
+    let mut out = printer::stdout();
     let width = saved.iter().map(|q| q.name.len()).max().unwrap_or(0);
     for q in saved.iter() {
         match format {
             Format::Json => write_line(&mut out, "saved_query", QueryLine::new(q, &state))?,
-            Format::Human => {
-                writeln!(out, "{:<width$}  {}", q.name, q.command_line())?;
-                if let Some(d) = &q.description {
-                    writeln!(out, "{:<width$}  # {d}", "")?;
-                }
-            }
+            Format::Human => report::saved_query(&mut out, q, width)?,
         }
     }
     out.flush()?;
@@ -73,13 +69,13 @@ pub fn list(index: &Path, file: &Path, format: Format) -> Result<ExitCode> {
 pub fn show(index: &Path, file: &Path, args: &SavedShowArgs) -> Result<ExitCode> {
     let saved = SavedQueries::load(file)?;
     let q = saved.get(&args.name)?;
-    let mut out = BufWriter::new(io::stdout().lock());
+    let mut out = printer::stdout();
     match args.format {
         Format::Json => {
             let state = RunState::open(index, file)?;
             write_line(&mut out, "saved_query", QueryLine::new(q, &state))?;
         }
-        Format::Human => write!(out, "{}", q.to_toml())?,
+        Format::Human => report::saved_toml(&mut out, q)?,
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)

@@ -12,7 +12,8 @@
 //! 4. Inside the winner, link-heavy blocks, titles and boilerplate phrases are dropped; the kept
 //!    markup is re-serialised and html2text renders it; paragraphs are whitespace-normalised.
 
-use super::dom::{Arena, BLOCK_TAGS};
+use super::dom::Arena;
+use super::elements::BLOCK_TAGS;
 use super::normalize_ws;
 
 /// Line width handed to html2text: wide enough that it never wraps a paragraph.

@@ -610,7 +610,7 @@ fn visible_text(html: &Html) -> String {
                         if name == "article" {
                             articles += 1;
                         }
-                        if super::dom::BLOCK_TAGS.contains(&name) {
+                        if super::elements::BLOCK_TAGS.contains(&name) {
                             out.push('\n');
                         }
                     }
@@ -629,7 +629,7 @@ fn visible_text(html: &Html) -> String {
                     }
                     // A block ends its line too: `<div>August 06, 2019</div><a>Comments</a>`
                     // must not read "2019Comments", where no date ends.
-                    if name.is_some_and(|n| super::dom::BLOCK_TAGS.contains(&n)) {
+                    if name.is_some_and(|n| super::elements::BLOCK_TAGS.contains(&n)) {
                         out.push('\n');
                     }
                 }

@@ -38,7 +38,7 @@ fn closes_sibling(open: &str, new: &str) -> bool {
         "p" => open == "p",
         _ => {
             // A block start tag closes an open paragraph.
-            open == "p" && super::dom::BLOCK_TAGS.contains(&new) && !matches!(new, "br" | "hr")
+            open == "p" && super::elements::BLOCK_TAGS.contains(&new) && !matches!(new, "br" | "hr")
         }
     }
 }

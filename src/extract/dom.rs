@@ -8,56 +8,14 @@
 use ego_tree::iter::Edge;
 use scraper::{Html, Node};
 
+use super::elements::BLOCK_TAGS;
+
 /// Elements dropped with everything inside them, whatever the page.
 const DROP_TAGS: &[&str] = &[
     "script", "style", "noscript", "template", "iframe", "svg", "math", "canvas", "object",
     "embed", "video", "audio", "head", "link", "meta", "button", "select", "input", "textarea",
     "option", "nav", "aside", "footer", "header", "dialog", "menu", "label", "map", "area",
     "picture", "source", "track", "title",
-];
-
-/// Block-level elements: text on either side of them is a different paragraph.
-pub const BLOCK_TAGS: &[&str] = &[
-    "p",
-    "div",
-    "section",
-    "article",
-    "main",
-    "blockquote",
-    "pre",
-    "ul",
-    "ol",
-    "li",
-    "dl",
-    "dt",
-    "dd",
-    "table",
-    "thead",
-    "tbody",
-    "tfoot",
-    "tr",
-    "td",
-    "th",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "figure",
-    "figcaption",
-    "address",
-    "center",
-    "body",
-    "html",
-    "form",
-    "fieldset",
-    "details",
-    "summary",
-    "hr",
-    "br",
-    "caption",
-    "hgroup",
 ];
 
 /// One node of the arena: an element or a run of text.

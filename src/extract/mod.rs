@@ -16,6 +16,7 @@ mod content;
 mod date;
 mod depth;
 mod dom;
+mod elements;
 mod meta;
 mod plain;
 pub mod title;

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use tantivy::collector::TopDocs;
 use tantivy::query::TermQuery;
-use tantivy::schema::{IndexRecordOption, Term, Value};
+use tantivy::schema::{IndexRecordOption, Term};
 use tantivy::{DateTime, TantivyDocument};
 
 use crate::article::Article;
@@ -38,15 +38,13 @@ pub(crate) fn documents(
 ) -> Vec<TantivyDocument> {
     let ex = &article.extracted;
     let paths: Vec<_> = paths.iter().map(|p| p.to_string_lossy()).collect();
-    let published = ex
-        .published
-        .map(|d| DateTime::from_timestamp_secs(d.midnight().assume_utc().unix_timestamp()));
-    let key = crate::schema::article_key(&article.id);
+    let published = ex.published.map(crate::schema::day);
+    let id = article.id.hex();
     let common = |kind: u64| {
         let mut doc = TantivyDocument::default();
         doc.add_u64(fields.kind, kind);
-        doc.add_text(fields.article_id, &article.id);
-        doc.add_u64(fields.article_key, key);
+        doc.add_text(fields.article_id, &id);
+        doc.add_u64(fields.article_key, article.id.key());
         for p in &paths {
             doc.add_text(fields.path, p);
         }
@@ -119,9 +117,7 @@ pub(crate) fn first_seen(
         return Ok(None);
     };
     let doc: TantivyDocument = searcher.doc(addr)?;
-    Ok(doc
-        .get_first(fields.first_seen)
-        .and_then(|v| v.as_datetime()))
+    Ok(crate::schema::stored_first_seen(fields, &doc))
 }
 
 /// Length of an article's text in bytes: what picks the longest copy of a story.

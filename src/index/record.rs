@@ -28,27 +28,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::error::{Error, Result};
 
-/// An article id: the first 16 bytes of the content hash (32 hex digits in the index).
-pub(crate) type Id = [u8; 16];
-
-/// The id of a hex article id, if it is one (32 hex digits).
-pub(crate) fn parse_id(hex: &str) -> Option<Id> {
-    let hex = hex.as_bytes();
-    if hex.len() != 32 {
-        return None;
-    }
-    let digit = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
-    let mut id = [0u8; 16];
-    for (i, pair) in hex.chunks_exact(2).enumerate() {
-        id[i] = digit(pair[0])? << 4 | digit(pair[1])?;
-    }
-    Some(id)
-}
-
-/// The hex form of an id, as the index stores it.
-pub(crate) fn id_hex(id: &Id) -> String {
-    id.iter().map(|b| format!("{b:02x}")).collect()
-}
+/// An article id, as the record keys files by it.
+pub(crate) type Id = crate::id::ArticleId;
 
 /// A recorded file's place in the record; stable until the file is removed.
 pub(crate) type Slot = u32;
@@ -230,7 +211,7 @@ impl FilesRecord {
 
     /// Records a file found new by this run's walk, not read yet (so not written to disk).
     pub fn insert_unread(&mut self, path: &Path, size: u64, mtime_ns: i64) -> Slot {
-        let state = self.state_of(size, mtime_ns, [0; 16], None);
+        let state = self.state_of(size, mtime_ns, Id::default(), None);
         let slot = self.insert(path, state);
         let e = &mut self.entries[slot as usize];
         e.seen = true;
@@ -414,7 +395,7 @@ impl Serialize for FilesRecord {
     fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
         let mut st = serializer.serialize_struct("FilesRecord", 2)?;
         st.serialize_field("files", &Files(self))?;
-        let pending: Vec<String> = self.pending.iter().map(id_hex).collect();
+        let pending: Vec<String> = self.pending.iter().map(Id::hex).collect();
         st.serialize_field("pending", &pending)?;
         st.end()
     }
@@ -443,7 +424,7 @@ impl Serialize for Files<'_> {
                 &StoredState {
                     size: state.size,
                     mtime_ns: state.mtime_ns.into(),
-                    id: id_hex(&state.id),
+                    id: state.id.hex(),
                     skipped: r.reason(state).map(Into::into),
                 },
             )?;
@@ -490,7 +471,7 @@ impl<'de> Visitor<'de> for RecordVisitor {
 }
 
 fn bad_id<E: de::Error>(hex: &str) -> std::result::Result<Id, E> {
-    parse_id(hex).ok_or_else(|| E::custom(format!("bad article id '{hex}'")))
+    Id::parse(hex).ok_or_else(|| E::custom(format!("bad article id '{hex}'")))
 }
 
 /// Reads the `files` map straight into the record, without a second copy of it.
@@ -538,14 +519,7 @@ mod tests {
     const Y: &str = "fedcba9876543210fedcba9876543210";
 
     fn id(hex: &str) -> Id {
-        parse_id(hex).unwrap()
-    }
-
-    #[test]
-    fn ids_round_trip_through_hex() {
-        assert_eq!(id_hex(&id(X)), X);
-        assert_eq!(parse_id("abc"), None);
-        assert_eq!(parse_id(&X.replace('0', "g")), None);
+        Id::parse(hex).unwrap()
     }
 
     #[test]

@@ -94,6 +94,13 @@ pub fn write_line<W: Write + ?Sized, T: Serialize>(
     out.write_all(b"\n")
 }
 
+/// A value as indented JSON, for documents read by people and tools alike (the OpenSearch
+/// mapping), not lines.
+pub fn write_pretty<W: Write + ?Sized, T: Serialize>(out: &mut W, value: &T) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
+    out.write_all(b"\n")
+}
+
 /// The fields of an `article` line.
 #[derive(Serialize)]
 pub struct ArticleLine<'a> {

@@ -7,13 +7,25 @@
 pub mod csv;
 pub mod human;
 pub mod json;
+pub mod report;
 pub mod sanitize;
 
-use std::io;
+use std::io::{self, BufWriter, IsTerminal, StdoutLock};
 
 use termcolor::WriteColor;
 
 use crate::search::Results;
+
+/// Standard output, buffered: where every command's results go. Output reaches stdout through
+/// this module only; progress and warnings go to stderr.
+pub fn stdout() -> BufWriter<StdoutLock<'static>> {
+    BufWriter::new(io::stdout().lock())
+}
+
+/// Whether stdout is a terminal (colour, pager).
+pub fn stdout_is_terminal() -> bool {
+    io::stdout().is_terminal()
+}
 
 /// How output should look, picked once by the binary.
 pub enum Printer<W: WriteColor> {
