@@ -30,7 +30,7 @@ pub const MARKER_FILE: &str = "dossier-index.json";
 pub(crate) const META_FILE: &str = "dossier.json";
 const GEN_PREFIX: &str = "gen-";
 /// Files dossier writes at the top of an index folder besides the marker.
-const OWN_FILES: &[&str] = &[super::LOCK_FILE, crate::status::RUNS_FILE];
+const OWN_FILES: &[&str] = &[super::LOCK_FILE, super::runs::RUNS_FILE];
 
 /// What the marker records.
 #[derive(Serialize, Deserialize)]

@@ -24,6 +24,7 @@ pub mod lock;
 mod merge;
 mod record;
 mod run;
+pub mod runs;
 mod store;
 
 use std::collections::BTreeMap;

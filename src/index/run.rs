@@ -53,15 +53,15 @@ pub fn run(opts: &IndexOptions, on_event: &mut dyn FnMut(Event)) -> Result<Summa
     let _lock = lock::acquire(root, opts.wait, &mut |h| on_event(Event::Waiting(h)))?;
     // Read again under the lock: the run that held it may have created or switched it.
     let found = read_layout(root, opts.rebuild)?;
-    crate::status::record_start(root, opts.rebuild)?;
+    super::runs::record_start(root, opts.rebuild)?;
     let result = run_locked(opts, found, started, on_event);
     match &result {
         Ok(summary) => {
-            crate::status::record_run(root, &opts.roots, &opts.forget, opts.rebuild, summary)?
+            super::runs::record_run(root, &opts.roots, &opts.forget, opts.rebuild, summary)?
         }
         Err(e) => {
             // The error is what the user must see; a full disk may refuse this record too.
-            let _ = crate::status::record_failure(root, e);
+            let _ = super::runs::record_failure(root, e);
         }
     }
     result
