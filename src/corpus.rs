@@ -39,21 +39,6 @@ pub fn parse_size(s: &str) -> Result<u64, String> {
     }
 }
 
-/// The size as a short decimal figure: `100MB`, `1.5GB`, `512B`.
-pub fn show_size(n: u64) -> String {
-    for (unit, name) in [(1_000_000_000, "GB"), (1_000_000, "MB"), (1_000, "KB")] {
-        if n >= unit {
-            let v = n as f64 / unit as f64;
-            return if n.is_multiple_of(unit) {
-                format!("{}{name}", n / unit)
-            } else {
-                format!("{v:.1}{name}")
-            };
-        }
-    }
-    format!("{n}B")
-}
-
 /// Reads a file of at most `max` bytes. The walk already left out larger files; the limit is
 /// checked again here because a file may grow between the walk and the read.
 ///

@@ -6,7 +6,6 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::corpus::show_size;
 use crate::extract;
 
 /// Why a file is not indexed.
@@ -182,6 +181,21 @@ pub fn summary_line(by_kind: &std::collections::BTreeMap<SkipKind, usize>, liste
         line += "; --verbose lists them";
     }
     line
+}
+
+/// The size as a short decimal figure: `100MB`, `1.5GB`, `512B`.
+fn show_size(n: u64) -> String {
+    for (unit, name) in [(1_000_000_000, "GB"), (1_000_000, "MB"), (1_000, "KB")] {
+        if n >= unit {
+            let v = n as f64 / unit as f64;
+            return if n.is_multiple_of(unit) {
+                format!("{}{name}", n / unit)
+            } else {
+                format!("{v:.1}{name}")
+            };
+        }
+    }
+    format!("{n}B")
 }
 
 #[cfg(test)]
