@@ -38,6 +38,7 @@ use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
+use super::inflect::{primary_language, Latin};
 use super::matcher::{is_word_char, Candidate, Form};
 
 const STOPS_TXT: &str = include_str!("stops.txt");
@@ -215,8 +216,8 @@ pub(crate) struct Context<'t> {
     /// The countries the document names, for the support of ambiguous acronyms.
     countries: OnceCell<Vec<&'static str>>,
     english: OnceCell<bool>,
-    /// The document's language (an ISO 639-1 code) where the caller knows it.
-    language: Option<&'t str>,
+    /// The primary subtag of the document's language where the caller knows it.
+    primary: Option<String>,
 }
 
 impl<'t> Context<'t> {
@@ -227,7 +228,9 @@ impl<'t> Context<'t> {
     /// The context of a document whose language is known (`und` counts as not known).
     pub(crate) fn in_language(texts: &'t [&'t str], language: Option<&'t str>) -> Context<'t> {
         Context {
-            language: language.filter(|l| !l.is_empty() && *l != crate::lang::UNDETERMINED),
+            primary: language
+                .filter(|l| !l.is_empty() && *l != crate::lang::UNDETERMINED)
+                .map(primary_language),
             texts,
             nsa_not_agency: OnceCell::new(),
             csis_think_tank: OnceCell::new(),
@@ -239,14 +242,15 @@ impl<'t> Context<'t> {
         }
     }
 
-    /// Whether the Latin-script names of language `lang` are read in their inflected forms in
-    /// this document: where its language is known, only when it is that language ("fin", French
-    /// for "end", is not the Dutch adjective "Fins" cut by Dutch stemming); otherwise, in any
-    /// document that does not read as English.
-    pub(crate) fn reads_latin_names_of(&self, lang: &str) -> bool {
-        match self.language {
-            Some(doc) => same_language(doc, lang),
-            None => !self.is_english(),
+    /// Which Latin-script names of languages other than English are read in their inflected
+    /// forms in this document: where its language is known, only that language's ("fin",
+    /// French for "end", is not the Dutch adjective "Fins" cut by Dutch stemming); otherwise
+    /// all of them in a document that does not read as English, and none in one that does.
+    pub(crate) fn latin_names(&self) -> Latin<'_> {
+        match &self.primary {
+            Some(doc) => Latin::Only(doc),
+            None if self.is_english() => Latin::None,
+            None => Latin::All,
         }
     }
 
@@ -506,19 +510,6 @@ fn clause(text: &str, start: usize, end: usize) -> &str {
     around(text, start, end, |c| {
         matches!(c, '.' | '!' | '?' | '\n' | ',' | ';' | ':')
     })
-}
-
-/// Whether two language codes name one language for names: the same primary subtag, with the
-/// Norwegian written standards taken as one.
-fn same_language(a: &str, b: &str) -> bool {
-    let primary = |c: &str| -> String {
-        let p = c.split(['-', '_']).next().unwrap_or(c).to_ascii_lowercase();
-        match p.as_str() {
-            "nb" | "nn" => "no".to_string(),
-            _ => p,
-        }
-    };
-    primary(a) == primary(b)
 }
 
 /// The text around `[start, end)` between the nearest stop characters on either side.
