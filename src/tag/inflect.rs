@@ -147,7 +147,8 @@ fn ending_rule(lang: &str) -> &'static [&'static str] {
         // plurals on a name whose final alef or teh marbuta drops; Snowball's Arabic stemmer
         // cuts names to two letters ("بيروت" would be Peru).
         "ar" => &["يين", "يون", "يه", "يا", "ي", "ا", "ه"],
-        "fa" | "ur" => &["هايي", "هاي", "ها", "يي", "ي", "ا"],
+        // Persian also makes a people's plural in -يان ("ایرانیان").
+        "fa" | "ur" => &["هايي", "هاي", "يان", "ها", "يي", "ي", "ا"],
         "kk" | "az" | "uz" => &[
             "ының", "інің", "ның", "нің", "дың", "дің", "ға", "ге", "да", "де", "ны", "ні", "nın",
             "nin", "ın", "in", "a", "ə", "da", "də",
@@ -159,6 +160,12 @@ fn ending_rule(lang: &str) -> &'static [&'static str] {
 /// Languages whose genitive (and sometimes plural) adds "s" to a name.
 fn genitive_s(lang: &str) -> bool {
     matches!(lang, "de" | "nl" | "sv" | "da" | "nb" | "nn" | "af")
+}
+
+/// Languages whose adjectives take "-e" before a noun ("Amerikaans", "de Amerikaanse
+/// Senaat"; "Nederlands", "Nederlandse postzegels"), which the Dutch stemmer does not join.
+fn attributive_e(lang: &str) -> bool {
+    matches!(lang, "nl" | "af")
 }
 
 /// Normalises and stems one word of language `lang` (a BCP 47 code): the key under which a
@@ -173,15 +180,31 @@ fn stem_folded(lang: &str, folded: &str) -> String {
     if let Some(alg) = algorithm(lang) {
         return Stemmer::new(alg).stem(folded).into_owned();
     }
+    let stem = strip_ending(lang, folded);
+    // Persian and Urdu add the relative -ی to a name ending in alef ("آمریکا", "آمریکایی";
+    // "ایتالیا", "ایتالیایی"): that alef goes too, as it does from the name itself.
+    if matches!(lang, "fa" | "ur") && stem.len() < folded.len() && !folded.ends_with('ا') {
+        if let Some(bare) = stem.strip_suffix('ا') {
+            if bare.chars().count() >= 3 {
+                return bare.to_string();
+            }
+        }
+    }
+    stem.to_string()
+}
+
+/// The word without the first of its language's [`ending_rule`] endings it has, keeping at
+/// least three letters.
+fn strip_ending<'w>(lang: &str, folded: &'w str) -> &'w str {
     let chars = folded.chars().count();
     for ending in ending_rule(lang) {
         if let Some(stem) = folded.strip_suffix(ending) {
             if chars - ending.chars().count() >= 3 {
-                return stem.to_string();
+                return stem;
             }
         }
     }
-    folded.to_string()
+    folded
 }
 
 const ARABIC_PROCLITICS: &[&str] = &[
@@ -509,7 +532,15 @@ impl Inflected {
                             continue;
                         }
                         let len = e.words.len();
-                        if best.is_some_and(|(w, _)| w >= len) || i + len > toks.len() {
+                        // At the same length, a name written exactly as the text has it
+                        // goes before an adjective that only stems alike (Italian "Italia" is
+                        // the country, though it stems like "italiano", the language).
+                        let tie = best.is_some_and(|(w, b)| {
+                            w == len
+                                && self.entries[b].form == Form::Demonym
+                                && e.form != Form::Demonym
+                        });
+                        if (best.is_some_and(|(w, _)| w >= len) && !tie) || i + len > toks.len() {
                             continue;
                         }
                         let fits = (0..len).all(|k| {
@@ -526,7 +557,10 @@ impl Inflected {
                                     .iter()
                                     .any(|w| resembles(w, &e.folded[k], e.form == Form::Demonym))
                         });
-                        if fits {
+                        let exact = || {
+                            (0..len).all(|k| e.folded[k].iter().any(|f| f == toks[i + k].folded()))
+                        };
+                        if fits && (!tie || exact()) {
                             best = Some((len, n));
                         }
                     }
@@ -618,12 +652,18 @@ fn word_stems(lang: &str, folded: &str) -> Vec<String> {
             .skip(1)
             .map(|r| stem_folded(lang, r)),
     );
-    if genitive_s(lang) {
-        if let Some(bare) = folded.strip_suffix('s') {
+    let mut bare = |suffix: char| {
+        if let Some(bare) = folded.strip_suffix(suffix) {
             if bare.chars().count() >= 3 {
                 out.push(stem_folded(lang, bare));
             }
         }
+    };
+    if genitive_s(lang) {
+        bare('s');
+    }
+    if attributive_e(lang) {
+        bare('e');
     }
     out
 }
