@@ -32,9 +32,11 @@ pub const SCHEMA_VERSION: u32 = 8;
 
 /// Bumped whenever extraction or tagging changes what the same file gives (2: former states
 /// kept apart from today's countries; 3: names in every language, inflected forms, support for
-/// ambiguous acronyms, datelines and venues). An index written with an older one still opens and
-/// searches; `index` says that files it does not re-read keep what the older version found.
-pub const TAGGING_VERSION: u32 = 3;
+/// ambiguous acronyms, datelines and venues; 4: languages named by their adjective are not
+/// countries, Dutch attributive and Persian relative adjectives). An index written with an older
+/// one still opens and searches; `index` says that files it does not re-read keep what the older
+/// version found.
+pub const TAGGING_VERSION: u32 = 4;
 
 /// `kind` of a passage document: what search ranks and prints.
 pub const KIND_PASSAGE: u64 = 0;

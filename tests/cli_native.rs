@@ -549,7 +549,11 @@ fn every_json_lines_type_decodes() {
     };
     assert_eq!(
         (st.articles, st.schema_version, st.tagging_version),
-        (61, dossier::schema::SCHEMA_VERSION, 3)
+        (
+            61,
+            dossier::schema::SCHEMA_VERSION,
+            dossier::schema::TAGGING_VERSION
+        )
     );
     assert_eq!((st.groups, st.copies), (0, 0));
     assert!(st.passages as usize == run.passages && st.size_bytes > 0);

@@ -19,7 +19,9 @@
 //! - A name written with a capital matches only a word written with one; lower-case forms (the
 //!   adjectives "niemiecki", "russe") match in any case.
 
+use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
 
 use frostem::{Algorithm, Stemmer};
 use unicode_normalization::UnicodeNormalization;
@@ -145,7 +147,8 @@ fn ending_rule(lang: &str) -> &'static [&'static str] {
         // plurals on a name whose final alef or teh marbuta drops; Snowball's Arabic stemmer
         // cuts names to two letters ("بيروت" would be Peru).
         "ar" => &["يين", "يون", "يه", "يا", "ي", "ا", "ه"],
-        "fa" | "ur" => &["هايي", "هاي", "ها", "يي", "ي", "ا"],
+        // Persian also makes a people's plural in -يان ("ایرانیان").
+        "fa" | "ur" => &["هايي", "هاي", "يان", "ها", "يي", "ي", "ا"],
         "kk" | "az" | "uz" => &[
             "ының", "інің", "ның", "нің", "дың", "дің", "ға", "ге", "да", "де", "ны", "ні", "nın",
             "nin", "ın", "in", "a", "ə", "da", "də",
@@ -157,6 +160,12 @@ fn ending_rule(lang: &str) -> &'static [&'static str] {
 /// Languages whose genitive (and sometimes plural) adds "s" to a name.
 fn genitive_s(lang: &str) -> bool {
     matches!(lang, "de" | "nl" | "sv" | "da" | "nb" | "nn" | "af")
+}
+
+/// Languages whose adjectives take "-e" before a noun ("Amerikaans", "de Amerikaanse
+/// Senaat"; "Nederlands", "Nederlandse postzegels"), which the Dutch stemmer does not join.
+fn attributive_e(lang: &str) -> bool {
+    matches!(lang, "nl" | "af")
 }
 
 /// Normalises and stems one word of language `lang` (a BCP 47 code): the key under which a
@@ -171,15 +180,31 @@ fn stem_folded(lang: &str, folded: &str) -> String {
     if let Some(alg) = algorithm(lang) {
         return Stemmer::new(alg).stem(folded).into_owned();
     }
+    let stem = strip_ending(lang, folded);
+    // Persian and Urdu add the relative -ی to a name ending in alef ("آمریکا", "آمریکایی";
+    // "ایتالیا", "ایتالیایی"): that alef goes too, as it does from the name itself.
+    if matches!(lang, "fa" | "ur") && stem.len() < folded.len() && !folded.ends_with('ا') {
+        if let Some(bare) = stem.strip_suffix('ا') {
+            if bare.chars().count() >= 3 {
+                return bare.to_string();
+            }
+        }
+    }
+    stem.to_string()
+}
+
+/// The word without the first of its language's [`ending_rule`] endings it has, keeping at
+/// least three letters.
+fn strip_ending<'w>(lang: &str, folded: &'w str) -> &'w str {
     let chars = folded.chars().count();
     for ending in ending_rule(lang) {
         if let Some(stem) = folded.strip_suffix(ending) {
             if chars - ending.chars().count() >= 3 {
-                return stem.to_string();
+                return stem;
             }
         }
     }
-    folded.to_string()
+    folded
 }
 
 const ARABIC_PROCLITICS: &[&str] = &[
@@ -208,33 +233,77 @@ fn variants(folded: &str) -> Vec<&str> {
     out
 }
 
-/// Index key: the first three characters.
-fn key(folded: &str) -> String {
-    folded.chars().take(3).collect()
+/// Index key: the first three characters, packed (21 bits each) into one integer, so that a
+/// word of the text is looked up without building a string.
+fn key(folded: &str) -> u64 {
+    folded
+        .chars()
+        .take(3)
+        .fold(0, |k, c| (k << 21) | u64::from(c))
 }
 
-/// A word of the text.
-struct Token {
+/// [`key`] of the folded form of an ASCII word, read from its bytes without folding it.
+fn ascii_key(word: &str) -> u64 {
+    word.bytes()
+        .take(3)
+        .fold(0, |k, b| (k << 21) | u64::from(b.to_ascii_lowercase()))
+}
+
+/// A word of the text. Its folded form is made only when a name might start there: most words
+/// of a text start like no name of the language it is read in, and cost no allocation.
+struct Token<'t> {
     start: usize,
     end: usize,
-    folded: String,
+    word: &'t str,
+    folded: OnceCell<String>,
     capital: bool,
+}
+
+impl Token<'_> {
+    fn folded(&self) -> &str {
+        self.folded.get_or_init(|| fold(self.word))
+    }
+
+    /// The index keys of the word's variants, in the order of [`variants`]. An ASCII word has
+    /// one variant, its lower-case self.
+    fn keys(&self) -> Keys {
+        if self.word.is_ascii() {
+            return Keys::One(ascii_key(self.word));
+        }
+        Keys::Many(variants(self.folded()).into_iter().map(key).collect())
+    }
+}
+
+/// The index keys of one word of the text.
+enum Keys {
+    One(u64),
+    Many(Vec<u64>),
+}
+
+impl Keys {
+    fn as_slice(&self) -> &[u64] {
+        match self {
+            Keys::One(k) => std::slice::from_ref(k),
+            Keys::Many(ks) => ks,
+        }
+    }
 }
 
 /// The words of a text: runs of word characters (apostrophes inside a word split it, as in
 /// "d'Ivoire"); unspaced scripts (CJK) are left to the automaton.
-fn tokens(text: &str) -> Vec<Token> {
+fn tokens<'t>(text: &'t str) -> Vec<Token<'t>> {
     let mut out = Vec::new();
     let mut start = None;
-    let close = |s: usize, e: usize, out: &mut Vec<Token>| {
+    let close = |s: usize, e: usize, out: &mut Vec<Token<'t>>| {
         let word = &text[s..e];
-        if word.chars().any(is_unspaced_script) {
+        if !word.is_ascii() && word.chars().any(is_unspaced_script) {
             return;
         }
         out.push(Token {
             start: s,
             end: e,
-            folded: fold(word),
+            word,
+            folded: OnceCell::new(),
             capital: word.chars().next().is_some_and(char::is_uppercase),
         });
     };
@@ -260,6 +329,32 @@ fn is_mark(c: char) -> bool {
     matches!(c as u32, 0x0300..=0x036F | 0x0591..=0x05C7 | 0x064B..=0x065F | 0x0670 | 0x0900..=0x0DFF)
 }
 
+/// Which Latin-script names of languages other than English a text is read for (see
+/// `rules::Context::latin_names`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Latin<'a> {
+    /// None: English text, where other languages' stemmers would take English words for names.
+    None,
+    /// All: text of no known language that does not read as English.
+    All,
+    /// Those of one language, as [`primary_language`] gives it: text known to be in it.
+    Only(&'a str),
+}
+
+/// The primary subtag of a language code in lower case, the Norwegian written standards taken
+/// as one: two codes name one language for names when this is the same.
+pub(crate) fn primary_language(code: &str) -> String {
+    let p = code
+        .split(['-', '_'])
+        .next()
+        .unwrap_or(code)
+        .to_ascii_lowercase();
+    match p.as_str() {
+        "nb" | "nn" => "no".to_string(),
+        _ => p,
+    }
+}
+
 /// One analysed name.
 struct Entry {
     entity: &'static str,
@@ -277,12 +372,25 @@ struct Entry {
     /// other languages' stemmers would take English words for names ("Security" stems like
     /// Romanian "Securitatea").
     latin_foreign: bool,
+    /// [`primary_language`] of `lang`.
+    primary: String,
+    /// The index keys of the first word's variants, sorted, unique.
+    keys: Vec<u64>,
 }
+
+/// Entry numbers by the key of how their first word starts, in entry order.
+type KeyIndex = hashbrown::HashMap<u64, Vec<u32>>;
 
 /// Every analysed name of one entity kind, indexed by how its first word starts.
 pub(crate) struct Inflected {
     entries: Vec<Entry>,
-    by_key: HashMap<String, Vec<usize>>,
+    /// The index for each way of reading Latin-script foreign names ([`Latin`]), built on first
+    /// use and holding only the entries read that way: English text looks up no Latin-script
+    /// name of another language, so its words, which start like many of them ("can" like
+    /// "Canada" in thirty languages), are passed over at the cost of one lookup.
+    read_none: OnceLock<KeyIndex>,
+    read_all: OnceLock<KeyIndex>,
+    read_one: HashMap<String, OnceLock<KeyIndex>>,
     /// Words the automaton's own tables decide about ("Chad", "Jordan"): never re-read here,
     /// so that a context rule that rejected one is not undone by a foreign name that stems alike.
     owned: HashSet<String>,
@@ -296,12 +404,12 @@ impl Inflected {
         I: IntoIterator<Item = (&'static str, &'static str, &'static str, Form)>,
     {
         let mut entries = Vec::new();
-        let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
         for (entity, lang, lemma, form) in names {
-            let words: Vec<Vec<String>> = tokens(lemma)
+            let toks = tokens(lemma);
+            let words: Vec<Vec<String>> = toks
                 .iter()
                 .map(|t| {
-                    variants(&t.folded)
+                    variants(t.folded())
                         .into_iter()
                         .map(|v| stem_folded(lang, v))
                         .collect()
@@ -310,18 +418,14 @@ impl Inflected {
             if words.is_empty() || words.iter().any(|w| w.iter().all(|s| s.is_empty())) {
                 continue;
             }
-            let folded: Vec<Vec<String>> = tokens(lemma)
+            let folded: Vec<Vec<String>> = toks
                 .iter()
-                .map(|t| variants(&t.folded).into_iter().map(String::from).collect())
+                .map(|t| variants(t.folded()).into_iter().map(String::from).collect())
                 .collect();
-            let first = &tokens(lemma)[0];
-            let mut keys: Vec<String> = variants(&first.folded).into_iter().map(key).collect();
-            keys.sort();
+            let first = &toks[0];
+            let mut keys: Vec<u64> = variants(first.folded()).into_iter().map(key).collect();
+            keys.sort_unstable();
             keys.dedup();
-            let n = entries.len();
-            for k in keys {
-                by_key.entry(k).or_default().push(n);
-            }
             let latin_foreign = lang != "en"
                 && lemma
                     .chars()
@@ -336,19 +440,53 @@ impl Inflected {
                 folded,
                 capital: first.capital,
                 latin_foreign,
+                primary: primary_language(lang),
+                keys,
             });
         }
+        let read_one = entries
+            .iter()
+            .filter(|e| e.latin_foreign)
+            .map(|e| (e.primary.clone(), OnceLock::new()))
+            .collect();
         Inflected {
             entries,
-            by_key,
+            read_none: OnceLock::new(),
+            read_all: OnceLock::new(),
+            read_one,
             owned,
         }
     }
 
+    /// The index of the entries read under `latin`.
+    fn index(&self, latin: Latin) -> &KeyIndex {
+        let build = |reads: &dyn Fn(&str) -> bool| {
+            let mut index = KeyIndex::default();
+            for (n, e) in self.entries.iter().enumerate() {
+                if e.latin_foreign && !reads(&e.primary) {
+                    continue;
+                }
+                let n = u32::try_from(n).expect("bug: more than 2^32 names");
+                for &k in &e.keys {
+                    index.entry(k).or_default().push(n);
+                }
+            }
+            index
+        };
+        match latin {
+            Latin::All => self.read_all.get_or_init(|| build(&|_| true)),
+            Latin::Only(lang) if self.read_one.contains_key(lang) => {
+                self.read_one[lang].get_or_init(|| build(&|primary| primary == lang))
+            }
+            Latin::None | Latin::Only(_) => self.read_none.get_or_init(|| build(&|_| false)),
+        }
+    }
+
     /// Every match in `text` outside the `covered` spans, leftmost first, the longest name at
-    /// each word; `keep` is the context rule. `latin` says whether the Latin-script names of
-    /// a language other than English are read in this text.
-    pub(crate) fn find<F, L>(
+    /// each word; `keep` is the context rule. `latin` says which Latin-script names of
+    /// languages other than English are read in this text; it is asked at most once, and only
+    /// if the text has a word.
+    pub(crate) fn find<'l, F, L>(
         &self,
         text: &str,
         covered: &[(usize, usize)],
@@ -357,33 +495,52 @@ impl Inflected {
     ) -> Vec<Hit>
     where
         F: Fn(usize, usize, &'static str, &'static str, Form) -> bool,
-        L: Fn(&str) -> bool,
+        L: FnOnce() -> Latin<'l>,
     {
         let toks = tokens(text);
-        let free = |t: &Token| !covered.iter().any(|&(s, e)| t.start < e && s < t.end);
         let mut hits = Vec::new();
-        let mut stems: HashMap<(usize, &str), Vec<String>> = HashMap::new();
+        if toks.is_empty() {
+            return hits;
+        }
+        let index = self.index(latin());
+        let free = |t: &Token| !covered.iter().any(|&(s, e)| t.start < e && s < t.end);
+        let mut stems: hashbrown::HashMap<(usize, &str), Vec<String>> = Default::default();
         let mut i = 0;
         while i < toks.len() {
             let t = &toks[i];
+            let keys = t.keys();
+            let lists: Vec<&[u32]> = keys
+                .as_slice()
+                .iter()
+                .filter_map(|k| index.get(k).map(Vec::as_slice))
+                .collect();
             let mut best: Option<(usize, usize)> = None; // (words, entry)
-            if free(t) && !self.owned.contains(&t.folded) {
-                let mut seen = HashSet::new();
-                for v in variants(&t.folded) {
-                    let Some(list) = self.by_key.get(&key(v)) else {
-                        continue;
-                    };
+            if !lists.is_empty() && free(t) && !self.owned.contains(t.folded()) {
+                let mut seen: Vec<u32> = Vec::new();
+                for list in lists {
                     for &n in list {
-                        if !seen.insert(n) {
-                            continue;
+                        if keys.as_slice().len() > 1 {
+                            if seen.contains(&n) {
+                                continue;
+                            }
+                            seen.push(n);
                         }
+                        let n = n as usize;
                         let e = &self.entries[n];
                         let capital = e.capital && e.form != Form::Demonym;
-                        if (capital && !t.capital) || (e.latin_foreign && !latin(e.lang)) {
+                        if capital && !t.capital {
                             continue;
                         }
                         let len = e.words.len();
-                        if best.is_some_and(|(w, _)| w >= len) || i + len > toks.len() {
+                        // At the same length, a name written exactly as the text has it
+                        // goes before an adjective that only stems alike (Italian "Italia" is
+                        // the country, though it stems like "italiano", the language).
+                        let tie = best.is_some_and(|(w, b)| {
+                            w == len
+                                && self.entries[b].form == Form::Demonym
+                                && e.form != Form::Demonym
+                        });
+                        if (best.is_some_and(|(w, _)| w >= len) && !tie) || i + len > toks.len() {
                             continue;
                         }
                         let fits = (0..len).all(|k| {
@@ -394,13 +551,16 @@ impl Inflected {
                             }
                             let got = stems
                                 .entry((i + k, e.lang))
-                                .or_insert_with(|| word_stems(e.lang, &tk.folded));
+                                .or_insert_with(|| word_stems(e.lang, tk.folded()));
                             got.iter().any(|s| e.words[k].contains(s))
-                                && restored(e.lang, &tk.folded)
+                                && restored(e.lang, tk.folded())
                                     .iter()
                                     .any(|w| resembles(w, &e.folded[k], e.form == Form::Demonym))
                         });
-                        if fits {
+                        let exact = || {
+                            (0..len).all(|k| e.folded[k].iter().any(|f| f == toks[i + k].folded()))
+                        };
+                        if fits && (!tie || exact()) {
                             best = Some((len, n));
                         }
                     }
@@ -492,12 +652,18 @@ fn word_stems(lang: &str, folded: &str) -> Vec<String> {
             .skip(1)
             .map(|r| stem_folded(lang, r)),
     );
-    if genitive_s(lang) {
-        if let Some(bare) = folded.strip_suffix('s') {
+    let mut bare = |suffix: char| {
+        if let Some(bare) = folded.strip_suffix(suffix) {
             if bare.chars().count() >= 3 {
                 out.push(stem_folded(lang, bare));
             }
         }
+    };
+    if genitive_s(lang) {
+        bare('s');
+    }
+    if attributive_e(lang) {
+        bare('e');
     }
     out
 }
@@ -620,7 +786,7 @@ mod tests {
             HashSet::new(),
         );
         let ids = |text: &str| -> Vec<&str> {
-            inf.find(text, &[], |_| true, |_, _, _, _, _| true)
+            inf.find(text, &[], || Latin::All, |_, _, _, _, _| true)
                 .iter()
                 .map(|h| h.entity)
                 .collect()

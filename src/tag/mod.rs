@@ -303,7 +303,7 @@ fn find_countries_in(work: &str, ctx: &rules::Context) -> Vec<matcher::Hit> {
     let found = m.countries_inflected.find(
         work,
         &covered,
-        |l| ctx.reads_latin_names_of(l),
+        || ctx.latin_names(),
         |s, e, id, lemma, form| {
             let cand = Candidate::new(Some(id), lemma.to_string(), form);
             rules::keep_country(ctx, work, s, e, &cand)
@@ -330,7 +330,7 @@ fn tag_in(text: &str, ctx: &rules::Context) -> Tags {
     let found = m.agencies_inflected.find(
         work,
         &covered,
-        |l| ctx.reads_latin_names_of(l),
+        || ctx.latin_names(),
         |s, e, id, lemma, form| {
             let cand = Candidate::new(Some(id), lemma.to_string(), form);
             rules::keep_agency(ctx, work, s, e, &cand)

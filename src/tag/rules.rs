@@ -38,6 +38,7 @@ use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
+use super::inflect::{primary_language, Latin};
 use super::matcher::{is_word_char, Candidate, Form};
 
 const STOPS_TXT: &str = include_str!("stops.txt");
@@ -215,8 +216,8 @@ pub(crate) struct Context<'t> {
     /// The countries the document names, for the support of ambiguous acronyms.
     countries: OnceCell<Vec<&'static str>>,
     english: OnceCell<bool>,
-    /// The document's language (an ISO 639-1 code) where the caller knows it.
-    language: Option<&'t str>,
+    /// The primary subtag of the document's language where the caller knows it.
+    primary: Option<String>,
 }
 
 impl<'t> Context<'t> {
@@ -227,7 +228,9 @@ impl<'t> Context<'t> {
     /// The context of a document whose language is known (`und` counts as not known).
     pub(crate) fn in_language(texts: &'t [&'t str], language: Option<&'t str>) -> Context<'t> {
         Context {
-            language: language.filter(|l| !l.is_empty() && *l != crate::lang::UNDETERMINED),
+            primary: language
+                .filter(|l| !l.is_empty() && *l != crate::lang::UNDETERMINED)
+                .map(primary_language),
             texts,
             nsa_not_agency: OnceCell::new(),
             csis_think_tank: OnceCell::new(),
@@ -239,14 +242,15 @@ impl<'t> Context<'t> {
         }
     }
 
-    /// Whether the Latin-script names of language `lang` are read in their inflected forms in
-    /// this document: where its language is known, only when it is that language ("fin", French
-    /// for "end", is not the Dutch adjective "Fins" cut by Dutch stemming); otherwise, in any
-    /// document that does not read as English.
-    pub(crate) fn reads_latin_names_of(&self, lang: &str) -> bool {
-        match self.language {
-            Some(doc) => same_language(doc, lang),
-            None => !self.is_english(),
+    /// Which Latin-script names of languages other than English are read in their inflected
+    /// forms in this document: where its language is known, only that language's ("fin",
+    /// French for "end", is not the Dutch adjective "Fins" cut by Dutch stemming); otherwise
+    /// all of them in a document that does not read as English, and none in one that does.
+    pub(crate) fn latin_names(&self) -> Latin<'_> {
+        match &self.primary {
+            Some(doc) => Latin::Only(doc),
+            None if self.is_english() => Latin::None,
+            None => Latin::All,
         }
     }
 
@@ -508,19 +512,6 @@ fn clause(text: &str, start: usize, end: usize) -> &str {
     })
 }
 
-/// Whether two language codes name one language for names: the same primary subtag, with the
-/// Norwegian written standards taken as one.
-fn same_language(a: &str, b: &str) -> bool {
-    let primary = |c: &str| -> String {
-        let p = c.split(['-', '_']).next().unwrap_or(c).to_ascii_lowercase();
-        match p.as_str() {
-            "nb" | "nn" => "no".to_string(),
-            _ => p,
-        }
-    };
-    primary(a) == primary(b)
-}
-
 /// The text around `[start, end)` between the nearest stop characters on either side.
 fn around(text: &str, start: usize, end: usize, is_stop: impl Fn(char) -> bool) -> &str {
     let from = text[..start]
@@ -650,6 +641,104 @@ fn nsa_is_not_agency(ctx: &Context, text: &str, start: usize, end: usize) -> boo
     ctx.nsa_defined_otherwise()
 }
 
+/// Nouns for "language" (a language adjective beside one names the language: "langue
+/// française", "der deutschen Sprache", "русском языке"), lower case.
+#[rustfmt::skip]
+const LANGUAGE_NOUNS: &[&str] = &[
+    "language", "languages", "langue", "langues", "sprache", "sprachen", "lingua", "lingue",
+    "língua", "línguas", "lengua", "lenguas", "idioma", "idiomas", "taal", "talen", "språk",
+    "språket", "sprog", "sproget", "språket", "język", "języka", "języku", "językiem", "язык",
+    "языка", "языке", "языком", "языки", "мова", "мови", "мові", "мову", "мовою", "dil", "dili",
+    "dilinde", "زبان", "لغة", "اللغة", "بلغة",
+];
+
+/// Per document language, prepositions after which a language adjective names the language:
+/// French "en français", Italian "in italiano", Persian "به انگلیسی" (a country takes its
+/// name there: "en France", "in Italia", "به انگلستان"). These languages write the language
+/// in lower case, so a capitalised word there is the name ("in Italia" stems like "italiano");
+/// German writes "auf Deutsch", which counts only uninflected ("auf deutschem Boden" is the
+/// country's soil).
+const LANGUAGE_PREPOSITIONS: &[(&str, &[&str])] = &[
+    ("fr", &["en"]),
+    ("it", &["in"]),
+    ("pt", &["em"]),
+    ("es", &["en"]),
+    ("ca", &["en"]),
+    ("de", &["auf"]),
+    ("fa", &["به"]),
+];
+
+/// Words joining two adjectives ("langue anglaise ou française").
+#[rustfmt::skip]
+const CONJUNCTIONS: &[&str] = &[
+    "and", "or", "et", "ou", "und", "oder", "e", "o", "y", "i", "och", "eller", "en", "of", "ve",
+    "и", "или", "і", "та", "و", "یا",
+];
+
+/// Up to `n` words right before byte `start` (nearest first) or right after byte `end`, within
+/// the sentence, lower case.
+fn words_near(text: &str, start: usize, end: usize, n: usize) -> (Vec<String>, Vec<String>) {
+    let stop = |c: char| matches!(c, '.' | '!' | '?' | '\n' | ';' | ':' | '(' | ')');
+    let head = &text[..start];
+    let head = &head[head.rfind(stop).map_or(0, |i| i + 1)..];
+    let tail = &text[end..];
+    let tail = &tail[..tail.find(stop).unwrap_or(tail.len())];
+    let split = |t: &str| -> Vec<String> {
+        t.split(|c: char| !is_word_char(c))
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    };
+    let mut before = split(head);
+    before.reverse();
+    before.truncate(n);
+    let mut after = split(tail);
+    after.truncate(n);
+    (before, after)
+}
+
+/// Whether the adjective `text[start..end]` (of the table form `lemma`) names a language here
+/// rather than its country: beside a noun for "language", or after a preposition that takes a
+/// language in the document's language `lang`, directly or through a conjunction and another
+/// adjective ("en anglais ou français", "deutsche und englische Sprache").
+fn names_language(text: &str, start: usize, end: usize, lemma: &str, lang: &str) -> bool {
+    let (before, after) = words_near(text, start, end, 3);
+    let prepositions = LANGUAGE_PREPOSITIONS
+        .iter()
+        .find(|(l, _)| *l == lang)
+        .map_or(&[][..], |(_, p)| *p);
+    let surface = &text[start..end];
+    let as_language = if lang == "de" {
+        surface.to_lowercase() == lemma.to_lowercase()
+    } else {
+        !is_capitalised(surface)
+    };
+    let takes_language =
+        |w: &str| LANGUAGE_NOUNS.contains(&w) || (as_language && prepositions.contains(&w));
+    let near = |words: &[String], noun_only: bool| {
+        let fits = |w: &String| {
+            if noun_only {
+                LANGUAGE_NOUNS.contains(&w.as_str())
+            } else {
+                takes_language(w)
+            }
+        };
+        match words {
+            [first, ..] if fits(first) => true,
+            [conj, _, third, ..] => CONJUNCTIONS.contains(&conj.as_str()) && fits(third),
+            _ => false,
+        }
+    };
+    near(&before, false) || near(&after, true)
+}
+
+/// Whether a Persian or Urdu word is a name with the relative suffix -ی, an adjective that
+/// matched through the name ("انگلیسی", English, through "انگلیس").
+fn is_relative_adjective(lang: &str, surface: &str, name: &str) -> bool {
+    let yeh = ['ی', 'ي'];
+    matches!(lang, "fa" | "ur") && surface.ends_with(yeh) && !name.ends_with(yeh)
+}
+
 /// The context rule for a country match that fits its case and boundaries.
 pub(crate) fn keep_country(
     ctx: &Context,
@@ -667,6 +756,12 @@ pub(crate) fn keep_country(
         return false;
     }
     if cand.form == Form::Capital && is_venue(text, start) {
+        return false;
+    }
+    let lang = ctx.primary.as_deref().unwrap_or("en");
+    if (cand.form == Form::Demonym || is_relative_adjective(lang, &text[start..end], &cand.alias))
+        && names_language(text, start, end, &cand.alias, lang)
+    {
         return false;
     }
     // "post-Soviet states" are today's countries, not the Soviet Union.

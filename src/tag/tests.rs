@@ -821,6 +821,73 @@ fn inflected_names_match_through_their_language() {
     assert_eq!(agencies_of("وقال مسؤول إن والموسـاد نفى ذلك"), ["MOSSAD"]);
 }
 
+/// The countries of a text in a known language, as `dossier index` tags it.
+fn countries_in(lang: &str, text: &str) -> Vec<&'static str> {
+    tag_document_in(&[text], Some(lang)).remove(0).countries
+}
+
+#[test]
+fn adjectives_inflected_beyond_the_stemmer() {
+    // Dutch attributive -e; Persian -ی after a name's final alef, and the plural -یان.
+    assert_eq!(
+        countries_in(
+            "nl",
+            "De Amerikaanse Senaat en de Nederlandse regering stemden in."
+        ),
+        ["NL", "US"]
+    );
+    assert_eq!(
+        countries_in("fa", "آهنگساز آمریکایی و نقاش ایتالیایی"),
+        ["IT", "US"]
+    );
+    assert_eq!(
+        countries_in("fa", "ایرانیان باستان جایگاه داشته‌اند"),
+        ["IR"]
+    );
+}
+
+#[test]
+fn a_language_named_by_its_adjective_is_no_country() {
+    for (lang, text) in [
+        (
+            "fr",
+            "Envoyez vos remarques en anglais, ou en français au traducteur.",
+        ),
+        (
+            "fr",
+            "Une collection publiée en langue anglaise ou française.",
+        ),
+        (
+            "de",
+            "Das Erlernen der deutschen Sprache ist die Grundlage.",
+        ),
+        ("de", "Das Buch erschien auf Deutsch im Frühjahr."),
+        (
+            "en",
+            "The book was translated from the Russian language last year.",
+        ),
+        (
+            "fa",
+            "الیوت کارتر (به انگلیسی: Elliott Carter) آهنگساز بود.",
+        ),
+    ] {
+        assert!(countries_in(lang, text).is_empty(), "{text}");
+    }
+    // The same adjectives as the state's.
+    assert_eq!(
+        countries_in("fr", "Le gouvernement français a protesté en Allemagne."),
+        ["DE", "FR"]
+    );
+    assert_eq!(
+        countries_in("de", "Die Soldaten standen auf deutschem Boden."),
+        ["DE"]
+    );
+    assert_eq!(
+        countries_in("en", "The Russian government denied it."),
+        ["RU"]
+    );
+}
+
 #[test]
 fn words_that_look_like_foreign_names_are_not_tagged() {
     // Katakana and Korean names need a word edge.
