@@ -291,7 +291,6 @@ fn index_summary_line(s: &Summary, path: &Path) -> String {
 }
 
 pub fn search(ctx: &Ctx, query: &Query, args: &SearchArgs) -> Result<ExitCode> {
-    let searcher = Searcher::open(&ctx.index)?;
     let opts = SearchOptions {
         limit: ctx.config.limit(args.limit),
         per_article: ctx.config.per_article(args.per_article),
@@ -300,7 +299,7 @@ pub fn search(ctx: &Ctx, query: &Query, args: &SearchArgs) -> Result<ExitCode> {
         tags_in_query: !args.no_tags_in_query,
         relax: !args.all_words,
     };
-    let results = searcher.search(query, &opts)?;
+    let results = Searcher::with_current(&ctx.index, |s| s.search(query, &opts))?;
     let mut printer = hit_printer(args.format, ctx.color(), false);
     printer.results(&results, None)?;
     printer.flush()?;

@@ -86,6 +86,8 @@ pub enum Error {
         /// What is wrong, with the line and column when known.
         msg: String,
     },
+    /// A rebuild replaced the index's files while a command was reading them.
+    Rebuilt(PathBuf),
     /// `saved add` of a name that exists, without `--force`.
     DuplicateQuery {
         /// The name.
@@ -144,6 +146,11 @@ impl fmt::Display for Error {
                 with_hint(f, msg, "see 'dossier search --help' for the query language")
             }
             Error::Argument(msg) => f.write_str(msg),
+            Error::Rebuilt(path) => write!(
+                f,
+                "index '{}' was rebuilt while this command ran; run it again",
+                path.display()
+            ),
             Error::Damaged { path, detail } => write!(
                 f,
                 "index '{}' is damaged ({detail}); rebuild it with 'dossier index --rebuild DIR'",

@@ -317,6 +317,20 @@ impl Searcher {
         index::retry_on_switch(path, |dir| Searcher::open_generation(path, dir))
     }
 
+    /// Opens the index at `path` and runs `work` on it. When a rebuild replaces the index's
+    /// files under `work` ([`Error::Rebuilt`]), the new index is opened and `work` runs again,
+    /// a few times at most: a script's search during a rebuild answers from the index before
+    /// or after it, and does not fail.
+    pub fn with_current<T>(path: &Path, mut work: impl FnMut(&Searcher) -> Result<T>) -> Result<T> {
+        let mut tries = 0;
+        loop {
+            match work(&Searcher::open(path)?) {
+                Err(Error::Rebuilt(_)) if tries < 3 => tries += 1,
+                other => return other,
+            }
+        }
+    }
+
     fn open_generation(path: &Path, dir: &Path) -> Result<Searcher> {
         let index = index::open_generation(path, dir)?;
         let seq = index::committed_seq(&index)?;
@@ -356,10 +370,7 @@ impl Searcher {
         self.search_unchecked(query, opts).map_err(|e| match e {
             // ... unless a rebuild replaced the generation this searcher opened.
             Error::Index(_) if index::data_dir(&self.path).is_ok_and(|d| d != self.dir) => {
-                Error::Argument(format!(
-                    "index '{}' was rebuilt while this command ran; run it again",
-                    self.path.display()
-                ))
+                Error::Rebuilt(self.path.clone())
             }
             Error::Index(detail) => Error::damaged(&self.path, detail),
             other => other,

@@ -15,6 +15,7 @@ use dossier::query::Query;
 use dossier::saved::state::{self, RunOptions, RunState};
 use dossier::saved::{SavedQueries, SavedQuery};
 use dossier::search::Searcher;
+use dossier::Error;
 
 use super::{hit_printer, Ctx};
 use crate::cli::{Format, HitFormat, SavedAddArgs, SavedRunArgs, SavedShowArgs};
@@ -96,7 +97,7 @@ pub fn run(ctx: &Ctx, file: &Path, args: &SavedRunArgs) -> Result<ExitCode> {
     let index = &ctx.index;
     let saved = SavedQueries::load(file)?;
     let selected = select(&saved, args)?;
-    let searcher = Searcher::open(index)?;
+    let mut searcher = Searcher::open(index)?;
     let mut state = args.new.then(|| RunState::open(index, file)).transpose()?;
     let opts = RunOptions {
         new: args.new,
@@ -117,7 +118,18 @@ pub fn run(ctx: &Ctx, file: &Path, args: &SavedRunArgs) -> Result<ExitCode> {
     let mut failed = 0;
     for q in &selected {
         let from = state.as_ref().and_then(|s| s.mark(&q.name));
-        let outcome = match state::run(&searcher, q, from.map(|m| &m.watermark), opts) {
+        let mut tries = 0;
+        let outcome = loop {
+            match state::run(&searcher, q, from.map(|m| &m.watermark), opts) {
+                // A rebuild replaced the index under the search: ask the new one.
+                Err(Error::Rebuilt(_)) if tries < 3 => {
+                    tries += 1;
+                    searcher = Searcher::open(index)?;
+                }
+                other => break other,
+            }
+        };
+        let outcome = match outcome {
             Ok(outcome) => outcome,
             Err(e) => {
                 // One query's failure is reported on its own; the others still run.

@@ -93,7 +93,7 @@ impl From<Error> for ApiError {
         let status = match &e {
             Error::Query { .. } | Error::Argument(_) => StatusCode::BAD_REQUEST,
             Error::UnknownQuery { .. } => StatusCode::NOT_FOUND,
-            Error::NoIndex(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Error::NoIndex(_) | Error::Rebuilt(_) => StatusCode::SERVICE_UNAVAILABLE,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         };
         ApiError::new(status, e.to_string())
@@ -153,7 +153,6 @@ async fn blocking<T: Send + 'static>(
 pub async fn search_page(shared: Arc<Shared>, p: Params) -> Result<Results, ApiError> {
     let query = p.query()?;
     blocking(move || {
-        let searcher = shared.searcher()?;
         let opts = SearchOptions {
             limit: p.offset + p.limit,
             per_article: shared.per_article(),
@@ -162,7 +161,14 @@ pub async fn search_page(shared: Arc<Shared>, p: Params) -> Result<Results, ApiE
             relax: !p.all_words,
             ..SearchOptions::default()
         };
-        let mut results = searcher.search(&query, &opts)?;
+        // A rebuild that lands during the search: the next searcher reads the new index.
+        let mut tries = 0;
+        let mut results = loop {
+            match shared.searcher()?.search(&query, &opts) {
+                Err(Error::Rebuilt(_)) if tries < 3 => tries += 1,
+                other => break other?,
+            }
+        };
         results.hits.drain(..p.offset.min(results.hits.len()));
         Ok(results)
     })
