@@ -49,6 +49,8 @@ fn main() {
             std::process::exit(2);
         }
     };
+    // As `dossier serve` does before its first request.
+    dossier::tag::prepare_lookups();
     let opts = SearchOptions::default();
     println!("{runs} runs a query on {}", index.display());
     println!(

@@ -789,7 +789,7 @@ impl<'a> Plan<'a> {
         let mut words = Vec::new();
         for leaf in self.ranking_leaves(query)? {
             if let Some(q) = self.matcher(leaf, self.fields.text_terms)? {
-                words.push(q);
+                alternatives(q, &mut words);
             }
         }
         let clauses = if words.is_empty() {
@@ -1014,16 +1014,16 @@ impl<'a> Plan<'a> {
         mut top: Vec<(Score, DocAddress)>,
         keys: &mut DocKeys,
     ) -> Result<Vec<(Score, DocAddress)>> {
-        let mut clauses = Vec::new();
+        let mut words = Vec::new();
         for leaf in self.ranking_leaves(query)? {
             if let Some(q) = self.matcher(leaf, self.fields.body)? {
-                clauses.push((Occur::Should, q));
+                alternatives(q, &mut words);
             }
         }
-        if clauses.is_empty() || top.is_empty() {
+        if words.is_empty() || top.is_empty() {
             return Ok(top);
         }
-        let articles = BooleanQuery::new(clauses);
+        let articles = BooleanQuery::new(words.into_iter().map(|q| (Occur::Should, q)).collect());
         let weight = articles.weight(EnableScoring::enabled_from_searcher(&self.searcher))?;
         // The article document of each passage, by segment, in document order.
         let mut wanted: BTreeMap<u32, BTreeSet<DocId>> = BTreeMap::new();
@@ -1265,10 +1265,12 @@ impl<'a> Plan<'a> {
         let Some(on_text) = self.text_on(node, text_field)? else {
             return Ok(None);
         };
-        Ok(Some(Box::new(BooleanQuery::new(vec![
-            (Occur::Should, on_text),
-            (Occur::Should, title),
-        ]))))
+        let mut parts = Vec::new();
+        alternatives(on_text, &mut parts);
+        parts.push(title);
+        Ok(Some(Box::new(BooleanQuery::new(
+            parts.into_iter().map(|q| (Occur::Should, q)).collect(),
+        ))))
     }
 
     /// A text clause on one field; `None` when it has nothing to search.
@@ -1501,6 +1503,26 @@ fn newest_first<'g>(
 }
 
 /// A term query that scores (BM25 needs the term's frequencies).
+/// Adds `q` to `out`, or, when `q` is a union (every clause optional), its clauses, flattened
+/// all the way down. A union scores what matches by the sum of its clauses' scores, so one flat
+/// union scores as the nested ones did, and runs faster: each level of nesting buffers and
+/// merges every matching document again.
+fn alternatives(q: Box<dyn TantivyQuery>, out: &mut Vec<Box<dyn TantivyQuery>>) {
+    if let Some(b) = q.downcast_ref::<BooleanQuery>() {
+        let clauses = b.clauses();
+        if !clauses.is_empty()
+            && b.get_minimum_number_should_match() <= 1
+            && clauses.iter().all(|(o, _)| *o == Occur::Should)
+        {
+            for (_, c) in clauses {
+                alternatives(c.box_clone(), out);
+            }
+            return;
+        }
+    }
+    out.push(q);
+}
+
 fn term_scored(term: Term) -> Box<dyn TantivyQuery> {
     Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
 }

@@ -303,6 +303,7 @@ pub fn run(opts: &ServeOptions, ready: impl FnOnce(SocketAddr)) -> Result<()> {
     opts.check()?;
     // Fail now, not on the first request, when there is no index to serve.
     Searcher::open(&opts.index)?;
+    crate::tag::prepare_lookups();
     let shared = Shared::from_options(opts);
     // Searches run on the blocking pool, one a core: more at once would only share the cores
     // and make every answer late, while the pool's queue serves waiting requests in turn.

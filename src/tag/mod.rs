@@ -30,7 +30,7 @@ mod rules;
 mod tables;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 use inflect::Inflected;
 use matcher::{Candidate, Form, Matcher};
@@ -401,46 +401,71 @@ fn lookup_table<'a>(
     map
 }
 
-static AGENCY_LOOKUP: LazyLock<HashMap<String, Option<&'static str>>> = LazyLock::new(|| {
-    // IDs first: an ID always resolves to itself. Shared acronyms stay with their owner.
-    let ids = agencies().iter().map(|a| (a.id, a.id));
-    let aliases = agencies().iter().flat_map(|a| {
-        a.names
-            .iter()
-            .filter(|n| !a.shared.contains(n))
-            .map(move |n| (a.id, *n))
-    });
-    lookup_table(ids.chain(aliases))
-});
+/// Lookup keys to IDs, built on first use.
+type Lookup = HashMap<String, Option<&'static str>>;
 
-static COUNTRY_LOOKUP: LazyLock<HashMap<String, Option<&'static str>>> = LazyLock::new(|| {
-    let all = tables::country_aliases();
-    let codes = all.iter().map(|c| (c.code, c.code));
-    let names = all.iter().flat_map(|c| {
-        std::iter::once((c.code, c.name)).chain(c.aliases.iter().map(move |a| (c.code, *a)))
-    });
-    lookup_table(codes.chain(names))
-});
+static AGENCY_LOOKUP: OnceLock<Lookup> = OnceLock::new();
+static COUNTRY_LOOKUP: OnceLock<Lookup> = OnceLock::new();
+
+fn agency_lookup() -> &'static Lookup {
+    AGENCY_LOOKUP.get_or_init(|| {
+        // IDs first: an ID always resolves to itself. Shared acronyms stay with their owner.
+        let ids = agencies().iter().map(|a| (a.id, a.id));
+        let aliases = agencies().iter().flat_map(|a| {
+            a.names
+                .iter()
+                .filter(|n| !a.shared.contains(n))
+                .map(move |n| (a.id, *n))
+        });
+        lookup_table(ids.chain(aliases))
+    })
+}
+
+fn country_lookup() -> &'static Lookup {
+    COUNTRY_LOOKUP.get_or_init(|| {
+        let all = tables::country_aliases();
+        let codes = all.iter().map(|c| (c.code, c.code));
+        let names = all.iter().flat_map(|c| {
+            std::iter::once((c.code, c.name)).chain(c.aliases.iter().map(move |a| (c.code, *a)))
+        });
+        lookup_table(codes.chain(names))
+    })
+}
 
 /// Whether `text` could be an agency's or a country's name for [`resolve_agency`] and
 /// [`resolve_country`]: false when it stands in the tables as no whole name, which is cheap to
 /// tell without building the lookup tables (a search asks this of the words of its query).
+/// Once a process has built them (`dossier serve` after its first name), they answer instead.
 pub fn may_name(text: &str) -> bool {
-    tables::may_name(text)
+    match (AGENCY_LOOKUP.get(), COUNTRY_LOOKUP.get()) {
+        (Some(agencies), Some(countries)) => {
+            let key = lookup_key(text);
+            agencies.contains_key(&key) || countries.contains_key(&key)
+        }
+        _ => tables::may_name(text),
+    }
+}
+
+/// Builds the lookup tables of [`resolve_agency`] and [`resolve_country`] now: a process that
+/// answers many queries (`dossier serve`) pays for them once, and [`may_name`] reads them from
+/// then on instead of scanning the tables' text.
+pub fn prepare_lookups() {
+    agency_lookup();
+    country_lookup();
 }
 
 /// Any alias, in any case, or the ID itself, to the canonical agency ID:
 /// "dgse", "Directorate General of External Security", "French foreign intelligence" all give
 /// `Some("DGSE")`.
 pub fn resolve_agency(name: &str) -> Option<&'static str> {
-    AGENCY_LOOKUP.get(&lookup_key(name)).copied().flatten()
+    agency_lookup().get(&lookup_key(name)).copied().flatten()
 }
 
 /// An ISO code, name, formal name, other name, demonym or capital, in any case, to the alpha-2
 /// code: "fr", "France", "French", "Britain" all give a code; "Soviet Union" and "USSR" give the
 /// former state's `SU`.
 pub fn resolve_country(name: &str) -> Option<&'static str> {
-    COUNTRY_LOOKUP.get(&lookup_key(name)).copied().flatten()
+    country_lookup().get(&lookup_key(name)).copied().flatten()
 }
 
 /// The agency with this canonical ID.

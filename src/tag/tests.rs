@@ -974,3 +974,22 @@ fn every_name_a_lookup_resolves_is_one_the_cheap_check_lets_through() {
     assert!(!tables::may_name("double agent"));
     assert!(!tables::may_name("defector"));
 }
+
+#[test]
+fn once_the_lookups_are_built_they_answer_may_name_as_the_text_scan_does() {
+    prepare_lookups();
+    for a in agencies() {
+        for name in std::iter::once(&a.id).chain(a.names.iter()) {
+            assert!(may_name(name), "{} {name}", a.id);
+        }
+    }
+    for c in super::tables::country_aliases() {
+        for name in [c.code, c.name].iter().chain(c.aliases.iter()) {
+            assert!(may_name(name), "{} {name}", c.code);
+        }
+    }
+    assert!(may_name("the  Mossad"));
+    for word in ["double agent", "defector", "intelligence", "officer"] {
+        assert!(!may_name(word), "{word}");
+    }
+}
