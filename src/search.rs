@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
-use tantivy::columnar::Column;
+use tantivy::columnar::{Cardinality, Column};
 use tantivy::index::SegmentId;
 use tantivy::query::{
     AllQuery, BitSetDocSet, BooleanQuery, BoostQuery, ConstScoreQuery, ConstScorer, EmptyQuery,
@@ -309,7 +309,13 @@ pub struct Searcher {
     /// with its deletes): a searcher kept open (`dossier serve`) reads them once a commit, not
     /// once a search.
     groups: std::sync::Mutex<Option<(Segments, Arc<Groups>)>>,
+    /// The commit number last read, with the time and size of the `meta.json` it was read
+    /// from: every commit replaces that file, so while they stand the number does too.
+    seq_read: std::sync::Mutex<Option<(MetaStamp, u64)>>,
 }
+
+/// When Tantivy's `meta.json` was last written, and its size.
+type MetaStamp = (std::time::SystemTime, u64);
 
 impl Searcher {
     /// Opens the index at `path` for reading.
@@ -349,6 +355,7 @@ impl Searcher {
             opened_at: std::sync::Mutex::new(Some(seq)),
             loaded: std::sync::Mutex::new(seq),
             groups: std::sync::Mutex::new(None),
+            seq_read: std::sync::Mutex::new(None),
         })
     }
 
@@ -397,7 +404,7 @@ impl Searcher {
         let seq = match opened {
             Some(seq) => seq,
             None => {
-                let seq = index::committed_seq(&self.index)?;
+                let seq = self.committed_seq()?;
                 // A number is whole even if a thread panicked holding it.
                 let mut loaded = self.loaded.lock().unwrap_or_else(|e| e.into_inner());
                 if *loaded != seq {
@@ -524,6 +531,27 @@ impl Searcher {
             matched_tags: Vec::new(),
             missing: Vec::new(),
         }
+    }
+
+    /// The number of the index's last commit. It is read from `meta.json` only when that file
+    /// changed since the last read: a server asks before every search, and parsing the file
+    /// costs more than many a search.
+    fn committed_seq(&self) -> Result<u64> {
+        let stamp = std::fs::metadata(self.dir.join("meta.json"))
+            .and_then(|m| Ok((m.modified()?, m.len())))
+            .ok();
+        // A stamp and its number are whole even if a thread panicked holding them.
+        let mut read = self.seq_read.lock().unwrap_or_else(|e| e.into_inner());
+        if let (Some(now), Some((then, seq))) = (stamp, read.as_ref()) {
+            if now == *then {
+                return Ok(*seq);
+            }
+        }
+        // Stamp first, number second: a commit between the two leaves an old stamp beside the
+        // new number, which the next search reads again; never the other way round.
+        let seq = index::committed_seq(&self.index)?;
+        *read = stamp.map(|s| (s, seq));
+        Ok(seq)
     }
 
     /// The groups of copies in `searcher`'s snapshot, read from the index once a snapshot.
@@ -1647,11 +1675,31 @@ impl ArticleSetQuery {
         // the next document that is not a passage. Every document has a kind, so that column
         // is read without the rank lookups of the optional article key.
         let kinds = reader.fast_fields().u64("kind")?;
+        if kinds.get_cardinality() != Cardinality::Full {
+            for &article in articles {
+                let mut doc = article + 1;
+                while doc < max && kinds.first(doc) == Some(KIND_PASSAGE) {
+                    docs.insert(doc);
+                    doc += 1;
+                }
+            }
+            return Ok(docs);
+        }
+        // A value for every document: read the kinds after each article in blocks, without
+        // looking each document up in the column's index.
+        let mut block = [0u64; 16];
         for &article in articles {
-            let mut doc = article + 1;
-            while doc < max && kinds.first(doc) == Some(KIND_PASSAGE) {
-                docs.insert(doc);
-                doc += 1;
+            let mut start = article + 1;
+            'run: while start < max {
+                let n = (max - start).min(block.len() as u32) as usize;
+                kinds.values.get_range(u64::from(start), &mut block[..n]);
+                for (doc, &kind) in (start..).zip(&block[..n]) {
+                    if kind != KIND_PASSAGE {
+                        break 'run;
+                    }
+                    docs.insert(doc);
+                }
+                start += n as u32;
             }
         }
         Ok(docs)
