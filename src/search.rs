@@ -584,15 +584,7 @@ impl Searcher {
         let own = schema::article_key(id);
         let mut out = Vec::with_capacity(group.members.len());
         for &key in group.members.iter().filter(|&&k| k != own) {
-            let q = BooleanQuery::new(vec![
-                (
-                    Occur::Must,
-                    term_query(Term::from_field_u64(f.article_key, key)),
-                ),
-                (Occur::Must, kind_is(f, KIND_PASSAGE)),
-            ]);
-            let top = searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?;
-            let Some(&(_, addr)) = top.first() else {
+            let Some(addr) = first_passage(searcher, f, key)? else {
                 continue;
             };
             let doc: TantivyDocument = searcher.doc(addr)?;
@@ -1606,6 +1598,31 @@ impl<'a> DocKeys<'a> {
             passages.first(addr.doc_id).unwrap_or(0),
         ))
     }
+}
+
+/// The first live passage of the article with `key`: the postings of the key list the
+/// article's documents in order, its own first and its passages after it.
+fn first_passage(searcher: &tantivy::Searcher, f: &Fields, key: u64) -> Result<Option<DocAddress>> {
+    let term = Term::from_field_u64(f.article_key, key);
+    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+        let Some(mut docs) = reader
+            .inverted_index(f.article_key)?
+            .read_postings(&term, IndexRecordOption::Basic)
+            .map_err(|e| Error::Index(e.to_string()))?
+        else {
+            continue;
+        };
+        let kinds = reader.fast_fields().u64("kind")?;
+        let alive = reader.alive_bitset();
+        let mut doc = docs.doc();
+        while doc != TERMINATED {
+            if kinds.first(doc) == Some(KIND_PASSAGE) && alive.is_none_or(|a| a.is_alive(doc)) {
+                return Ok(Some(DocAddress::new(ord as u32, doc)));
+            }
+            doc = docs.advance();
+        }
+    }
+    Ok(None)
 }
 
 /// The article documents of each segment that match, in document order.
