@@ -26,6 +26,8 @@ use std::sync::{Arc, LazyLock, Mutex};
 
 use lingua::{IsoCode639_1, IsoCode639_3, Language, LanguageDetector, LanguageDetectorBuilder};
 
+use super::spelling;
+
 pub use super::analysis::UNDETERMINED;
 
 /// How much of an article is read: the title and the start of the body up to this many bytes.
@@ -122,7 +124,7 @@ pub fn detect_text(text: &str, declared: Option<&str>) -> Detection {
         };
     }
     if text.len() < SHORT_BYTES {
-        return choose(&over_all(text), hint, 0);
+        return choose(&by_spelling(over_all(text), text), hint, 0);
     }
     let fast = whatlang::detect(text)
         .filter(whatlang::Info::is_reliable)
@@ -137,12 +139,14 @@ pub fn detect_text(text: &str, declared: Option<&str>) -> Detection {
                 }
             }
             if candidates.len() == 1 {
+                let found = spelling::other_by_spelling(found, text).unwrap_or(found);
                 return decided(code(found), hint);
             }
             (weigh(&candidates, text), candidates.len())
         }
         None => (over_all(head(text, LINGUA_BYTES)), 0),
     };
+    let ranked = by_spelling(ranked, text);
     choose(&ranked, hint, candidates)
 }
 
@@ -327,6 +331,20 @@ fn over_all(text: &str) -> Vec<(Language, f64)> {
         })
     {
         return weigh(&[Language::Ukrainian, Language::Belarusian], text);
+    }
+    ranked
+}
+
+/// `ranked` with the other language of a close pair first, in the place and with the
+/// confidence of the one ranked best, when the text's words are spelled the other's way and
+/// never the best's (see [`spelling`]).
+fn by_spelling(mut ranked: Vec<(Language, f64)>, text: &str) -> Vec<(Language, f64)> {
+    let Some(&(best, confidence)) = ranked.first() else {
+        return ranked;
+    };
+    if let Some(other) = spelling::other_by_spelling(best, text) {
+        ranked.retain(|(l, _)| *l != other);
+        ranked.insert(0, (other, confidence));
     }
     ranked
 }

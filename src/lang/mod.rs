@@ -4,5 +4,6 @@
 
 pub mod analysis;
 pub mod detect;
+mod spelling;
 
 pub use analysis::{analyzer, Analyzer, UNDETERMINED};
