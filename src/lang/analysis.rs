@@ -31,7 +31,11 @@
 //! boundaries, one position each, and the query cuts it the same way.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::OnceLock;
+
+use fnv::FnvHashMap;
 
 use tantivy::tokenizer::Token;
 use unicode_normalization::char::is_combining_mark;
@@ -353,7 +357,10 @@ impl Analyzer {
         if all_forms && self.compounds {
             self.compound_parts(&folded, from, to, p, emit);
         }
-        emit(&self.stem(&folded), from, to, p);
+        match self.stem {
+            Stem::Snowball(alg) => with_snowball_stem(alg, &folded, |t| emit(t, from, to, p)),
+            _ => emit(&self.stem(&folded), from, to, p),
+        }
     }
 
     /// A run of Han and kana: words by dictionary; in the index, the dictionary words inside
@@ -668,6 +675,36 @@ fn pieces(word: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// Words a thread keeps stemmed, per algorithm, before it starts over.
+const MAX_STEMS_KEPT: usize = 50_000;
+
+/// Hands `each` the Snowball stem of `word`. Running text repeats its words (a tenth of them
+/// make most of it), and looking a word up costs less than a stemmer's pass, so each thread
+/// keeps the stems it made: those of the indexing threads and of a server's searches.
+fn with_snowball_stem(alg: frostem::Algorithm, word: &str, each: impl FnOnce(&str)) {
+    type Kept = HashMap<frostem::Algorithm, FnvHashMap<Box<str>, Box<str>>>;
+    thread_local! {
+        static KEPT: RefCell<Kept> = RefCell::default();
+    }
+    KEPT.with(|kept| {
+        // `each` runs inside the borrow; were it to stem again on this thread, that stem is
+        // made without the memory rather than wait on itself.
+        let Ok(mut kept) = kept.try_borrow_mut() else {
+            return each(&stemmer(alg).stem(word));
+        };
+        let stems = kept.entry(alg).or_default();
+        if let Some(stem) = stems.get(word) {
+            return each(stem);
+        }
+        if stems.len() >= MAX_STEMS_KEPT {
+            stems.clear();
+        }
+        let stem: Box<str> = stemmer(alg).stem(word).into();
+        each(&stem);
+        stems.insert(word.into(), stem);
+    })
+}
+
 fn stemmer(alg: frostem::Algorithm) -> &'static frostem::Stemmer {
     static STEMMERS: OnceLock<Vec<(frostem::Algorithm, frostem::Stemmer)>> = OnceLock::new();
     let all = STEMMERS.get_or_init(|| {
@@ -768,6 +805,24 @@ mod tests {
 
     fn terms(code: &str, text: &str) -> Vec<String> {
         analyzer(code).query_terms(text)
+    }
+
+    #[test]
+    fn kept_stems_are_the_stemmers_own() {
+        let text = "Spies recruited officers; the officers recruited spies, and runners ran.";
+        for code in ["en", "fr", "ru"] {
+            let Stem::Snowball(alg) = analyzer(code).stem else {
+                panic!("{code} has a Snowball stemmer");
+            };
+            let direct: Vec<String> = text
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .map(|w| stemmer(alg).stem(&fold(&normalise(w))).into_owned())
+                .collect();
+            // The second reading finds every word kept by the first.
+            assert_eq!(terms(code, text), direct, "{code}");
+            assert_eq!(terms(code, text), direct, "{code}");
+        }
     }
 
     fn indexed(code: &str, text: &str) -> Vec<String> {
