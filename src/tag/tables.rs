@@ -353,13 +353,14 @@ pub(crate) fn may_name(text: &str) -> bool {
         return false;
     }
     let edge = |c: Option<char>| matches!(c, None | Some('"' | '\t' | ';' | '\n' | '\r'));
-    NAME_TEXT.match_indices(needle.as_str()).any(|(i, m)| {
+    // The needle is whole characters, so every place it is found starts and ends at one.
+    memchr::memmem::find_iter(NAME_TEXT.as_bytes(), needle.as_bytes()).any(|i| {
         let head = &NAME_TEXT[..i];
         let before = edge(head.chars().next_back())
             || head
                 .strip_suffix("the ")
                 .is_some_and(|h| edge(h.chars().next_back()));
-        before && edge(NAME_TEXT[i + m.len()..].chars().next())
+        before && edge(NAME_TEXT[i + needle.len()..].chars().next())
     })
 }
 
