@@ -38,15 +38,13 @@ const COUNTRY_FLOORS: &[(&str, f64)] = &[
     ("it", 0.91),
     ("other", 0.50),
     ("pl", 0.92),
-    ("sv", 0.94),
     ("tr", 0.93),
 ];
 
 /// Groups whose agencies fall short of [`OTHER_AGENCIES`], with the floor they reach: Arabic
 /// has one service, Israel's military intelligence named only as "المخابرات العسكرية" beside
-/// its chief; "other" misses the Basque "CIAko" and the Croatian "Stasijem" (a service's name
-/// with the case ending of the text's language).
-const AGENCY_FLOORS: &[(&str, f64)] = &[("ar", 0.0), ("other", 0.88)];
+/// its chief.
+const AGENCY_FLOORS: &[(&str, f64)] = &[("ar", 0.0)];
 
 /// A language is scored on its own with at least this many sentences; the rest are pooled as
 /// "other".

@@ -158,7 +158,7 @@ fn ending_rule(lang: &str) -> &'static [&'static str] {
 }
 
 /// Languages whose genitive (and sometimes plural) adds "s" to a name.
-fn genitive_s(lang: &str) -> bool {
+pub(crate) fn genitive_s(lang: &str) -> bool {
     matches!(lang, "de" | "nl" | "sv" | "da" | "nb" | "nn" | "af")
 }
 

@@ -253,6 +253,11 @@ impl<'t> Context<'t> {
         }
     }
 
+    /// The primary subtag of the document's language, where the caller knows it.
+    pub(crate) fn language(&self) -> Option<&str> {
+        self.primary.as_deref()
+    }
+
     /// Which Latin-script names of languages other than English are read in their inflected
     /// forms in this document: where its language is known, only that language's ("fin",
     /// French for "end", is not the Dutch adjective "Fins" cut by Dutch stemming); otherwise
