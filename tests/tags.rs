@@ -33,12 +33,12 @@ const OTHER_AGENCIES: f64 = 0.90;
 /// adjective and an Irish genitive.
 const COUNTRY_FLOORS: &[(&str, f64)] = &[
     ("de", 0.89),
-    ("fa", 0.92),
-    ("fr", 0.86),
+    ("fa", 0.93),
+    ("fr", 0.87),
     ("it", 0.91),
     ("other", 0.50),
     ("pl", 0.92),
-    ("tr", 0.93),
+    ("tr", 0.94),
 ];
 
 /// Groups whose agencies fall short of [`OTHER_AGENCIES`], with the floor they reach: Arabic

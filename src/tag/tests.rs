@@ -1030,3 +1030,22 @@ fn an_ambiguous_service_name_needs_support() {
     assert_eq!(agencies_of("Swedish police and SAPO arrested"), ["SAPO"]);
     assert!(agencies_of("clientului Securitatea si raspunsul rapid").is_empty());
 }
+
+#[test]
+fn names_the_stemmer_cuts_shorter_than_their_inflected_forms() {
+    // Russian stems "Вьетнам" to "вьетн" and "Вьетнаме" to "вьетнам", the name as written.
+    assert_eq!(countries_in("ru", "Напалм в бедном Вьетнаме"), ["VN"]);
+}
+
+#[test]
+fn a_name_starting_with_a_hamza_has_no_prefix_to_strip() {
+    // "ألبانيا" folds to letters that start like the article; "بانها" ("that it") is no name.
+    assert!(countries_in("ar", "ووصف الخلافات بانها مؤامرة").is_empty());
+    assert_eq!(countries_in("ar", "وقال إن ألبانيا والمانيا"), ["AL", "DE"]);
+}
+
+#[test]
+fn a_region_named_after_its_country_is_not_the_country() {
+    assert!(countries_in("fr", "Ile-de-France Est (3)").is_empty());
+    assert!(countries_in("fr", "la région Île-de-France").is_empty());
+}
