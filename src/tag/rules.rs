@@ -800,22 +800,23 @@ fn ends_a_longer_name(lang: &str, text: &str, start: usize, end: usize, cand: &C
         .find(|&(_, c)| !is_word_char(c))
         .map_or(0, |(i, c)| i + c.len_utf8());
     let word = &head[from..];
-    // "San Marino Italia": the word ends another country's name.
-    let ends_a_country = {
-        let words: Vec<&str> = head.split(' ').collect();
-        (1..=3.min(words.len())).any(|n| {
-            let phrase = words[words.len() - n..].join(" ");
-            super::resolve_country(&phrase).is_some()
-        })
-    };
     // "Türkiye'yi": a case ending makes the name a noun of the sentence.
     let inflected = text[end..].starts_with(['\'', '\u{2019}']);
-    is_capitalised(word)
-        && word.chars().count() > 1
-        && !starts_sentence(text, from)
-        && !DIRECTIONS.contains(&word)
-        && !ends_a_country
-        && !inflected
+    if !is_capitalised(word)
+        || word.chars().count() < 2
+        || starts_sentence(text, from)
+        || DIRECTIONS.contains(&word)
+        || inflected
+    {
+        return false;
+    }
+    // "San Marino Italia": the word ends another country's name (up to three words back).
+    let mut words: Vec<&str> = head.rsplitn(4, ' ').collect();
+    words.reverse();
+    !(1..=3.min(words.len())).any(|n| {
+        let phrase = words[words.len() - n..].join(" ");
+        super::resolve_country(&phrase).is_some()
+    })
 }
 
 /// Points of the compass, which name a part of the country after them ("Nord Japon", "Sud
