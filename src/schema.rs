@@ -33,10 +33,14 @@ pub const SCHEMA_VERSION: u32 = 8;
 /// Bumped whenever extraction or tagging changes what the same file gives (2: former states
 /// kept apart from today's countries; 3: names in every language, inflected forms, support for
 /// ambiguous acronyms, datelines and venues; 4: languages named by their adjective are not
-/// countries, Dutch attributive and Persian relative adjectives). An index written with an older
-/// one still opens and searches; `index` says that files it does not re-read keep what the older
-/// version found.
-pub const TAGGING_VERSION: u32 = 4;
+/// countries, Dutch attributive and Persian relative adjectives; 5: a country's name ending a
+/// longer proper name or heading a CJK word for a language or strait is not the country,
+/// "English", "Spanish" and "Portuguese" in other languages are the adjectives of Britain, Spain
+/// and Portugal, ambiguous service names need support, names with a glued case ending, stems
+/// that are the name as written, no Arabic prefix read into a name). An index written with an
+/// older one still opens and searches; `index` says that files it does not re-read keep what the
+/// older version found.
+pub const TAGGING_VERSION: u32 = 5;
 
 /// `kind` of a passage document: what search ranks and prints.
 pub const KIND_PASSAGE: u64 = 0;

@@ -158,7 +158,7 @@ fn ending_rule(lang: &str) -> &'static [&'static str] {
 }
 
 /// Languages whose genitive (and sometimes plural) adds "s" to a name.
-fn genitive_s(lang: &str) -> bool {
+pub(crate) fn genitive_s(lang: &str) -> bool {
     matches!(lang, "de" | "nl" | "sv" | "da" | "nb" | "nn" | "af")
 }
 
@@ -231,6 +231,18 @@ fn variants(folded: &str) -> Vec<&str> {
         }
     }
     out
+}
+
+/// [`variants`] of a word of a name. A name that starts with a hamza on its alef ("ألبانيا",
+/// "ألمانيا") starts with no prefix, though it folds to letters that look like the article: the
+/// article and every prefix are written with a bare alef or none, so "بانها" ("that it") is not
+/// Albania.
+fn name_variants<'a>(t: &'a Token) -> Vec<&'a str> {
+    if t.word.starts_with(['أ', 'إ', 'آ']) {
+        vec![t.folded()]
+    } else {
+        variants(t.folded())
+    }
 }
 
 /// Index key: the first three characters, packed (21 bits each) into one integer, so that a
@@ -409,7 +421,7 @@ impl Inflected {
             let words: Vec<Vec<String>> = toks
                 .iter()
                 .map(|t| {
-                    variants(t.folded())
+                    name_variants(t)
                         .into_iter()
                         .map(|v| stem_folded(lang, v))
                         .collect()
@@ -420,10 +432,10 @@ impl Inflected {
             }
             let folded: Vec<Vec<String>> = toks
                 .iter()
-                .map(|t| variants(t.folded()).into_iter().map(String::from).collect())
+                .map(|t| name_variants(t).into_iter().map(String::from).collect())
                 .collect();
             let first = &toks[0];
-            let mut keys: Vec<u64> = variants(first.folded()).into_iter().map(key).collect();
+            let mut keys: Vec<u64> = name_variants(first).into_iter().map(key).collect();
             keys.sort_unstable();
             keys.dedup();
             let latin_foreign = lang != "en"
@@ -552,7 +564,12 @@ impl Inflected {
                             let got = stems
                                 .entry((i + k, e.lang))
                                 .or_insert_with(|| word_stems(e.lang, tk.folded()));
-                            got.iter().any(|s| e.words[k].contains(s))
+                            // The word's stem is the name's or the name as written: Russian
+                            // stems "Вьетнам" to "вьетн" but "Вьетнаме" to "вьетнам".
+                            let stems_alike = got
+                                .iter()
+                                .any(|s| e.words[k].contains(s) || e.folded[k].contains(s));
+                            stems_alike
                                 && restored(e.lang, tk.folded())
                                     .iter()
                                     .any(|w| resembles(w, &e.folded[k], e.form == Form::Demonym))

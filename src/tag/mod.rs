@@ -9,9 +9,10 @@
 //! so "Chinese Ministry of State Security" gives the agency MSS and, separately, the country
 //! CN; then [`inflect`] finds, outside those matches, names as their languages inflect them
 //! ("Rosji", "России", "Deutschlands", "والصين") by comparing words after normalisation and
-//! stemming. Case rules keep "raw data", "turkey" and "china" out; context rules ([`rules`])
-//! handle "Jordan Ellis", "Savannah, Georgia", "NSA Ajit Doval", datelines, venues and
-//! ambiguous acronyms.
+//! stemming, and [`borrowed`] finds names to which a document's language glues a case ending
+//! ("CIAko", "USAs"). Case rules keep "raw data", "turkey" and "china" out; context rules
+//! ([`rules`]) handle "Jordan Ellis", "Savannah, Georgia", "NSA Ajit Doval", datelines,
+//! venues, ambiguous acronyms and names inside longer names ("IBM France").
 //!
 //! ```
 //! let tags = dossier::tag::tag("Beijing said officers of the Directorate General of External Security met in Helsinki.");
@@ -24,6 +25,7 @@
 //! assert_eq!(dossier::tag::resolve_country("Britain"), Some("GB"));
 //! ```
 
+mod borrowed;
 mod inflect;
 mod matcher;
 mod rules;
@@ -32,6 +34,7 @@ mod tables;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{LazyLock, OnceLock};
 
+use borrowed::Borrowed;
 use inflect::Inflected;
 use matcher::{Candidate, Form, Matcher};
 pub use tables::{agencies, countries, former_states, Agency, Country, Former, LocalName};
@@ -124,6 +127,8 @@ struct Matchers {
     countries: Matcher,
     agencies_inflected: Inflected,
     countries_inflected: Inflected,
+    agencies_borrowed: Borrowed,
+    countries_borrowed: Borrowed,
 }
 
 /// Whether a name is written in a script without spaces (CJK): the automaton matches those as
@@ -207,7 +212,26 @@ static MATCHERS: LazyLock<Matchers> = LazyLock::new(|| {
             .map(move |n| (a.id, "en", *n, Form::Informal));
         native.chain(foreign).chain(described)
     });
+    let agency_borrowed = agencies().iter().flat_map(|a| {
+        let english = a.english.iter().map(move |n| (a.id, *n, Form::Name, None));
+        let native = a.native.iter().chain(&a.informal).map(move |n| {
+            let home = inflect::native_language(a.country, n);
+            (a.id, *n, Form::Name, home)
+        });
+        let acronyms = a.acronyms.iter().chain(&a.shared);
+        let acronyms = acronyms.map(move |n| (a.id, *n, Form::Acronym, None));
+        english.chain(native).chain(acronyms)
+    });
+    let country_borrowed = tables::all_countries().iter().flat_map(|c| {
+        std::iter::once(c.name)
+            .chain(c.other_names.iter().copied())
+            .chain(c.aliases.iter().copied())
+            .filter(|n| !n.chars().any(char::is_lowercase))
+            .map(move |n| (c.code, n, Form::Name, None))
+    });
     Matchers {
+        agencies_borrowed: Borrowed::new(agency_borrowed),
+        countries_borrowed: Borrowed::new(country_borrowed),
         agencies: Matcher::new(agency_forms.chain(agency_stops)),
         countries: Matcher::new(country_forms.chain(country_stops)),
         agencies_inflected: Inflected::new(agency_native, agency_owned),
@@ -310,6 +334,16 @@ fn find_countries_in(work: &str, ctx: &rules::Context) -> Vec<matcher::Hit> {
         },
     );
     hits.extend(found);
+    if let Some(lang) = ctx.language().filter(|l| *l != "en") {
+        let covered: Vec<(usize, usize)> = hits.iter().map(|h| (h.start, h.end)).collect();
+        let found = m
+            .countries_borrowed
+            .find(work, lang, &covered, |s, e, id, name, form| {
+                let cand = Candidate::new(Some(id), name.to_string(), form);
+                rules::keep_country(ctx, work, s, e, &cand)
+            });
+        hits.extend(found);
+    }
     hits
 }
 
@@ -337,6 +371,16 @@ fn tag_in(text: &str, ctx: &rules::Context) -> Tags {
         },
     );
     agency_hits.extend(found);
+    if let Some(lang) = ctx.language().filter(|l| *l != "en") {
+        let covered: Vec<(usize, usize)> = agency_hits.iter().map(|h| (h.start, h.end)).collect();
+        let found = m
+            .agencies_borrowed
+            .find(work, lang, &covered, |s, e, id, name, form| {
+                let cand = Candidate::new(Some(id), name.to_string(), form);
+                rules::keep_agency(ctx, work, s, e, &cand)
+            });
+        agency_hits.extend(found);
+    }
     let country_hits = find_countries_in(work, ctx);
     let mut tags = Tags::default();
     let hits = agency_hits

@@ -165,8 +165,19 @@ const ENGLISH_WORDS: &[&str] = &[
     "on", "at", "an", "be", "or", "but", "who", "his", "her", "had", "been", "would", "will",
 ];
 
-/// Acronyms of a service that are as often another organisation's or a common abbreviation.
-const NEEDS_SUPPORT: &[&str] = &["ISI", "IB", "FSO", "BIS", "DNI"];
+/// Acronyms and names of a service that are as often another organisation's, a common
+/// abbreviation or a common word: "SAPO" is also a Portuguese web portal and "sapo" a toad,
+/// "Securitatea" is Romanian for "the security".
+const NEEDS_SUPPORT: &[&str] = &[
+    "ISI",
+    "IB",
+    "FSO",
+    "BIS",
+    "DNI",
+    "SAPO",
+    "Sapo",
+    "Securitatea",
+];
 
 /// What else each of [`NEEDS_SUPPORT`] stands for; a document that spells one of these out uses
 /// the acronym that way.
@@ -242,6 +253,11 @@ impl<'t> Context<'t> {
         }
     }
 
+    /// The primary subtag of the document's language, where the caller knows it.
+    pub(crate) fn language(&self) -> Option<&str> {
+        self.primary.as_deref()
+    }
+
     /// Which Latin-script names of languages other than English are read in their inflected
     /// forms in this document: where its language is known, only that language's ("fin",
     /// French for "end", is not the Dutch adjective "Fins" cut by Dutch stemming); otherwise
@@ -289,6 +305,7 @@ impl<'t> Context<'t> {
             .chain(&agency.native)
             .chain(&agency.foreign)
             .copied()
+            .filter(|n| *n != acronym)
             .collect();
         if spelled(&full) {
             return true;
@@ -739,6 +756,117 @@ fn is_relative_adjective(lang: &str, surface: &str, name: &str) -> bool {
     matches!(lang, "fa" | "ur") && surface.ends_with(yeh) && !name.ends_with(yeh)
 }
 
+/// Whether a word at byte `start` begins a sentence (or a line, a quotation or a bracket),
+/// where any word is written with a capital. An apostrophe after a letter is an elision
+/// ("d'IBM"), not a quotation mark.
+fn starts_sentence(text: &str, start: usize) -> bool {
+    let head = text[..start].trim_end_matches([' ', '\t', '\u{a0}']);
+    if let Some(rest) = head.strip_suffix(['\'', '\u{2019}']) {
+        return !rest.chars().next_back().is_some_and(char::is_alphabetic);
+    }
+    head.is_empty()
+        || head.ends_with([
+            '.', '!', '?', ':', ';', '\n', '"', '(', '[', '\u{ab}', '\u{bb}', '\u{201c}',
+            '\u{201e}', '\u{2018}', '\u{2014}', '\u{2013}', '-', '\u{2022}', '|',
+        ])
+}
+
+/// Languages that write every noun with a capital (German, Luxembourgish), or whose titles and
+/// adjectives before a name are capitalised (English): there a capitalised word before a
+/// country's name ("Gastland Frankreich", "Nazi Germany", "Tuesday Russia") says nothing about
+/// a longer name.
+fn capitalises_words_before_names(lang: &str) -> bool {
+    matches!(lang, "en" | "de" | "lb")
+}
+
+/// "IBM France", "Ericsson Türkiye", "Edipresse Polska", "Arnaldo França", "Atlético Madrid":
+/// a country's or capital's name, exactly as the table writes it, right after a capitalised
+/// word that does not start the sentence, in a language where that word can only be part of
+/// the same proper name: a company's branch, a person, a club. Abbreviations ("ЦРУ США") and
+/// inflected forms ("ФСБ России", "MSZ Polski": "of Russia") stay the country's.
+fn ends_a_longer_name(lang: &str, text: &str, start: usize, end: usize, cand: &Candidate) -> bool {
+    let surface = &text[start..end];
+    let as_written = surface == cand.alias;
+    let abbreviation = !surface.chars().any(char::is_lowercase);
+    if capitalises_words_before_names(lang) || !as_written || abbreviation {
+        return false;
+    }
+    let Some(head) = text[..start].strip_suffix([' ', '\u{a0}']) else {
+        return false;
+    };
+    let from = head
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !is_word_char(c))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let word = &head[from..];
+    // "Türkiye'yi": a case ending makes the name a noun of the sentence.
+    let inflected = text[end..].starts_with(['\'', '\u{2019}']);
+    if !is_capitalised(word)
+        || word.chars().count() < 2
+        || starts_sentence(text, from)
+        || DIRECTIONS.contains(&word)
+        || inflected
+    {
+        return false;
+    }
+    // "San Marino Italia": the word ends another country's name (up to three words back).
+    let mut words: Vec<&str> = head.rsplitn(4, ' ').collect();
+    words.reverse();
+    !(1..=3.min(words.len())).any(|n| {
+        let phrase = words[words.len() - n..].join(" ");
+        super::resolve_country(&phrase).is_some()
+    })
+}
+
+/// Points of the compass, which name a part of the country after them ("Nord Japon", "Sud
+/// Italia", "Kuzey Kıbrıs"), in the languages of the labelled set.
+#[rustfmt::skip]
+const DIRECTIONS: &[&str] = &[
+    "Nord", "Sud", "Est", "Ovest", "Ouest", "Norte", "Sul", "Sur", "Leste", "Oeste", "Noord",
+    "Zuid", "Oost", "West", "Norra", "Södra", "Östra", "Västra", "Kuzey", "Güney", "Doğu", "Batı",
+    "Północna", "Południowa", "Wschodnia", "Zachodnia", "Północne", "Południowe",
+];
+
+/// Words after a country's name or adjective that make the phrase a company's name
+/// ("Malaysian Airlines", "British Airways", "France Télécom", "Deutsche Telekom").
+const COMPANY_HEADS: &[&str] = &["Airlines", "Airways", "Telecom", "Télécom", "Telekom"];
+
+/// Initials before a name ("C.A." in "C.A. Dutch Ruppersberger").
+fn after_initials(text: &str, start: usize) -> bool {
+    let Some(head) = text[..start].strip_suffix(' ') else {
+        return false;
+    };
+    let token = head.rsplit([' ', '\n', '(']).next().unwrap_or(head);
+    let letters: Vec<&str> = token.split_terminator('.').collect();
+    token.ends_with('.')
+        && !letters.is_empty()
+        && letters
+            .iter()
+            .all(|l| l.chars().count() == 1 && is_capitalised(l))
+}
+
+/// "Rep. Dutch Ruppersberger", "C.A. Dutch Ruppersberger": an adjective between a title, given
+/// name or initials and a capitalised word is a person's given name.
+fn is_persons_name(text: &str, start: usize, end: usize) -> bool {
+    is_capitalised(next_word(text, end))
+        && text[end..].starts_with(' ')
+        && (after_given_name(text, start) || after_initials(text, start))
+}
+
+/// Chinese and Japanese words made of a country's name and a head noun that turn it into
+/// something else: the language (日本語, 德语) and a strait (台湾海峡).
+const CJK_HEADS: &[&str] = &["語", "语", "海峡", "海峽"];
+
+/// "日本語版", "台湾海峡": a country's name in Chinese or Japanese script that begins the word
+/// for its language or for a strait.
+fn heads_a_cjk_word(text: &str, start: usize, end: usize) -> bool {
+    text[start..end]
+        .chars()
+        .any(super::matcher::is_unspaced_script)
+        && CJK_HEADS.iter().any(|h| text[end..].starts_with(h))
+}
+
 /// The context rule for a country match that fits its case and boundaries.
 pub(crate) fn keep_country(
     ctx: &Context,
@@ -759,6 +887,18 @@ pub(crate) fn keep_country(
         return false;
     }
     let lang = ctx.primary.as_deref().unwrap_or("en");
+    if place && ends_a_longer_name(lang, text, start, end, cand) {
+        return false;
+    }
+    if heads_a_cjk_word(text, start, end) {
+        return false;
+    }
+    if COMPANY_HEADS.contains(&next_word(text, end)) {
+        return false;
+    }
+    if cand.form == Form::Demonym && is_persons_name(text, start, end) {
+        return false;
+    }
     if (cand.form == Form::Demonym || is_relative_adjective(lang, &text[start..end], &cand.alias))
         && names_language(text, start, end, &cand.alias, lang)
     {

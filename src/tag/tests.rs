@@ -976,6 +976,81 @@ fn every_name_a_lookup_resolves_is_one_the_cheap_check_lets_through() {
 }
 
 #[test]
+fn a_name_ending_a_longer_proper_name_is_not_the_country() {
+    assert!(countries_in("fr", "Président Directeur Général d'IBM France, le Club").is_empty());
+    assert!(countries_in("pl", "przygotowywanego przez Edipresse Polska SA.").is_empty());
+    assert!(countries_in("pt", "uma Liga Europa (pelo Atlético Madrid) e").is_empty());
+    // Inflected forms, abbreviations, points of the compass and case endings stay the country's.
+    assert_eq!(
+        countries_in("ru", "Сотрудники ФСБ России задержали"),
+        ["RU"]
+    );
+    assert_eq!(countries_in("ru", "Сотрудники ЦРУ США задержали"), ["US"]);
+    assert_eq!(countries_in("it", "tra Nord e Sud Italia, ma"), ["IT"]);
+    assert_eq!(
+        countries_in("tr", "ve Hükümet Türkiye'yi islamlaştırıyor"),
+        ["TR"]
+    );
+    // English writes titles and adjectives before names with a capital.
+    assert_eq!(countries_in("en", "On Tuesday Russia said"), ["RU"]);
+    assert_eq!(countries_in("en", "Nazi Germany invaded"), ["DE"]);
+}
+
+#[test]
+fn a_cjk_name_heading_a_language_or_a_strait_is_not_the_country() {
+    assert!(countries_in("ja", "アメコミの日本語版を読む").is_empty());
+    assert!(countries_in("zh", "可以看到台湾海峡").is_empty());
+    assert_eq!(countries_in("ja", "日本の首相"), ["JP"]);
+}
+
+#[test]
+fn companies_and_people_named_after_a_country() {
+    assert_eq!(
+        countries_of("Malaysian Airlines flight MH17 over Ukraine"),
+        ["UA"]
+    );
+    assert!(countries_of("ranking member C.A. Dutch Ruppersberger said").is_empty());
+    assert!(countries_of("Rep. Dutch Ruppersberger said").is_empty());
+    assert_eq!(countries_of("the Dutch Safety Board said"), ["NL"]);
+}
+
+#[test]
+fn english_spanish_and_portuguese_are_their_states_adjectives_elsewhere() {
+    assert_eq!(
+        countries_in("uk", "створена англійськими просвітителями"),
+        ["GB"]
+    );
+    assert_eq!(countries_in("pl", "hiszpański rząd"), ["ES"]);
+    assert!(countries_in("fr", "traduit en anglais").is_empty());
+}
+
+#[test]
+fn an_ambiguous_service_name_needs_support() {
+    assert!(agencies_of("Por SAPO Desporto sapodesporto@sapo.pt Luiz").is_empty());
+    assert_eq!(agencies_of("Swedish police and SAPO arrested"), ["SAPO"]);
+    assert!(agencies_of("clientului Securitatea si raspunsul rapid").is_empty());
+}
+
+#[test]
+fn names_the_stemmer_cuts_shorter_than_their_inflected_forms() {
+    // Russian stems "Вьетнам" to "вьетн" and "Вьетнаме" to "вьетнам", the name as written.
+    assert_eq!(countries_in("ru", "Напалм в бедном Вьетнаме"), ["VN"]);
+}
+
+#[test]
+fn a_name_starting_with_a_hamza_has_no_prefix_to_strip() {
+    // "ألبانيا" folds to letters that start like the article; "بانها" ("that it") is no name.
+    assert!(countries_in("ar", "ووصف الخلافات بانها مؤامرة").is_empty());
+    assert_eq!(countries_in("ar", "وقال إن ألبانيا والمانيا"), ["AL", "DE"]);
+}
+
+#[test]
+fn a_region_named_after_its_country_is_not_the_country() {
+    assert!(countries_in("fr", "Ile-de-France Est (3)").is_empty());
+    assert!(countries_in("fr", "la région Île-de-France").is_empty());
+}
+
+#[test]
 fn once_the_lookups_are_built_they_answer_may_name_as_the_text_scan_does() {
     prepare_lookups();
     for a in agencies() {
