@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::util::{corpus_dir, Env};
+use crate::util::{Env, CORPUS};
 
 fn page(title: &str, body: &str) -> String {
     format!(
@@ -254,8 +254,7 @@ fn a_huge_limit_is_bounded_by_the_index() {
 
 #[test]
 fn dates_at_the_ends_of_the_calendar_work_and_impossible_ones_are_errors() {
-    let env = Env::new();
-    env.index(&corpus_dir());
+    let env = Env::with(&CORPUS);
     let count = |args: &[&str]| -> usize {
         let mut all = vec!["-n", "1000", "--per-article", "1000"];
         all.extend_from_slice(args);
