@@ -391,8 +391,7 @@ fn facets_count_articles_not_passages() {
 fn closed_pipe_exits_quietly() {
     use std::io::Read;
     use std::process::Stdio;
-    let env = Env::new();
-    env.index(&crate::util::corpus_dir());
+    let env = Env::with(&crate::util::CORPUS);
     // Far more output than a pipe buffers, and a reader that stops after a few bytes.
     let mut child = env
         .cmd(&[

@@ -13,7 +13,7 @@ use std::process::Command;
 use expect_test::expect_file;
 use serde::Deserialize;
 
-use crate::util::{corpus_dir, Env};
+use crate::util::{corpus_dir, Env, CORPUS};
 
 /// The plain-text article of the corpus, a stable subject for `show` and `extract`.
 const PLAIN: &str = "corpus/plain/2018/georgias-spy-catchers-ten-years-after-the-august-war.txt";
@@ -28,9 +28,7 @@ fn plain() -> String {
 
 /// An environment with the bundled corpus indexed.
 fn indexed() -> Env {
-    let env = Env::new();
-    env.index(&corpus_dir());
-    env
+    Env::with(&CORPUS)
 }
 
 /// Runs from the project root, so paths print as `corpus/...` in every checkout.

@@ -4,7 +4,7 @@
 use std::collections::{BTreeSet, HashSet};
 use std::io::Write;
 
-use crate::util::{corpus_dir, Env};
+use crate::util::{corpus_dir, Env, CORPUS};
 
 /// The distinct articles of the first hits, in rank order, as corpus-relative paths.
 fn top_articles(env: &Env, args: &[&str], k: usize) -> Vec<String> {
@@ -38,8 +38,7 @@ fn rows(file: &str) -> Vec<Vec<String>> {
 
 #[test]
 fn corpus_truth_ranks_in_top_3() {
-    let env = Env::new();
-    env.index(&corpus_dir());
+    let env = Env::with(&CORPUS);
     let mut failures = Vec::new();
     let truth = rows("truth.tsv");
     assert!(truth.len() >= 25, "truth.tsv has {} queries", truth.len());
@@ -80,8 +79,7 @@ fn corpus_truth_ranks_in_top_3() {
 /// through the tags its native names make.
 #[test]
 fn native_queries_find_the_articles_in_other_languages() {
-    let env = Env::new();
-    env.index(&corpus_dir());
+    let env = Env::with(&CORPUS);
     let mut failures = Vec::new();
     let rows = rows("truth-languages.tsv");
     let native = rows.iter().filter(|r| r[2].starts_with("native")).count();

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use crate::util::{corpus_dir, Env};
+use crate::util::{Env, CORPUS};
 
 fn json_lines(text: &str) -> Vec<Value> {
     text.lines()
@@ -16,8 +16,7 @@ fn json_lines(text: &str) -> Vec<Value> {
 
 #[test]
 fn bulk_lines_are_action_document_pairs_that_fit_the_mapping() {
-    let env = Env::new();
-    env.index(&corpus_dir());
+    let env = Env::with(&CORPUS);
     let mapping: Value = serde_json::from_str(&env.ok(&["export", "--mapping", "opensearch"], 0))
         .expect("the mapping is one JSON document");
     let properties = mapping["mappings"]["properties"].as_object().unwrap();
@@ -110,8 +109,7 @@ fn facts(lines: &[Value]) -> BTreeMap<String, Vec<Value>> {
 
 #[test]
 fn a_json_export_indexed_again_gives_the_same_articles() {
-    let env = Env::new();
-    env.index(&corpus_dir());
+    let env = Env::with(&CORPUS);
     let exported = json_lines(&env.ok(&["export"], 0));
     assert!(exported.len() > 50);
 

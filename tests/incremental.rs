@@ -230,6 +230,12 @@ const WORDS: &[&str] = &[
     "archive",
 ];
 
+/// Pages of [`big_corpus`] for a run that must still be working when a test acts on it: a run
+/// over them lasts seconds here (on 2 busy cores, some 500 pages a second), many times the tenth
+/// of a second that [`start_index`] waits for a first commit, and the tests cost what the pages
+/// cost to index, two or three runs each (3,000 pages made them ten seconds each).
+const RUNNING_PAGES: usize = 1000;
+
 /// Writes `n` pages of a few kilobytes each under `dir`, one in forty a copy of the one before.
 pub(crate) fn big_corpus(env: &Env, dir: &str, n: usize) {
     let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
@@ -384,7 +390,7 @@ fn start_index(env: &Env, dir: &str) -> Child {
 #[test]
 fn a_killed_index_resumes_to_the_documents_of_a_clean_run() {
     let env = Env::new();
-    big_corpus(&env, "c", 3000);
+    big_corpus(&env, "c", RUNNING_PAGES);
     let mut child = start_index(&env, "c");
     assert!(
         child.try_wait().unwrap().is_none(),
@@ -418,19 +424,19 @@ fn a_killed_index_resumes_to_the_documents_of_a_clean_run() {
         after_kill == clean_docs,
         "documents differ from a clean run"
     );
-    // 3000 pages, one in forty a copy: 2925 articles, each an article document (the one without
-    // a passage number and no groups) plus passages.
+    // One page in forty a copy: 975 articles of 1,000 pages, each an article document (the one
+    // without a passage number and no groups) plus passages.
     let articles = clean_docs
         .iter()
         .filter(|d| !d.contains("\"passage\":") && !d.contains("\"groups\":"))
         .count();
-    assert_eq!(articles, 2925);
+    assert_eq!(articles, RUNNING_PAGES - RUNNING_PAGES / 40);
 }
 
 #[test]
 fn a_running_index_refuses_a_second_and_serves_searches() {
     let env = Env::new();
-    big_corpus(&env, "c", 3000);
+    big_corpus(&env, "c", RUNNING_PAGES);
     let mut child = start_index(&env, "c");
 
     let second = env.run(&["index", "--no-wait", "c"]);

@@ -3,7 +3,7 @@
 //! diacritics, decomposed, a word inside unspaced text, a part of a compound) find it, with the
 //! matched words highlighted and the article's language in the hit.
 
-use crate::util::{parse_lines, Env};
+use crate::util::{parse_lines, Env, Fixture};
 
 fn page(lang: &str, title: &str, paras: &[&str]) -> String {
     let body: String = paras.iter().map(|p| format!("<p>{p}</p>\n")).collect();
@@ -74,13 +74,16 @@ const ARTICLES: &[(&str, &str, &str, &[&str])] = &[
     ]),
 ];
 
-fn indexed() -> Env {
-    let env = Env::new();
+/// [`ARTICLES`] as pages, indexed once for the tests that only search them.
+static ARTICLES_INDEXED: Fixture = Fixture::new(|env| {
     for (stem, lang, title, paras) in ARTICLES {
         env.write(&format!("c/{stem}.html"), page(lang, title, paras));
     }
     env.index(&env.path("c"));
-    env
+});
+
+fn indexed() -> Env {
+    Env::with(&ARTICLES_INDEXED)
 }
 
 /// The file stems of the articles a search finds, and the words it highlights (in order, so that

@@ -5,12 +5,10 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use crate::util::{corpus_dir, Env, Hit};
+use crate::util::{Env, Hit, CORPUS};
 
 fn corpus_env() -> Env {
-    let env = Env::new();
-    env.index(&corpus_dir());
-    env
+    Env::with(&CORPUS)
 }
 
 /// The highlighted pieces of each hit's text.

@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::sync::{Mutex, OnceLock};
 
 use serde_json::Value;
 
@@ -23,6 +24,13 @@ impl Env {
 
     pub fn index_path(&self) -> PathBuf {
         self.path("index")
+    }
+
+    /// A new environment whose index is a copy of `fixture`'s, built by the first test that asks.
+    pub fn with(fixture: &'static Fixture) -> Env {
+        let env = Env::new();
+        copy_dir(&fixture.built().index_path(), &env.index_path());
+        env
     }
 
     /// Writes a file under the temp dir, creating folders.
@@ -98,6 +106,73 @@ impl Env {
             String::from_utf8_lossy(&out.stderr)
         );
         parse_lines(&String::from_utf8(out.stdout).unwrap())
+    }
+}
+
+/// An index that several tests read, built once per test run instead of once per test, then
+/// copied into each test's own [`Env`] (a copy costs milliseconds, indexing even the bundled
+/// corpus about a second), so that no test sees what another wrote. The articles stay where
+/// `build` wrote or found them, and hits name those paths; the fixture's folder is removed when
+/// the test process exits.
+pub struct Fixture {
+    build: fn(&Env),
+    env: OnceLock<Env>,
+}
+
+impl Fixture {
+    /// A fixture whose index `build` makes in the environment it is given.
+    pub const fn new(build: fn(&Env)) -> Fixture {
+        Fixture {
+            build,
+            env: OnceLock::new(),
+        }
+    }
+
+    fn built(&'static self) -> &'static Env {
+        self.env.get_or_init(|| {
+            let env = Env::new();
+            (self.build)(&env);
+            remove_at_exit(env.dir.path().to_path_buf());
+            env
+        })
+    }
+}
+
+/// The bundled corpus, indexed.
+pub static CORPUS: Fixture = Fixture::new(|env| {
+    env.index(&corpus_dir());
+});
+
+/// Folders removed when the process exits: statics, such as a [`Fixture`]'s, are never dropped.
+static REMOVE_AT_EXIT: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn remove_at_exit(dir: PathBuf) {
+    extern "C" fn remove_all() {
+        let dirs = std::mem::take(&mut *REMOVE_AT_EXIT.lock().unwrap_or_else(|e| e.into_inner()));
+        for dir in dirs {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+    let mut dirs = REMOVE_AT_EXIT.lock().unwrap_or_else(|e| e.into_inner());
+    if dirs.is_empty() {
+        // SAFETY: registers a function that takes no arguments and does not unwind.
+        let registered = unsafe { libc::atexit(remove_all) };
+        assert_eq!(registered, 0, "atexit");
+    }
+    dirs.push(dir);
+}
+
+/// Copies the folder `from` to `to`, which must not exist yet.
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.expect("walk the fixture");
+        let dest = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir(&dest).unwrap_or_else(|e| panic!("{}: {e}", dest.display()));
+        } else {
+            std::fs::copy(entry.path(), &dest)
+                .unwrap_or_else(|e| panic!("{}: {e}", dest.display()));
+        }
     }
 }
 
