@@ -439,18 +439,23 @@ fn has_word(text: &str, word: &str) -> bool {
     })
 }
 
+/// The run of word characters that ends `head` (empty when `head` ends otherwise).
+fn last_word(head: &str) -> &str {
+    let from = head
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !is_word_char(c))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    &head[from..]
+}
+
 /// "Group-IB": the match is glued by a hyphen to a capitalised word before it, so it is the end
 /// of another name ("GCHQ-NSA" and "anti-CIA" are not).
 fn glued_to_a_name(text: &str, start: usize) -> bool {
     let Some(head) = text[..start].strip_suffix('-') else {
         return false;
     };
-    let from = head
-        .char_indices()
-        .rev()
-        .find(|&(_, c)| !is_word_char(c))
-        .map_or(0, |(i, c)| i + c.len_utf8());
-    let word = &head[from..];
+    let word = last_word(head);
     is_capitalised(word) && word.chars().any(char::is_lowercase)
 }
 
@@ -794,17 +799,12 @@ fn ends_a_longer_name(lang: &str, text: &str, start: usize, end: usize, cand: &C
     let Some(head) = text[..start].strip_suffix([' ', '\u{a0}']) else {
         return false;
     };
-    let from = head
-        .char_indices()
-        .rev()
-        .find(|&(_, c)| !is_word_char(c))
-        .map_or(0, |(i, c)| i + c.len_utf8());
-    let word = &head[from..];
+    let word = last_word(head);
     // "Türkiye'yi": a case ending makes the name a noun of the sentence.
     let inflected = text[end..].starts_with(['\'', '\u{2019}']);
     if !is_capitalised(word)
         || word.chars().count() < 2
-        || starts_sentence(text, from)
+        || starts_sentence(text, head.len() - word.len())
         || DIRECTIONS.contains(&word)
         || inflected
     {
