@@ -422,12 +422,7 @@ fn prev_word(text: &str, start: usize) -> &str {
         .strip_suffix("'s")
         .or_else(|| head.strip_suffix("\u{2019}s"))
         .unwrap_or(head);
-    let from = head
-        .char_indices()
-        .rev()
-        .find(|&(_, c)| !is_word_char(c))
-        .map_or(0, |(i, c)| i + c.len_utf8());
-    &head[from..]
+    last_word(head)
 }
 
 /// Whether `word` occurs in `text` on word boundaries.
